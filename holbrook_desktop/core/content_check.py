@@ -1,0 +1,132 @@
+"""Checks a parsed policy for what staff and HR would trip over: numbering, references, gaps."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from holbrook_desktop.core.diagnostics import DiagnosticList
+from holbrook_desktop.core.handbook import Policy, Section
+from holbrook_desktop.core.references import describe, find_references
+
+_REPEATED_WORD = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
+
+
+def check_policy(policy: Policy, problems: DiagnosticList) -> None:
+    _check_duplicates(policy, problems)
+    _check_sequence(policy.sections, "section", problems)
+    for section in policy.all_sections():
+        _check_sequence(section.children, "part", problems)
+        _check_clause_sequence(section, problems)
+        if not section.clauses and not section.children:
+            problems.error(section.line, f"section {section.number} '{section.title}' has no text")
+    _check_references(policy, problems)
+    _check_repeated_words(policy, problems)
+
+
+def _check_duplicates(policy: Policy, problems: DiagnosticList) -> None:
+    seen_sections: dict[str, int] = {}
+    for section in policy.all_sections():
+        if section.number in seen_sections:
+            problems.error(
+                section.line,
+                f"section number {section.number} is used twice (first on line "
+                f"{seen_sections[section.number]})",
+            )
+        seen_sections.setdefault(section.number, section.line)
+    seen_clauses: dict[str, int] = {}
+    for clause in policy.clauses():
+        if clause.number in seen_clauses:
+            problems.error(
+                clause.line,
+                f"clause number {clause.number} is used twice (first on line "
+                f"{seen_clauses[clause.number]})",
+            )
+        seen_clauses.setdefault(clause.number, clause.line)
+
+
+def _last_part(number: str) -> int | None:
+    tail = number.rsplit(".", 1)[-1]
+    if tail.isdigit():
+        return int(tail)
+    return ord(tail) - ord("A") + 1 if len(tail) == 1 and tail.isalpha() else None
+
+
+def _check_sequence(sections: Iterable[Section], noun: str, problems: DiagnosticList) -> None:
+    """Numbered siblings should run 1, 2, 3 … (appendices A, B, C …) without gaps."""
+    previous: dict[bool, tuple[str, int]] = {}
+    for section in sections:
+        value = _last_part(section.number)
+        if value is None:
+            continue
+        series = section.is_appendix
+        expected_first = 1
+        if series in previous:
+            last_number, last_value = previous[series]
+            _report_step(section.number, section.line, last_number, last_value, value, noun, problems)
+        elif value != expected_first and not section.number.startswith("unnumbered"):
+            problems.warning(section.line, f"{noun} numbering starts at {section.number}")
+        previous[series] = (section.number, value)
+
+
+def _check_clause_sequence(section: Section, problems: DiagnosticList) -> None:
+    numbered = [c for c in section.clauses if c.number != section.number]
+    last: tuple[str, int] | None = None
+    for clause in numbered:
+        value = _last_part(clause.number)
+        if value is None:
+            continue
+        if last is None:
+            if value != 1:
+                problems.warning(clause.line, f"clause numbering in section {section.number} "
+                                 f"starts at {clause.number}")
+        else:
+            _report_step(clause.number, clause.line, last[0], last[1], value, "clause", problems)
+        last = (clause.number, value)
+
+
+def _report_step(
+    number: str, line: int, last_number: str, last_value: int, value: int, noun: str,
+    problems: DiagnosticList,
+) -> None:
+    if value == last_value + 1 or value == last_value:
+        return  # equal numbers are reported as duplicates
+    if value < last_value:
+        problems.warning(line, f"{noun} {number} comes after {last_number}: out of sequence")
+        return
+    missing = _number_with_last(number, last_value + 1)
+    if value > last_value + 2:
+        missing += f" to {_number_with_last(number, value - 1)}"
+    problems.warning(
+        line, f"{noun} numbering jumps from {last_number} to {number} (no {noun} {missing})"
+    )
+
+
+def _number_with_last(number: str, value: int) -> str:
+    head, _, tail = number.rpartition(".")
+    text = str(value) if tail.isdigit() else chr(ord("A") + value - 1)
+    return f"{head}.{text}" if head else text
+
+
+def _check_references(policy: Policy, problems: DiagnosticList) -> None:
+    for clause in policy.clauses():
+        for reference in find_references(clause.plain_text):
+            if not policy.contains(reference.target):
+                problems.warning(
+                    clause.line,
+                    f"{clause.number} refers to {describe(reference)}, "
+                    "which this policy does not contain",
+                )
+
+
+def _check_repeated_words(policy: Policy, problems: DiagnosticList) -> None:
+    for clause in policy.clauses():
+        matches = _REPEATED_WORD.finditer(clause.plain_text)
+        first = next(matches, None)
+        if first is None:
+            continue
+        more = sum(1 for _ in matches)
+        also = f"; {more} more in this clause" if more else ""
+        problems.warning(
+            clause.line, f"{clause.number}: possible slip '{first.group(0)}' (word repeated{also})"
+        )

@@ -1,0 +1,76 @@
+"""Loads a content folder (content/policies/<id>/policy.md …) into a Handbook with its problems."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from holbrook_desktop.core.content_check import check_policy
+from holbrook_desktop.core.diagnostics import Diagnostic, DiagnosticList, Severity, has_errors
+from holbrook_desktop.core.handbook import Handbook, Policy
+from holbrook_desktop.core.policy_source import read_policy
+
+log = logging.getLogger(__name__)
+
+POLICY_FILE = "policy.md"
+# Past this many problems in one file, more lines help nobody: the file needs rewriting.
+MAX_PROBLEMS_PER_FILE = 200
+
+
+@dataclass(frozen=True)
+class LoadedContent:
+    handbook: Handbook
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(list(self.diagnostics))
+
+
+def load_content(content_dir: Path) -> LoadedContent:
+    """Every policy that can be read; problems in one file never hide the others."""
+    diagnostics: list[Diagnostic] = []
+    policies: list[Policy] = []
+    policies_dir = content_dir / "policies"
+    if not policies_dir.is_dir():
+        folder = DiagnosticList(content_dir)
+        folder.error(0, "no 'policies' folder here: is this a Holbrook content folder?")
+        return LoadedContent(Handbook(()), tuple(folder))
+    for folder in sorted(p for p in policies_dir.iterdir() if p.is_dir()):
+        path = folder / POLICY_FILE
+        problems = DiagnosticList(path)
+        if not path.is_file():
+            problems.warning(0, f"folder '{folder.name}' has no {POLICY_FILE}; it is skipped")
+            diagnostics += problems
+            continue
+        policy = read_policy(path, problems)
+        if policy is not None:
+            check_policy(policy, problems)
+            if policy.id != folder.name:
+                problems.warning(1, f"policy id '{policy.id}' differs from its folder '{folder.name}'")
+            clash = next((p for p in policies if p.id == policy.id), None)
+            if clash:
+                problems.error(1, f"policy id '{policy.id}' is already used by {clash.path}")
+            else:
+                policies.append(policy)
+        diagnostics += _first_problems(problems)
+    if not policies and not has_errors(diagnostics):
+        empty = DiagnosticList(policies_dir)
+        empty.error(0, f"no policies found (expected <id>/{POLICY_FILE} folders)")
+        diagnostics += empty
+    log.debug("loaded %d policies from %s with %d problems", len(policies), content_dir,
+              len(diagnostics))
+    return LoadedContent(Handbook(tuple(policies)), tuple(diagnostics))
+
+
+def _first_problems(problems: DiagnosticList) -> list[Diagnostic]:
+    ordered = sorted(problems, key=lambda d: d.line)
+    if len(ordered) <= MAX_PROBLEMS_PER_FILE:
+        return ordered
+    shown = ordered[:MAX_PROBLEMS_PER_FILE]
+    rest = ordered[MAX_PROBLEMS_PER_FILE:]
+    worst = Severity.ERROR if has_errors(rest) else Severity.WARNING
+    summary = Diagnostic(problems.path, rest[0].line, worst,
+                         f"{len(rest)} more problems in this file are not listed")
+    return [*shown, summary]

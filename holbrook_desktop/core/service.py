@@ -1,0 +1,158 @@
+"""The façade the window and the command line both call: content, pages, search, reading progress."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from holbrook_desktop.core.content_folder import load_content
+from holbrook_desktop.core.diagnostics import Diagnostic, has_errors
+from holbrook_desktop.core.handbook import Handbook, Policy, Section
+from holbrook_desktop.core.reading_progress import (
+    InMemoryProgressStore,
+    ProgressStore,
+    ReadingTracker,
+    SectionKey,
+    minimum_reading_seconds,
+)
+from holbrook_desktop.core.render import Location, PolicyRenderer, location_of, parse_href
+from holbrook_desktop.core.search import SearchHit, SearchIndex
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    read: int
+    total: int
+    read_sections: frozenset[str]
+
+
+class HandbookService:
+    def __init__(
+        self,
+        content_dir: Path,
+        *,
+        progress_store: ProgressStore | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        seconds_for: Callable[[int], float] = minimum_reading_seconds,
+    ) -> None:
+        self.content_dir = content_dir
+        loaded = load_content(content_dir)
+        self.handbook: Handbook = loaded.handbook
+        self.diagnostics: tuple[Diagnostic, ...] = loaded.diagnostics
+        self._renderer = PolicyRenderer()
+        self._index: SearchIndex | None = None
+        self._progress_store = progress_store or InMemoryProgressStore()
+        self._tracker = ReadingTracker(self._progress_store, clock, seconds_for)
+
+    # Content -----------------------------------------------------------------------------
+
+    @property
+    def policies(self) -> tuple[Policy, ...]:
+        return self.handbook.policies
+
+    @property
+    def content_ok(self) -> bool:
+        return not has_errors(list(self.diagnostics))
+
+    def policy(self, policy_id: str) -> Policy | None:
+        return self.handbook.policy(policy_id)
+
+    def section_at(self, location: Location) -> tuple[Policy, Section] | None:
+        policy = self.handbook.policy(location.policy_id)
+        section = policy.section(location.section_number) if policy else None
+        return (policy, section) if policy and section else None
+
+    def first_location(self) -> Location | None:
+        for policy in self.policies:
+            for section in policy.all_sections():
+                return Location(policy.id, section.number)
+        return None
+
+    def locate(self, target: str) -> Location | None:
+        """A link (holbrook:…), a clause id (social-media/5.6) or a section id → where to show it."""
+        location = parse_href(target)
+        if location is not None:
+            return location if self.section_at(location) else None
+        policy_id, _, number = target.partition("/")
+        policy = self.handbook.policy(policy_id)
+        return location_of(policy, number) if policy else None
+
+    def section_page(self, location: Location) -> str | None:
+        found = self.section_at(location)
+        return self._renderer.section_page(*found) if found else None
+
+    def policy_document(self, policy_id: str) -> str:
+        policy = self.handbook.policy(policy_id)
+        if policy is None:
+            raise KeyError(policy_id)
+        return self._renderer.policy_document(policy)
+
+    def structure(self) -> dict[str, Any]:
+        """The handbook as plain data, for `holbrook content show --json`."""
+        return {
+            "content_dir": str(self.content_dir),
+            "policies": [
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "school": p.meta.school,
+                    "version": p.meta.version,
+                    "effective": p.meta.effective.isoformat(),
+                    "review": p.meta.review.isoformat(),
+                    "owner": p.meta.owner,
+                    "sha256": p.sha256,
+                    "file": str(p.path),
+                    "sections": [
+                        {
+                            "id": s.id,
+                            "number": s.number,
+                            "title": s.title,
+                            "parent": s.parent_number,
+                            "clauses": [
+                                {"id": c.id, "number": c.number, "text": c.plain_text}
+                                for c in s.clauses
+                            ],
+                        }
+                        for s in p.all_sections()
+                    ],
+                }
+                for p in self.policies
+            ],
+        }
+
+    # Search ------------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        if self._index is None:
+            self._index = SearchIndex(self.handbook)  # built on first use: start-up never pays
+        return self._index.search(query, limit)
+
+    # Reading progress --------------------------------------------------------------------
+
+    def open_section(self, location: Location) -> None:
+        found = self.section_at(location)
+        if not found or not found[1].clauses:
+            self._tracker.close()  # a contents-only page (Appendix A's list of parts) is not read
+            return
+        policy, section = found
+        self._tracker.open(SectionKey(policy.id, policy.sha256, section.number), section.word_count)
+
+    def end_of_section_seen(self) -> bool:
+        return self._tracker.end_seen()
+
+    def seconds_until_read(self) -> float:
+        return self._tracker.seconds_remaining()
+
+    def poll_reading(self) -> bool:
+        return self._tracker.poll()
+
+    def progress(self, policy_id: str) -> ProgressSummary:
+        policy = self.handbook.policy(policy_id)
+        if policy is None:
+            raise KeyError(policy_id)
+        numbers = {s.number for s in policy.reading_sections()}
+        read = self._progress_store.read_sections(policy.id, policy.sha256) & numbers
+        return ProgressSummary(len(read), len(numbers), frozenset(read))

@@ -1,0 +1,26 @@
+"""The core and the command line run without Qt: on a server, in CI, in HR's scripts."""
+
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+SCRIPT = """
+import sys, io, contextlib
+import holbrook_desktop.core.service, holbrook_desktop.core.search, holbrook_desktop.core.render
+import holbrook_desktop.core.paths, holbrook_desktop.core.reading_progress
+from holbrook_desktop import cli
+with contextlib.redirect_stdout(io.StringIO()):
+    assert cli.main(["content", "check"]) == 0
+    assert cli.main(["content", "show", "--json"]) == 0
+    assert cli.main(["search", "friend", "request"]) == 0
+qt = sorted(m for m in sys.modules if m.startswith(("PySide6", "shiboken6")))
+print("QT:", qt)
+"""
+
+
+def test_core_and_cli_never_import_qt():
+    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
+                            cwd=REPO, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "QT: []" in result.stdout
