@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import markdown
 
 SCHEME = "holbrook"
+PAGE_END_ANCHOR = "page-end"
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,14 @@ class PolicyRenderer:
         number = ""
         if show_number and clause.number != clause.section_number:
             number = f'<span class="clause-number">{html.escape(clause.number)}</span>&nbsp; '
+        # The anchor goes inside the first paragraph: Qt keeps anchor names only on text.
+        anchor = f'<a name="{clause_anchor(clause.number)}"></a>'
         if body.startswith("<p>"):
-            body = f"<p>{number}{body[3:]}"
-        elif number:
-            body = f"<p>{number}</p>{body}"
+            body = f"<p>{anchor}{number}{body[3:]}"
+        else:
+            body = f"<p>{anchor}{number or '&nbsp;'}</p>{body}"
         heading = f"<h3>{html.escape(clause.heading)}</h3>" if clause.heading else ""
-        return f'{heading}<a name="{clause_anchor(clause.number)}"></a>{body}\n'
+        return f"{heading}{body}\n"
 
     def section_page(self, policy: Policy, section: Section) -> str:
         key = (policy.sha256, section.number)
@@ -150,8 +153,9 @@ def _page_footer(policy: Policy, section: Section) -> str:
         following = order[index + 1]
         links.append(f'Next: <a href="{Location(policy.id, following.number).href}">'
                      f"{html.escape(following.heading)} →</a>")
-    end = '<a name="end-of-section"></a>'
-    return f'<hr/><p class="page-nav">{" &nbsp;&nbsp;|&nbsp;&nbsp; ".join(links)}</p>{end}'
+    # page-end tells the reader where the last clause stops.
+    nav = " &nbsp;&nbsp;|&nbsp;&nbsp; ".join(links)
+    return f'<hr/><p class="page-nav"><a name="{PAGE_END_ANCHOR}"></a>{nav}</p>'
 
 
 def _make_extension_classes():

@@ -50,7 +50,7 @@ def test_links_in_a_rendered_page(policy):
 def test_page_has_clause_anchors_numbers_lists_and_neighbours(policy):
     page = PolicyRenderer().section_page(policy, policy.section("3"))
     for number in ("3.1", "3.2", "3.3", "3.4"):
-        assert f'<a name="c-{number}"></a><p><span class="clause-number">{number}</span>' in page
+        assert f'<p><a name="c-{number}"></a><span class="clause-number">{number}</span>' in page
     assert "<li>Malicious Communications Act 1998</li>" in page
     assert 'href="holbrook:social-media/2">← 2 SCOPE</a>' in page
     assert 'Next: <a href="holbrook:social-media/4">4 RELATED POLICIES →</a>' in page

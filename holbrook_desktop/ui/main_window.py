@@ -1,0 +1,303 @@
+"""The main window: contents and search on the left, the policy text on the right."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from holbrook_desktop import APP_NAME
+from holbrook_desktop.core.diagnostics import Severity
+from holbrook_desktop.core.paths import resource_path
+from holbrook_desktop.core.render import Location
+from holbrook_desktop.core.search import SearchHit
+from holbrook_desktop.core.service import HandbookService
+from holbrook_desktop.ui.contents_tree import ContentsTree
+from holbrook_desktop.ui.preferences import Preferences
+from holbrook_desktop.ui.reader_view import ReaderView, render_print_document
+from holbrook_desktop.ui.search_panel import SearchPanel
+
+log = logging.getLogger(__name__)
+MAX_PROBLEMS_SHOWN = 8
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, service: HandbookService, preferences: Preferences) -> None:
+        super().__init__()
+        self.service = service
+        self.preferences = preferences
+        self._current_policy_id: str | None = None
+        self._pending_highlight: SearchHit | None = None
+        self.setWindowIcon(QIcon(str(resource_path("icons", "holbrook.svg"))))
+        stylesheet = resource_path("reader.css").read_text(encoding="utf-8")
+        self._stylesheet = stylesheet
+
+        self.search_panel = SearchPanel(service.search, self)
+        self.contents = ContentsTree(service.policies, self)
+        self.reader = ReaderView(service.section_page, stylesheet, self)
+        self.progress_label = QLabel(self)
+        self.progress_label.setAccessibleName(self.tr("Reading progress"))
+        self.statusBar().addPermanentWidget(self.progress_label)
+        self._reading_timer = QTimer(self)
+        self._reading_timer.setSingleShot(True)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(self.search_panel)
+        left_layout.addWidget(self.contents, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.reader)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 870])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self._create_actions()
+        self._connect_signals()
+        self.reader.set_zoom(preferences.zoom())
+        geometry = preferences.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1200, 760)
+        first = service.first_location()
+        if first is not None:
+            self.show_location(first)
+        else:
+            self.reader.setHtml(self._no_content_page())
+            self.setWindowTitle(APP_NAME)
+
+    # Set-up ------------------------------------------------------------------------------
+
+    def _create_actions(self) -> None:
+        def action(text: str, shortcuts, slot, tip: str = "") -> QAction:
+            new = QAction(text, self)
+            new.setShortcuts(shortcuts if isinstance(shortcuts, list) else [shortcuts])
+            new.triggered.connect(slot)
+            new.setToolTip(f"{text.replace('&', '')} ({new.shortcut().toString(QKeySequence.NativeText)})")
+            new.setStatusTip(tip)
+            self.addAction(new)
+            return new
+
+        Key = QKeySequence.StandardKey
+        self.back_action = action(self.tr("&Back"), QKeySequence(Key.Back), self.reader.backward,
+                                  self.tr("Go back to the previous place you read"))
+        self.forward_action = action(self.tr("&Forward"), QKeySequence(Key.Forward), self.reader.forward)
+        self.zoom_in_action = action(
+            self.tr("Zoom &in"), [QKeySequence(Key.ZoomIn), QKeySequence("Ctrl+=")], self.reader.zoom_in,
+        )
+        self.zoom_out_action = action(self.tr("Zoom &out"), QKeySequence(Key.ZoomOut), self.reader.zoom_out)
+        self.zoom_reset_action = action(self.tr("&Actual size"), QKeySequence("Ctrl+0"),
+                                        self.reader.reset_zoom)
+        self.find_action = action(self.tr("&Find…"), QKeySequence(Key.Find), self.focus_search)
+        self.print_action = action(self.tr("&Print…"), QKeySequence(Key.Print), self.print_policy)
+        self.save_pdf_action = action(self.tr("Save as &PDF…"), QKeySequence("Ctrl+Shift+S"),
+                                      self.save_policy_pdf_dialog)
+        self.quit_action = action(self.tr("&Quit"), QKeySequence(Key.Quit), self.close)
+        self.back_action.setEnabled(False)
+        self.forward_action.setEnabled(False)
+
+        toolbar = self.addToolBar(self.tr("Reading"))
+        toolbar.setObjectName("reading-toolbar")
+        toolbar.setAccessibleName(self.tr("Reading tools"))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for item in (self.back_action, self.forward_action, None, self.zoom_out_action,
+                     self.zoom_reset_action, self.zoom_in_action, None, self.print_action,
+                     self.save_pdf_action):
+            toolbar.addSeparator() if item is None else toolbar.addAction(item)
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu(self.tr("&File"))
+        for item in (self.print_action, self.save_pdf_action, None, self.quit_action):
+            file_menu.addSeparator() if item is None else file_menu.addAction(item)
+        view_menu = menus.addMenu(self.tr("&View"))
+        for item in (self.find_action, None, self.zoom_in_action, self.zoom_out_action,
+                     self.zoom_reset_action):
+            view_menu.addSeparator() if item is None else view_menu.addAction(item)
+        go_menu = menus.addMenu(self.tr("&Go"))
+        go_menu.addAction(self.back_action)
+        go_menu.addAction(self.forward_action)
+
+    def _connect_signals(self) -> None:
+        self.contents.locationActivated.connect(self.show_location)
+        self.search_panel.hitActivated.connect(self.open_search_hit)
+        self.search_panel.searchCleared.connect(lambda: self.contents.setVisible(True))
+        self.search_panel.field.textChanged.connect(
+            lambda text: self.contents.setVisible(not text.strip())
+        )
+        self.reader.locationChanged.connect(self._on_location_changed)
+        self.reader.backwardAvailable.connect(self.back_action.setEnabled)
+        self.reader.forwardAvailable.connect(self.forward_action.setEnabled)
+        self.reader.endOfPageVisible.connect(self._on_end_of_page_visible)
+        self.reader.zoomChanged.connect(self._on_zoom_changed)
+        self._reading_timer.timeout.connect(self._on_reading_time_elapsed)
+
+    # Navigation --------------------------------------------------------------------------
+
+    def show_location(self, location: Location) -> None:
+        self.reader.show_location(location)
+
+    def open_search_hit(self, hit: SearchHit) -> None:
+        location = self.service.locate(hit.clause_id)
+        if location is None:
+            return
+        self.reader.show_location(location)
+        self.reader.highlight_clause(hit.number, hit.terms)
+        self.reader.setFocus()
+
+    def focus_search(self) -> None:
+        self.search_panel.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_panel.field.selectAll()
+
+    def _on_location_changed(self, location: Location) -> None:
+        self.contents.select_location(location)
+        self.service.open_section(location)
+        self._schedule_reading_check()
+        if location.policy_id != self._current_policy_id:
+            self._current_policy_id = location.policy_id
+            policy = self.service.policy(location.policy_id)
+            if policy is not None:
+                self.setWindowTitle(f"{policy.title} — {policy.meta.version} · {APP_NAME}")
+            self._refresh_progress()
+
+    # Reading progress --------------------------------------------------------------------
+
+    def _on_end_of_page_visible(self) -> None:
+        if self.service.end_of_section_seen():
+            self._refresh_progress(just_read=True)
+        else:
+            self._schedule_reading_check()
+
+    def _schedule_reading_check(self) -> None:
+        remaining = self.service.seconds_until_read()
+        self._reading_timer.start(int(remaining * 1000) + 50)
+
+    def _on_reading_time_elapsed(self) -> None:
+        if self.service.poll_reading():
+            self._refresh_progress(just_read=True)
+
+    def _refresh_progress(self, *, just_read: bool = False) -> None:
+        policy_id = self._current_policy_id
+        if policy_id is None:
+            return
+        summary = self.service.progress(policy_id)
+        self.contents.set_read_sections(policy_id, summary.read_sections)
+        self.progress_label.setText(
+            self.tr("%1 of %2 sections read").replace("%1", str(summary.read)).replace(
+                "%2", str(summary.total))
+        )
+        if just_read:
+            self.statusBar().showMessage(self.tr("Section marked as read."), 4000)
+
+    # Zoom --------------------------------------------------------------------------------
+
+    def _on_zoom_changed(self, percent: int) -> None:
+        self.preferences.set_zoom(percent)
+        self.statusBar().showMessage(self.tr("Text size %1%").replace("%1", str(percent)), 2000)
+
+    # Printing ----------------------------------------------------------------------------
+
+    def _current_policy(self):
+        return self.service.policy(self._current_policy_id) if self._current_policy_id else None
+
+    def print_policy(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # only when printing
+
+        policy = self._current_policy()
+        if policy is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(f"{policy.title} ({policy.meta.version})")
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            render_print_document(self.service.policy_document(policy.id), self._stylesheet).print_(printer)
+
+    def save_policy_pdf_dialog(self) -> None:
+        policy = self._current_policy()
+        if policy is None:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder) / f"{policy.title} ({policy.meta.version}).pdf")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the policy as PDF"), suggested, self.tr("PDF documents (*.pdf)")
+        )
+        if path:
+            self.save_policy_pdf(Path(path))
+
+    def save_policy_pdf(self, path: Path) -> bool:
+        """Write the current policy as a PDF; tell the person plainly if that failed."""
+        from PySide6.QtGui import QPageSize
+        from PySide6.QtPrintSupport import QPrinter
+
+        policy = self._current_policy()
+        if policy is None:
+            return False
+        if path.suffix.lower() != ".pdf":
+            path = path.with_suffix(".pdf")
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setDocName(f"{policy.title} ({policy.meta.version})")
+        printer.setCreator(APP_NAME)
+        before = path.stat().st_mtime_ns if path.exists() else None
+        render_print_document(self.service.policy_document(policy.id), self._stylesheet).print_(printer)
+        written = path.exists() and path.stat().st_size > 0 and path.stat().st_mtime_ns != before
+        if not written:
+            QMessageBox.warning(
+                self, self.tr("Could not save the PDF"),
+                self.tr("The PDF could not be written to %1. Check that the folder exists, that you "
+                        "may write there and that the disk is not full.").replace("%1", str(path)),
+            )
+            return False
+        self.statusBar().showMessage(self.tr("Saved %1").replace("%1", str(path)), 6000)
+        return True
+
+    # Content problems --------------------------------------------------------------------
+
+    def content_problems_text(self) -> str | None:
+        errors = [d for d in self.service.diagnostics if d.severity is Severity.ERROR]
+        if not errors:
+            return None
+        lines = [str(d) for d in errors[:MAX_PROBLEMS_SHOWN]]
+        if len(errors) > MAX_PROBLEMS_SHOWN:
+            lines.append(self.tr("… and %1 more.").replace("%1", str(len(errors) - MAX_PROBLEMS_SHOWN)))
+        return "\n".join(lines)
+
+    def show_content_problems(self) -> None:
+        text = self.content_problems_text()
+        if text is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Problems in the handbook's content"),
+                          self.tr("Some content files have errors. What could be read is shown; "
+                                  "please pass these lines to whoever maintains the policies:"),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setDetailedText(text)
+        box.setInformativeText(text)
+        box.open()
+
+    def _no_content_page(self) -> str:
+        return self.tr(
+            "<h1>No policy to show</h1><p>No policy could be read from <b>%1</b>.</p>"
+            "<p>Run <code>holbrook content check</code> to see what is wrong.</p>"
+        ).replace("%1", str(self.service.content_dir))
+
+    # Closing -----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        try:
+            self.preferences.set_geometry(self.saveGeometry())
+        except OSError as exc:  # a read-only data folder must not stop the window closing
+            log.warning("could not save window position: %s", exc)
+        super().closeEvent(event)

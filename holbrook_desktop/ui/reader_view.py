@@ -1,0 +1,222 @@
+"""The policy text on screen: one section a page, links, history, highlights, zoom."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+
+from holbrook_desktop.core.render import SCHEME, Location, clause_anchor, parse_href
+
+ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 50, 300, 10
+# Long lines tire the eye: the text column stops growing past this width (at 100% zoom).
+MAX_TEXT_WIDTH = 780
+CLAUSE_BACKGROUND = QColor("#fff4c2")
+TERM_BACKGROUND = QColor("#ffd54a")
+
+
+class ReaderView(QTextBrowser):
+    locationChanged = Signal(object)  # Location
+    endOfPageVisible = Signal()
+    zoomChanged = Signal(int)
+
+    def __init__(
+        self, page_for: Callable[[Location], str | None], stylesheet: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._page_for = page_for
+        self._zoom = 100
+        self._base_point_size = self.font().pointSizeF()
+        self.document().setDefaultStyleSheet(stylesheet)
+        self.document().setDocumentMargin(24)
+        self.setOpenLinks(True)
+        self.setOpenExternalLinks(False)
+        self.setAccessibleName(self.tr("Policy text"))
+        self.setAccessibleDescription(
+            self.tr("The current section. Tab moves between links; Enter follows one.")
+        )
+        self.sourceChanged.connect(self._on_source_changed)
+        scroll = self.verticalScrollBar()
+        scroll.valueChanged.connect(self._check_end_visible)
+        scroll.rangeChanged.connect(self._check_end_visible)
+
+    # Navigation --------------------------------------------------------------------------
+
+    def show_location(self, location: Location) -> None:
+        self.setSource(QUrl(location.href))
+
+    def location(self) -> Location | None:
+        return parse_href(self.source().toString())
+
+    def loadResource(self, kind: int, url: QUrl | str):
+        url = QUrl(url)
+        if url.scheme() == SCHEME:
+            location = parse_href(url.toString())
+            page = self._page_for(location) if location else None
+            return page or self.tr("<p>This part of the handbook does not exist.</p>")
+        return super().loadResource(kind, url)
+
+    def _on_source_changed(self, url: QUrl) -> None:
+        self.setExtraSelections([])
+        self._apply_text_width()  # a new page arrives with a fresh root frame
+        location = parse_href(url.toString())
+        if location is not None:
+            self.locationChanged.emit(location)
+        QTimer.singleShot(0, self._check_end_visible)  # after layout has settled
+
+    def _check_end_visible(self, *_args: object) -> None:
+        scroll = self.verticalScrollBar()
+        if scroll.maximum() == 0 or scroll.value() >= scroll.maximum() - 2:
+            self.endOfPageVisible.emit()
+
+    # Highlighting ------------------------------------------------------------------------
+
+    def anchor_positions(self) -> list[tuple[str, int]]:
+        """Anchors on the current page (clauses, then the page end) with their text positions."""
+        found = []
+        block = self.document().begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                found += [(name, fragment.position()) for name in fragment.charFormat().anchorNames()]
+                fragments += 1
+            block = block.next()
+        return found
+
+    def clause_range(self, clause_number: str) -> tuple[int, int] | None:
+        """Where a clause's text starts and stops on the current page."""
+        anchors = self.anchor_positions()
+        wanted = clause_anchor(clause_number)
+        for index, (name, start) in enumerate(anchors):
+            if name == wanted:
+                following = anchors[index + 1][1] if index + 1 < len(anchors) else None
+                return start, following or self.document().characterCount() - 1
+        return None
+
+    def highlight_clause(self, clause_number: str, terms: tuple[str, ...] = ()) -> bool:
+        """Shade the clause and mark the matching words in it; False if it is not on this page."""
+        span = self.clause_range(clause_number)
+        if span is None:
+            return False
+        start, end = span
+        selections = [self._selection(start, end, CLAUSE_BACKGROUND)]
+        document = self.document()
+        for term in terms:
+            cursor = QTextCursor(document)
+            cursor.setPosition(start)
+            while True:
+                cursor = document.find(term, cursor)
+                if cursor.isNull() or cursor.selectionEnd() > end:
+                    break
+                selections.append(
+                    self._selection(cursor.selectionStart(), cursor.selectionEnd(), TERM_BACKGROUND)
+                )
+        self.setExtraSelections(selections)
+        self.scrollToAnchor(clause_anchor(clause_number))
+        # Leave a few lines of context above the clause rather than pinning it to the edge.
+        scroll = self.verticalScrollBar()
+        scroll.setValue(scroll.value() - self.viewport().height() // 6)
+        return True
+
+    def highlighted_text(self) -> list[str]:
+        return [selection.cursor.selectedText() for selection in self.extraSelections()]
+
+    def _selection(self, start: int, end: int, colour: QColor) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        text_format = QTextCharFormat()
+        text_format.setBackground(colour)
+        selection.format = text_format
+        return selection
+
+    # Zoom --------------------------------------------------------------------------------
+
+    def zoom(self) -> int:
+        return self._zoom
+
+    def set_zoom(self, percent: int) -> None:
+        percent = max(ZOOM_MIN, min(ZOOM_MAX, int(percent)))
+        if percent == self._zoom and self.document().defaultFont().pointSizeF() > 0:
+            self._apply_text_width()
+            return
+        self._zoom = percent
+        font = self.document().defaultFont()
+        font.setPointSizeF(self._base_point_size * percent / 100)
+        self.document().setDefaultFont(font)
+        self._apply_text_width()
+        self.zoomChanged.emit(percent)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self._zoom + ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self._zoom - ZOOM_STEP)
+
+    def reset_zoom(self) -> None:
+        self.set_zoom(100)
+
+    def document_font_size(self) -> float:
+        return self.document().defaultFont().pointSizeF()
+
+    def event(self, event: QEvent) -> bool:
+        # QTextEdit claims the zoom keys for itself; let them reach the window's actions so
+        # that there is one zoom, which is remembered.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+            event.matches(QKeySequence.StandardKey.ZoomIn)
+            or event.matches(QKeySequence.StandardKey.ZoomOut)
+        ):
+            event.ignore()
+            return False
+        return super().event(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y()
+            if steps:
+                self.zoom_in() if steps > 0 else self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # Layout ------------------------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._apply_text_width()
+
+    def _apply_text_width(self) -> None:
+        """Centre a readable column instead of stretching lines across a wide screen."""
+        widest = int(MAX_TEXT_WIDTH * self._zoom / 100)
+        side = max(0, self.viewport().width() - widest) // 2
+        root = self.document().rootFrame()
+        frame_format = root.frameFormat()
+        if frame_format.leftMargin() != side or frame_format.rightMargin() != side:
+            frame_format.setLeftMargin(side)
+            frame_format.setRightMargin(side)
+            root.setFrameFormat(frame_format)
+
+
+def render_print_document(html: str, stylesheet: str) -> QTextDocument:
+    document = QTextDocument()
+    font = document.defaultFont()
+    # Without ligatures, text copied or extracted from the PDF reads "Staff", not "Sta\ufb00".
+    font.setFeature(QFont.Tag("liga"), 0)
+    document.setDefaultFont(font)
+    document.setDefaultStyleSheet(stylesheet)
+    document.setHtml(html)
+    return document
