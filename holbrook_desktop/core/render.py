@@ -72,9 +72,12 @@ class PolicyRenderer:
             # Imported here: python-markdown costs ~25 ms, which start-up does not need to pay
             # before the window exists.
             import markdown
+            from markdown.extensions.sane_lists import SaneListExtension
 
+            # Extension objects, not names: a name makes python-markdown scan every installed
+            # package's entry points (importlib.metadata), which alone cost ~30 ms at start-up.
             self._markdown = markdown.Markdown(
-                extensions=["sane_lists", _CrossReferenceExtension(self)]
+                extensions=[SaneListExtension(), _CrossReferenceExtension(self)]
             )
         return self._markdown
 

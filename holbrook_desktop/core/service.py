@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from holbrook_desktop.core.content_folder import load_content
 from holbrook_desktop.core.diagnostics import Diagnostic, has_errors
@@ -19,7 +19,9 @@ from holbrook_desktop.core.reading_progress import (
     minimum_reading_seconds,
 )
 from holbrook_desktop.core.render import Location, PolicyRenderer, location_of, parse_href
-from holbrook_desktop.core.search import SearchHit, SearchIndex
+
+if TYPE_CHECKING:
+    from holbrook_desktop.core.search import SearchHit, SearchIndex
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,10 @@ class HandbookService:
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         if self._index is None:
-            self._index = SearchIndex(self.handbook)  # built on first use: start-up never pays
+            # Built on first use (sqlite3 and the index): start-up never pays for it.
+            from holbrook_desktop.core.search import SearchIndex
+
+            self._index = SearchIndex(self.handbook)
         return self._index.search(query, limit)
 
     # Reading progress --------------------------------------------------------------------

@@ -4,32 +4,29 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from holbrook_desktop import APP_NAME
 from holbrook_desktop.core.diagnostics import Severity
 from holbrook_desktop.core.paths import resource_path
 from holbrook_desktop.core.render import Location
-from holbrook_desktop.core.search import SearchHit
 from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.ui.contents_tree import ContentsTree
 from holbrook_desktop.ui.preferences import Preferences
 from holbrook_desktop.ui.reader_view import ReaderView, render_print_document
 from holbrook_desktop.ui.search_panel import SearchPanel
 
+if TYPE_CHECKING:
+    from holbrook_desktop.core.search import SearchHit
+
 log = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 8
+# Dialog classes (QMessageBox, QFileDialog, printing) are imported where they are used: each
+# costs milliseconds of start-up that a person reading the policy should not wait for.
 
 
 class MainWindow(QMainWindow):
@@ -38,7 +35,6 @@ class MainWindow(QMainWindow):
         self.service = service
         self.preferences = preferences
         self._current_policy_id: str | None = None
-        self._pending_highlight: SearchHit | None = None
         self.setWindowIcon(QIcon(str(resource_path("icons", "holbrook.svg"))))
         stylesheet = resource_path("reader.css").read_text(encoding="utf-8")
         self._stylesheet = stylesheet
@@ -224,6 +220,9 @@ class MainWindow(QMainWindow):
             render_print_document(self.service.policy_document(policy.id), self._stylesheet).print_(printer)
 
     def save_policy_pdf_dialog(self) -> None:
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog
+
         policy = self._current_policy()
         if policy is None:
             return
@@ -255,6 +254,8 @@ class MainWindow(QMainWindow):
         render_print_document(self.service.policy_document(policy.id), self._stylesheet).print_(printer)
         written = path.exists() and path.stat().st_size > 0 and path.stat().st_mtime_ns != before
         if not written:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(
                 self, self.tr("Could not save the PDF"),
                 self.tr("The PDF could not be written to %1. Check that the folder exists, that you "
@@ -279,6 +280,8 @@ class MainWindow(QMainWindow):
         text = self.content_problems_text()
         if text is None:
             return
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Problems in the handbook's content"),
                           self.tr("Some content files have errors. What could be read is shown; "
                                   "please pass these lines to whoever maintains the policies:"),
