@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -130,7 +131,16 @@ class PolicyRenderer:
         for section in policy.all_sections():
             parts.append(_section_heading(section, "h2" if section.parent_number is None else "h3"))
             parts += [self.clause_html(policy, clause) for clause in section.clauses]
-        return "\n".join(parts)
+        # On paper and in a PDF, a cross-reference points within the document, not into the app.
+        return _IN_APP_LINK.sub(_document_link, "\n".join(parts))
+
+
+_IN_APP_LINK = re.compile(rf'href="{SCHEME}:[^/"]+/([^"#]+)(?:#([^"]+))?"')
+
+
+def _document_link(match: re.Match[str]) -> str:
+    section, fragment = match.groups()
+    return f'href="#{fragment or "s-" + section}"'
 
 
 def _section_heading(section: Section, tag: str) -> str:

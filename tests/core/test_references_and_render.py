@@ -66,6 +66,10 @@ def test_whole_policy_document_for_printing(policy):
     assert policy.sha256 in document
     assert document.count('<span class="clause-number">') == 66
     assert "effective 01 September 2026" in document
+    # Links stay inside the document; the app's own scheme means nothing in a PDF reader.
+    assert "holbrook:" not in document
+    assert '<a href="#s-5">sections 5</a>' in document
+    assert '<a name="s-5"></a>' in document
 
 
 def test_href_round_trip():
