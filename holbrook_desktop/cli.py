@@ -16,33 +16,44 @@ from holbrook_desktop.core.diagnostics import Severity
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """--data-dir and --content: given before the command, or after it, they mean the same."""
+    default = argparse.SUPPRESS if suppress else None  # a sub-command never overwrites with None
+    parser.add_argument(
+        "--data-dir", metavar="DIR", default=default,
+        help=f"folder for the app's records (default: ${paths.DATA_DIR_ENV} or the per-user folder)",
+    )
+    parser.add_argument(
+        "--content", metavar="DIR", default=default,
+        help=f"content folder to use (default: ${paths.CONTENT_DIR_ENV} or the one shipped)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="holbrook",
         description=f"{APP_NAME}. With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--data-dir", metavar="DIR",
-        help=f"folder for the app's records (default: ${paths.DATA_DIR_ENV} or the per-user folder)",
-    )
-    parser.add_argument(
-        "--content", metavar="DIR",
-        help=f"content folder to use (default: ${paths.CONTENT_DIR_ENV} or the one shipped)",
-    )
+    _add_global_options(parser)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail to stderr")
     commands = parser.add_subparsers(dest="noun", metavar="COMMAND")
 
+    def command(group, name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = group.add_parser(name, help=help_text)
+        _add_global_options(sub, suppress=True)
+        return sub
+
     content = commands.add_parser("content", help="check or show the content folder")
     content_verbs = content.add_subparsers(dest="verb", metavar="VERB", required=True)
-    check = content_verbs.add_parser("check", help="validate the content; exit 1 on any error")
+    check = command(content_verbs, "check", "validate the content; exit 1 on any error")
     check.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     check.set_defaults(handler=_content_check)
-    show = content_verbs.add_parser("show", help="print the handbook's structure")
+    show = command(content_verbs, "show", "print the handbook's structure")
     show.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     show.set_defaults(handler=_content_show)
 
-    search = commands.add_parser("search", help="search the handbook's clauses")
+    search = command(commands, "search", "search the handbook's clauses")
     search.add_argument("query", nargs="+", help="words to look for")
     search.add_argument("--limit", type=int, default=20, help="at most this many hits (20)")
     search.add_argument("--json", action="store_true", help="machine-readable output on stdout")

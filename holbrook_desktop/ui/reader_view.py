@@ -22,6 +22,7 @@ from holbrook_desktop.core.render import SCHEME, Location, clause_anchor, parse_
 ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 50, 300, 10
 # Long lines tire the eye: the text column stops growing past this width (at 100% zoom).
 MAX_TEXT_WIDTH = 780
+PAGE_MARGIN = 24
 CLAUSE_BACKGROUND = QColor("#fff4c2")
 TERM_BACKGROUND = QColor("#ffd54a")
 
@@ -39,7 +40,7 @@ class ReaderView(QTextBrowser):
         self._zoom = 100
         self._base_point_size = self.font().pointSizeF()
         self.document().setDefaultStyleSheet(stylesheet)
-        self.document().setDocumentMargin(24)
+        self.document().setDocumentMargin(PAGE_MARGIN)
         self.setOpenLinks(True)
         self.setOpenExternalLinks(False)
         self.setAccessibleName(self.tr("Policy text"))
@@ -202,7 +203,8 @@ class ReaderView(QTextBrowser):
     def _apply_text_width(self) -> None:
         """Centre a readable column instead of stretching lines across a wide screen."""
         widest = int(MAX_TEXT_WIDTH * self._zoom / 100)
-        side = max(0, self.viewport().width() - widest) // 2
+        # The root frame's side margins replace the document margin, so never go below it.
+        side = max(PAGE_MARGIN, (self.viewport().width() - widest) // 2)
         root = self.document().rootFrame()
         frame_format = root.frameFormat()
         if frame_format.leftMargin() != side or frame_format.rightMargin() != side:

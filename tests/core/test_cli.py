@@ -79,3 +79,12 @@ def test_content_folder_from_the_environment(make_content):
     result = _run("content", "check", env={"HOLBROOK_CONTENT_DIR": str(broken)})
     assert result.returncode == 1
     assert "policy.md:1: error: file is empty" in result.stdout
+
+
+def test_global_options_work_before_or_after_the_command(make_content, capsys):
+    broken = make_content({"x": b""})
+    assert main(["content", "check", "--content", str(broken)]) == 1
+    assert main(["--content", str(broken), "content", "check"]) == 1
+    assert main(["--content", str(broken), "content", "check", "--content", str(REAL_CONTENT)]) == 0
+    assert main(["search", "--content", str(REAL_CONTENT), "photographs", "--json"]) == 0
+    assert "social-media/5.10" in capsys.readouterr().out

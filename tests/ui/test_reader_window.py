@@ -191,3 +191,14 @@ def test_content_errors_are_shown_with_file_and_line(open_window, make_content):
 def test_no_content_at_all_shows_a_plain_message(open_window, tmp_path):
     window = open_window(content=tmp_path / "empty")
     assert "No policy to show" in window.reader.toPlainText()
+
+
+def test_text_keeps_a_margin_and_a_readable_width_at_any_zoom(open_window):
+    window = open_window(size=(1366, 768))
+    frame = window.reader.document().rootFrame().frameFormat()
+    wide_margin = frame.leftMargin()
+    assert wide_margin > 100  # a wide window centres a column instead of stretching lines
+    window.reader.set_zoom(200)
+    frame = window.reader.document().rootFrame().frameFormat()
+    assert 24 <= frame.leftMargin() < wide_margin
+    assert frame.leftMargin() == frame.rightMargin()
