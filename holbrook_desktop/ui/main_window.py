@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
 
     def show_location(self, location: Location) -> None:
         self.reader.show_location(location)
+        if location.clause_number:
+            self.reader.highlight_clause(location.clause_number)  # show which clause was meant
 
     def open_search_hit(self, hit: SearchHit) -> None:
         location = self.service.locate(hit.clause_id)
@@ -299,8 +301,5 @@ class MainWindow(QMainWindow):
     # Closing -----------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        try:
-            self.preferences.set_geometry(self.saveGeometry())
-        except OSError as exc:  # a read-only data folder must not stop the window closing
-            log.warning("could not save window position: %s", exc)
+        self.preferences.set_geometry(self.saveGeometry())
         super().closeEvent(event)

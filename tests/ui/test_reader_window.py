@@ -202,3 +202,33 @@ def test_text_keeps_a_margin_and_a_readable_width_at_any_zoom(open_window):
     frame = window.reader.document().rootFrame().frameFormat()
     assert 24 <= frame.leftMargin() < wide_margin
     assert frame.leftMargin() == frame.rightMargin()
+
+
+def test_choosing_a_clause_in_the_contents_shades_it(window, qtbot):
+    model = window.contents.model()
+    section_5 = model.index(4, 0, model.index(0, 0))
+    assert section_5.data().startswith("5 PERSONAL USE")
+    clauses = [model.index(row, 0, section_5) for row in range(model.rowCount(section_5))]
+    clause = next(index for index in clauses if index.data().startswith("5.10 "))
+    tree = window.contents
+    tree.setCurrentIndex(clause)
+    assert window.reader.location() == Location("social-media", "5", "5.10")
+    assert window.reader.highlighted_text()[0].startswith("5.10")
+
+
+def test_every_policy_in_the_folder_is_in_the_contents(open_window, make_content):
+    from tests.conftest import REAL_CONTENT
+
+    root = make_content({
+        "social-media": (REAL_CONTENT / "policies/social-media/policy.md").read_text("utf-8"),
+        "e-safety": policy_text("\n## 1 ONLINE SAFETY\n\n1.1 Pupils use tablets safely.\n",
+                                id="e-safety", title="E-safety Policy"),
+    })
+    window = open_window(content=root)
+    model = window.contents.model()
+    assert sorted(model.index(row, 0).data() for row in range(model.rowCount())) == [
+        "E-safety Policy", "Social Media Policy",
+    ]
+    window.show_location(Location("e-safety", "1"))
+    assert window.windowTitle().startswith("E-safety Policy — test edition")
+    assert window.progress_label.text() == "0 of 1 sections read"
