@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from holbrook_desktop.core.diagnostics import DiagnosticList
-from holbrook_desktop.core.handbook import Policy, Section
+from holbrook_desktop.core.handbook import Policy
 from holbrook_desktop.core.references import describe, find_references
 
 _REPEATED_WORD = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
@@ -14,10 +14,13 @@ _REPEATED_WORD = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.IGNORECASE)
 
 def check_policy(policy: Policy, problems: DiagnosticList) -> None:
     _check_duplicates(policy, problems)
-    _check_sequence(policy.sections, "section", problems)
+    for appendices, noun in ((False, "section"), (True, "appendix")):
+        numbered = [(s.number, s.line) for s in policy.sections if s.is_appendix == appendices]
+        _check_numbering(numbered, noun, problems)
     for section in policy.all_sections():
-        _check_sequence(section.children, "part", problems)
-        _check_clause_sequence(section, problems)
+        _check_numbering(((c.number, c.line) for c in section.children), "part", problems)
+        clauses = ((c.number, c.line) for c in section.clauses if c.number != section.number)
+        _check_numbering(clauses, "clause", problems, where=f" in section {section.number}")
         if not section.clauses and not section.children:
             problems.error(section.line, f"section {section.number} '{section.title}' has no text")
     _check_references(policy, problems)
@@ -52,37 +55,20 @@ def _last_part(number: str) -> int | None:
     return ord(tail) - ord("A") + 1 if len(tail) == 1 and tail.isalpha() else None
 
 
-def _check_sequence(sections: Iterable[Section], noun: str, problems: DiagnosticList) -> None:
-    """Numbered siblings should run 1, 2, 3 … (appendices A, B, C …) without gaps."""
-    previous: dict[bool, tuple[str, int]] = {}
-    for section in sections:
-        value = _last_part(section.number)
-        if value is None:
-            continue
-        series = section.is_appendix
-        expected_first = 1
-        if series in previous:
-            last_number, last_value = previous[series]
-            _report_step(section.number, section.line, last_number, last_value, value, noun, problems)
-        elif value != expected_first and not section.number.startswith("unnumbered"):
-            problems.warning(section.line, f"{noun} numbering starts at {section.number}")
-        previous[series] = (section.number, value)
-
-
-def _check_clause_sequence(section: Section, problems: DiagnosticList) -> None:
-    numbered = [c for c in section.clauses if c.number != section.number]
+def _check_numbering(
+    numbered: Iterable[tuple[str, int]], noun: str, problems: DiagnosticList, where: str = ""
+) -> None:
+    """(number, line) pairs in order should run 1, 2, 3 … (or A, B, C …) without gaps."""
     last: tuple[str, int] | None = None
-    for clause in numbered:
-        value = _last_part(clause.number)
+    for number, line in numbered:
+        value = _last_part(number)
         if value is None:
-            continue
-        if last is None:
-            if value != 1:
-                problems.warning(clause.line, f"clause numbering in section {section.number} "
-                                 f"starts at {clause.number}")
-        else:
-            _report_step(clause.number, clause.line, last[0], last[1], value, "clause", problems)
-        last = (clause.number, value)
+            continue  # an unnumbered heading is reported where it is parsed
+        if last is not None:
+            _report_step(number, line, last[0], last[1], value, noun, problems)
+        elif value != 1:
+            problems.warning(line, f"{noun} numbering{where} starts at {number}")
+        last = (number, value)
 
 
 def _report_step(

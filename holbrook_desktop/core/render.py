@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from holbrook_desktop.core.handbook import Clause, Policy, Section
-from holbrook_desktop.core.references import REFERENCE, find_references
 
 if TYPE_CHECKING:
     import markdown
@@ -75,10 +73,12 @@ class PolicyRenderer:
             import markdown
             from markdown.extensions.sane_lists import SaneListExtension
 
+            from holbrook_desktop.core.reference_links import CrossReferenceExtension
+
             # Extension objects, not names: a name makes python-markdown scan every installed
             # package's entry points (importlib.metadata), which alone cost ~30 ms at start-up.
             self._markdown = markdown.Markdown(
-                extensions=[SaneListExtension(), _CrossReferenceExtension(self)]
+                extensions=[SaneListExtension(), CrossReferenceExtension(lambda: self._policy)]
             )
         return self._markdown
 
@@ -169,58 +169,3 @@ def _page_footer(policy: Policy, section: Section) -> str:
     # page-end tells the reader where the last clause stops.
     nav = " &nbsp;&nbsp;|&nbsp;&nbsp; ".join(links)
     return f'<hr/><p class="page-nav"><a name="{PAGE_END_ANCHOR}"></a>{nav}</p>'
-
-
-def _make_extension_classes():
-    from markdown.extensions import Extension
-    from markdown.inlinepatterns import InlineProcessor
-    from markdown.util import AtomicString
-
-    class CrossReferenceProcessor(InlineProcessor):
-        """Turns each target of a reference into a link, or marks it when the policy lacks it."""
-
-        def __init__(self, renderer: PolicyRenderer) -> None:
-            super().__init__(REFERENCE.pattern)
-            self.compiled_re = REFERENCE  # keep the pattern's flags exactly as the checker uses them
-            self.renderer = renderer
-
-        def handleMatch(self, m, data):
-            policy = self.renderer._policy
-            text = m.group(0)
-            wrapper = etree.Element("span")
-            cursor = 0
-            last: etree.Element | None = None
-            for ref in find_references(text):
-                between = text[cursor:ref.start]
-                # AtomicString: python-markdown must not look for references in a link again.
-                if last is None:
-                    wrapper.text = AtomicString(between)
-                else:
-                    last.tail = AtomicString(between)
-                target = location_of(policy, ref.target) if policy else None
-                if target:
-                    last = etree.SubElement(wrapper, "a", {"href": target.href})
-                else:
-                    last = etree.SubElement(wrapper, "span", {
-                        "class": "missing-reference",
-                        "title": f"This policy has no {ref.kind} {ref.target}",
-                    })
-                last.text = AtomicString(text[ref.start:ref.end])
-                cursor = ref.end
-            if last is not None:
-                last.tail = AtomicString(text[cursor:])
-            return wrapper, m.start(0), m.end(0)
-
-    class CrossReferenceExtension(Extension):
-        def __init__(self, renderer: PolicyRenderer) -> None:
-            super().__init__()
-            self.renderer = renderer
-
-        def extendMarkdown(self, md):
-            md.inlinePatterns.register(CrossReferenceProcessor(self.renderer), "cross-reference", 65)
-
-    return CrossReferenceExtension
-
-
-def _CrossReferenceExtension(renderer: PolicyRenderer):
-    return _make_extension_classes()(renderer)

@@ -160,3 +160,16 @@ def test_a_flood_of_problems_is_cut_short_with_a_count(make_content):
     assert len(loaded.diagnostics) == 201
     assert loaded.diagnostics[-1].message == "299 more problems in this file are not listed"
     assert loaded.diagnostics[-1].severity == "error"
+
+
+def test_numbering_that_starts_late_and_appendices_that_skip(make_content):
+    body = ("\n## 2 TWO\n\n2.2 a\n\n## APPENDIX A First\n\n### A.2 PART\n\nText.\n"
+            "\n## APPENDIX C Third\n\nC.1 b\n")
+    loaded = load_content(make_content({"sample": policy_text(body)}))
+    assert loaded.ok
+    assert {(d.line, d.message) for d in loaded.diagnostics} == {
+        (11, "section numbering starts at 2"),
+        (13, "clause numbering in section 2 starts at 2.2"),
+        (17, "part numbering starts at A.2"),
+        (21, "appendix numbering jumps from A to C (no appendix B)"),
+    }
