@@ -28,24 +28,16 @@ def check_policy(policy: Policy, problems: DiagnosticList) -> None:
 
 
 def _check_duplicates(policy: Policy, problems: DiagnosticList) -> None:
-    seen_sections: dict[str, int] = {}
-    for section in policy.all_sections():
-        if section.number in seen_sections:
-            problems.error(
-                section.line,
-                f"section number {section.number} is used twice (first on line "
-                f"{seen_sections[section.number]})",
-            )
-        seen_sections.setdefault(section.number, section.line)
-    seen_clauses: dict[str, int] = {}
-    for clause in policy.clauses():
-        if clause.number in seen_clauses:
-            problems.error(
-                clause.line,
-                f"clause number {clause.number} is used twice (first on line "
-                f"{seen_clauses[clause.number]})",
-            )
-        seen_clauses.setdefault(clause.number, clause.line)
+    sections = ((s.number, s.line) for s in policy.all_sections())
+    clauses = ((c.number, c.line) for c in policy.clauses())
+    for noun, numbered in (("section", sections), ("clause", clauses)):
+        first_seen: dict[str, int] = {}
+        for number, line in numbered:
+            if number in first_seen:
+                problems.error(
+                    line, f"{noun} number {number} is used twice (first on line {first_seen[number]})"
+                )
+            first_seen.setdefault(number, line)
 
 
 def _last_part(number: str) -> int | None:
