@@ -36,12 +36,11 @@ class MainWindow(QMainWindow):
         self.preferences = preferences
         self._current_policy_id: str | None = None
         self.setWindowIcon(QIcon(str(resource_path("icons", "holbrook.svg"))))
-        stylesheet = resource_path("reader.css").read_text(encoding="utf-8")
-        self._stylesheet = stylesheet
+        self._stylesheet = resource_path("reader.css").read_text(encoding="utf-8")
 
         self.search_panel = SearchPanel(service.search, self)
         self.contents = ContentsTree(service.policies, self)
-        self.reader = ReaderView(service.section_page, stylesheet, self)
+        self.reader = ReaderView(service.section_page, self._stylesheet, self)
         self.progress_label = QLabel(self)
         self.progress_label.setAccessibleName(self.tr("Reading progress"))
         self.statusBar().addPermanentWidget(self.progress_label)
@@ -128,7 +127,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.contents.locationActivated.connect(self.show_location)
         self.search_panel.hitActivated.connect(self.open_search_hit)
-        self.search_panel.searchCleared.connect(lambda: self.contents.setVisible(True))
+        # While a search is showing its results, they take the contents' place.
         self.search_panel.field.textChanged.connect(
             lambda text: self.contents.setVisible(not text.strip())
         )

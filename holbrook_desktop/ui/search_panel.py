@@ -79,7 +79,6 @@ class RichTextDelegate(QStyledItemDelegate):
 
 class SearchPanel(QWidget):
     hitActivated = Signal(object)  # SearchHit
-    searchCleared = Signal()
 
     def __init__(self, search: Callable[[str], list[SearchHit]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,7 +123,6 @@ class SearchPanel(QWidget):
         self._model.clear()
         if not text.strip():
             self._show_results(False)
-            self.searchCleared.emit()
             return
         hits = self._search(text)
         for hit in hits:
