@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from holbrook_desktop import APP_NAME
@@ -44,18 +46,77 @@ def content_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return _bundled("content")
 
 
-def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The data folder: --data-dir, then HOLBROOK_DATA_DIR, then the per-user default.
+MACHINE_CONFIG_FILE = "holbrook.toml"
 
-    Nothing is created here; writers create the folder when they first need it.
-    """
-    if explicit:
-        return Path(explicit)
-    if os.environ.get(DATA_DIR_ENV):
-        return Path(os.environ[DATA_DIR_ENV])
-    import platformdirs  # only needed when no folder was given
+
+@dataclass(frozen=True)
+class DataDirChoice:
+    path: Path
+    source: str  # which rule chose it, for `holbrook data-dir show` and the README
+
+
+def shared_data_dir() -> Path:
+    """The per-machine folder every account on the PC shares (C:\\ProgramData\\… on Windows)."""
+    import platformdirs
+
+    if sys.platform.startswith("linux"):
+        return Path("/var/lib/holbrook-staff-handbook")  # the FHS place for shared state
+    return Path(platformdirs.site_data_dir(APP_NAME, appauthor=False))
+
+
+def user_data_dir() -> Path:
+    import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def machine_config_path() -> Path:
+    """Where an administrator's choice of data folder is written (outside any data folder)."""
+    import platformdirs
+
+    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / MACHINE_CONFIG_FILE
+
+
+def configured_data_dir(config_path: Path | None = None) -> Path | None:
+    path = config_path or machine_config_path()
+    try:
+        with path.open("rb") as handle:
+            value = tomllib.load(handle).get("data_dir")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    return Path(value) if isinstance(value, str) and value.strip() else None
+
+
+def choose_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataDirChoice:
+    """--data-dir, then HOLBROOK_DATA_DIR, then the administrator's setting, then the shared
+    per-machine folder when this account may write there, else a per-user folder."""
+    if explicit:
+        return DataDirChoice(Path(explicit), "--data-dir")
+    if os.environ.get(DATA_DIR_ENV):
+        return DataDirChoice(Path(os.environ[DATA_DIR_ENV]), DATA_DIR_ENV)
+    configured = configured_data_dir()
+    if configured is not None:
+        return DataDirChoice(configured, f"administrator setting in {machine_config_path()}")
+    shared = shared_data_dir()
+    if is_writable_dir(shared):
+        return DataDirChoice(shared, "shared per-machine folder")
+    return DataDirChoice(user_data_dir(), "per-user folder (the shared folder is not writable)")
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    return choose_data_dir(explicit).path
+
+
+def is_writable_dir(path: Path) -> bool:
+    """True if the folder exists, or can be made, and a file can be created in it."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return True
+    except OSError:
+        return False
 
 
 def ensure_private_dir(path: Path) -> Path:

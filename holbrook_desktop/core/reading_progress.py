@@ -33,6 +33,8 @@ class ProgressStore(Protocol):
 
     def read_sections(self, policy_id: str, policy_sha256: str) -> set[str]: ...
 
+    def mark_opened(self, key: SectionKey) -> None: ...
+
     def mark_read(self, key: SectionKey, completed_at: datetime) -> None: ...
 
 
@@ -42,6 +44,9 @@ class InMemoryProgressStore:
 
     def read_sections(self, policy_id: str, policy_sha256: str) -> set[str]:
         return set(self._read.get((policy_id, policy_sha256), {}))
+
+    def mark_opened(self, key: SectionKey) -> None:
+        pass  # only completion matters for a session that is not kept
 
     def mark_read(self, key: SectionKey, completed_at: datetime) -> None:
         marks = self._read.setdefault((key.policy_id, key.policy_sha256), {})
@@ -72,6 +77,12 @@ class ReadingTracker:
         self._opened_at = self._clock()
         self._required = self._seconds_for(word_count)
         self._end_seen = False
+        self._store.mark_opened(key)
+
+    def use_store(self, store: ProgressStore) -> None:
+        """Progress now belongs to someone else (sign-in, sign-out): start the section afresh."""
+        self._store = store
+        self._key = None
 
     def close(self) -> None:
         self._key = None

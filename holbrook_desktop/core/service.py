@@ -22,6 +22,7 @@ from holbrook_desktop.core.render import Location, PolicyRenderer, location_of, 
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.search import SearchHit, SearchIndex
+    from holbrook_desktop.core.store import NewStaffMember, StaffMember, Store
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,11 @@ class HandbookService:
         progress_store: ProgressStore | None = None,
         clock: Callable[[], float] = time.monotonic,
         seconds_for: Callable[[int], float] = minimum_reading_seconds,
+        records: Store | None = None,
     ) -> None:
         self.content_dir = content_dir
+        self.records = records
+        self.signed_in: StaffMember | None = None
         loaded = load_content(content_dir)
         self.handbook: Handbook = loaded.handbook
         self.diagnostics: tuple[Diagnostic, ...] = loaded.diagnostics
@@ -125,6 +129,39 @@ class HandbookService:
             ],
         }
 
+    # Staff on a shared PC ----------------------------------------------------------------
+
+    def staff_list(self) -> list[StaffMember]:
+        return self._records().staff.list()
+
+    def add_staff(self, new: NewStaffMember) -> StaffMember:
+        return self._records().staff.add(new)
+
+    def sign_in(self, staff_id: int) -> StaffMember:
+        """From now on, reading progress is this person's, read from and written to the records."""
+        records = self._records()
+        member = records.staff.get(staff_id)
+        if member is None or not member.active:
+            raise KeyError(staff_id)
+        records.acting_as(staff_id)
+        for policy in self.policies:  # so that every progress row names a version on record
+            records.policy_versions.record_seen(policy)
+        self.signed_in = member
+        self._tracker.use_store(records.progress_for(staff_id))
+        return member
+
+    def sign_out(self) -> None:
+        self.signed_in = None
+        if self.records is not None:
+            self.records.acting_as(None)
+        self._progress_store = InMemoryProgressStore()
+        self._tracker.use_store(self._progress_store)
+
+    def _records(self) -> Store:
+        if self.records is None:
+            raise RuntimeError("no records store is open")
+        return self.records
+
     # Search ------------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
@@ -154,10 +191,15 @@ class HandbookService:
     def poll_reading(self) -> bool:
         return self._tracker.poll()
 
+    def _current_progress(self) -> ProgressStore:
+        if self.signed_in is not None and self.records is not None:
+            return self.records.progress_for(self.signed_in.id)
+        return self._progress_store
+
     def progress(self, policy_id: str) -> ProgressSummary:
         policy = self.handbook.policy(policy_id)
         if policy is None:
             raise KeyError(policy_id)
         numbers = {s.number for s in policy.reading_sections()}
-        read = self._progress_store.read_sections(policy.id, policy.sha256) & numbers
+        read = self._current_progress().read_sections(policy.id, policy.sha256) & numbers
         return ProgressSummary(len(read), len(numbers), frozenset(read))

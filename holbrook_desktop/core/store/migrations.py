@@ -1,0 +1,65 @@
+"""The records schema, as numbered, append-only migrations. Never edit one that has shipped:
+add the next. Each runs in its own transaction after a backup copy of the file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+ROLES = ("teacher", "teaching-assistant", "office", "lunchtime", "governor", "contractor",
+         "volunteer", "trainee", "supply", "other")
+
+
+def m0001_staff_progress_versions_audit(db: Database) -> None:
+    roles = ", ".join(f"'{role}'" for role in ROLES)
+    db.execute(f"""
+        CREATE TABLE staff (
+            id INTEGER PRIMARY KEY,
+            full_name TEXT NOT NULL CHECK (length(trim(full_name)) > 0),
+            preferred_name TEXT,
+            role TEXT NOT NULL CHECK (role IN ({roles})),
+            staff_number TEXT UNIQUE,
+            work_email TEXT UNIQUE COLLATE NOCASE,
+            start_date TEXT NOT NULL,
+            leaving_date TEXT,
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        )""")
+    db["staff"].create_index(["full_name"], index_name="staff_by_name")
+    db["policy_versions"].create(
+        {"policy_id": str, "sha256": str, "label": str, "title": str, "effective": str,
+         "first_seen": str},
+        pk=("policy_id", "sha256"),
+        not_null={"label", "title", "effective", "first_seen"},
+    )
+    db.execute("""
+        CREATE TABLE reading_progress (
+            staff_id INTEGER NOT NULL REFERENCES staff(id),
+            policy_id TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL,
+            section_number TEXT NOT NULL,
+            first_opened TEXT NOT NULL,
+            completed_at TEXT,
+            PRIMARY KEY (staff_id, policy_id, policy_sha256, section_number),
+            FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
+        )""")
+    db.execute("""
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            os_user TEXT NOT NULL,
+            staff_id INTEGER,
+            via TEXT NOT NULL,
+            action TEXT NOT NULL,
+            details TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""")
+
+
+# The order is the schema's history: number n is MIGRATIONS[n - 1].
+MIGRATIONS: list[Callable[[Database], None]] = [
+    m0001_staff_progress_versions_audit,
+]
