@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 from holbrook_desktop import APP_NAME, __version__
 from holbrook_desktop.core import paths
 from holbrook_desktop.core.diagnostics import Severity
+from holbrook_desktop.core.roles import ROLES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -58,12 +63,62 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=20, help="at most this many hits (20)")
     search.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     search.set_defaults(handler=_search)
+
+    staff = commands.add_parser("staff", help="list or add members of staff")
+    staff_verbs = staff.add_subparsers(dest="verb", metavar="VERB", required=True)
+    staff_list = command(staff_verbs, "list", "the members of staff on record")
+    staff_list.add_argument("--all", action="store_true", help="include leavers and inactive records")
+    staff_list.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    staff_list.set_defaults(handler=_staff_list)
+    staff_add = command(staff_verbs, "add", "add a member of staff")
+    staff_add.add_argument("--name", required=True, help="full name, as on their contract")
+    staff_add.add_argument("--role", required=True, choices=ROLES, help="their role in the policy's scope")
+    staff_add.add_argument("--start-date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                           help="first day at the school (default: today)")
+    staff_add.add_argument("--preferred-name", help="the name they go by")
+    staff_add.add_argument("--staff-number", help="HR's staff number")
+    staff_add.add_argument("--email", help="work email address")
+    staff_add.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    staff_add.set_defaults(handler=_staff_add)
+
+    audit = commands.add_parser("audit", help="check the tamper-evident audit log")
+    audit_verbs = audit.add_subparsers(dest="verb", metavar="VERB", required=True)
+    verify = command(audit_verbs, "verify", "walk the hash chain; exit 1 at the first bad row")
+    verify.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    verify.set_defaults(handler=_audit_verify)
+
+    data_dir = commands.add_parser("data-dir", help="where the records are kept")
+    data_dir_verbs = data_dir.add_subparsers(dest="verb", metavar="VERB", required=True)
+    show_dir = command(data_dir_verbs, "show", "the data folder in use and why")
+    show_dir.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    show_dir.set_defaults(handler=_data_dir_show)
+    set_dir = command(data_dir_verbs, "set", "(administrator) use DIR for every account on this PC")
+    set_dir.add_argument("folder", metavar="DIR")
+    set_dir.set_defaults(handler=_data_dir_set)
+
+    backup = commands.add_parser("backup", help="list or restore backups of the records")
+    backup_verbs = backup.add_subparsers(dest="verb", metavar="VERB", required=True)
+    backup_list = command(backup_verbs, "list", "backups of the records database, newest first")
+    backup_list.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    backup_list.set_defaults(handler=_backup_list)
+    restore = command(backup_verbs, "restore", "put the newest backup in place (the current file is kept)")
+    restore.set_defaults(handler=_backup_restore)
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written as YYYY-MM-DD") from exc
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # bad usage (2), or --help / --version (0): a status, not an exception
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -163,6 +218,139 @@ def _search(args: argparse.Namespace) -> int:
             print(f"{hit.clause_id:<22} {hit.marked_snippet()}")
         _say(f"{len(hits)} clauses found")
     return EXIT_OK
+
+
+def _open_records(args: argparse.Namespace):
+    """The records store, or None after saying why on stderr (a damaged or newer database)."""
+    from holbrook_desktop.core.identity import Actor
+    from holbrook_desktop.core.store import Store, StoreError
+
+    folder = paths.data_dir(args.data_dir)
+    try:
+        return Store.open(folder, Actor.current("cli"))
+    except StoreError as exc:
+        _say(f"holbrook: {exc}")
+        if getattr(exc, "backups", None):
+            _say("holbrook: 'holbrook backup restore' puts the newest backup in place.")
+        return None
+    except OSError as exc:
+        _say(f"holbrook: cannot open the records in {folder}: {exc.strerror or exc}")
+        return None
+
+
+def _staff_list(args: argparse.Namespace) -> int:
+    store = _open_records(args)
+    if store is None:
+        return EXIT_USAGE
+    with contextlib.closing(store):
+        members = store.staff.list(include_inactive=args.all)
+    if args.json:
+        _print_json({"staff": [dataclasses.asdict(m) for m in members]})
+    else:
+        for m in members:
+            extras = " · ".join(x for x in (m.staff_number, m.work_email) if x)
+            print(f"{m.id:>5}  {m.full_name}  ({m.role_label}, from {m.start_date})"
+                  + (f"  {extras}" if extras else ""))
+        _say(f"{len(members)} members of staff")
+    return EXIT_OK
+
+
+def _staff_add(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.store import NewStaffMember, StoreError
+
+    store = _open_records(args)
+    if store is None:
+        return EXIT_USAGE
+    new = NewStaffMember(full_name=args.name, role=args.role, start_date=args.start_date or date.today(),
+                         preferred_name=args.preferred_name, staff_number=args.staff_number,
+                         work_email=args.email)
+    with contextlib.closing(store):
+        try:
+            member = store.staff.add(new)
+        except (ValueError, StoreError) as exc:
+            _say(f"holbrook staff add: {exc}")
+            return EXIT_USAGE
+    if args.json:
+        _print_json(dataclasses.asdict(member))
+    else:
+        print(member.id)
+        _say(f"added {member.full_name} ({member.role_label}) as number {member.id}")
+    return EXIT_OK
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    store = _open_records(args)
+    if store is None:
+        return EXIT_USAGE
+    with contextlib.closing(store):
+        report = store.verify_audit()
+    if args.json:
+        _print_json({"ok": report.ok, "rows_verified": report.rows, "first_bad_row": report.first_bad_row,
+                     "problem": report.problem, "last_hash": report.last_hash})
+    elif report.ok:
+        print(f"audit log intact: {report.rows} rows, last hash {report.last_hash}")
+    else:
+        print(f"audit log broken at row {report.first_bad_row}: {report.problem} "
+              f"({report.rows} rows before it verify)")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _data_dir_show(args: argparse.Namespace) -> int:
+    choice = paths.choose_data_dir(args.data_dir)
+    if args.json:
+        _print_json({"data_dir": str(choice.path), "source": choice.source,
+                     "machine_config": str(paths.machine_config_path())})
+    else:
+        print(choice.path)
+        _say(f"chosen by: {choice.source}")
+    return EXIT_OK
+
+
+def _data_dir_set(args: argparse.Namespace) -> int:
+    folder = Path(args.folder).expanduser().resolve()
+    config = paths.machine_config_path()
+    try:
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(f"# Written by 'holbrook data-dir set'.\ndata_dir = {json.dumps(str(folder))}\n",
+                          encoding="utf-8")
+    except OSError as exc:
+        _say(f"holbrook data-dir set: cannot write {config} ({exc.strerror or exc}); "
+             "run it as the PC's administrator")
+        return EXIT_USAGE
+    _say(f"every account on this PC now uses {folder} (set in {config})")
+    return EXIT_OK
+
+
+def _backup_list(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.store import backups
+    from holbrook_desktop.core.store.database import DATABASE_FILE
+
+    found = backups.existing_backups(paths.data_dir(args.data_dir) / DATABASE_FILE)
+    if args.json:
+        _print_json({"backups": [{"file": str(p), "bytes": p.stat().st_size} for p in found]})
+    else:
+        for backup_file in found:
+            print(backup_file)
+        _say(f"{len(found)} backups")
+    return EXIT_OK
+
+
+def _backup_restore(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.store import Store
+
+    folder = paths.data_dir(args.data_dir)
+    try:
+        used = Store.restore_newest_backup(folder)
+    except (FileNotFoundError, OSError) as exc:
+        _say(f"holbrook backup restore: {exc}")
+        return EXIT_USAGE
+    _say(f"restored {used.name}; the file it replaced is kept beside it as holbrook.db.damaged-…")
+    return EXIT_OK
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    print()
 
 
 def _warn_if_broken(service) -> None:
