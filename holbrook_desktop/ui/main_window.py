@@ -1,4 +1,4 @@
-"""The main window: contents and search on the left, the policy text on the right."""
+"""The main window: “Who are you?” first on a shared PC, then contents, search and the policy text."""
 
 from __future__ import annotations
 
@@ -8,44 +8,92 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from holbrook_desktop import APP_NAME
 from holbrook_desktop.core.diagnostics import Severity
 from holbrook_desktop.core.paths import resource_path
 from holbrook_desktop.core.render import Location
 from holbrook_desktop.core.service import HandbookService
+from holbrook_desktop.core.store.errors import StoreError
 from holbrook_desktop.ui.contents_tree import ContentsTree
+from holbrook_desktop.ui.idle_lock import DEFAULT_IDLE_MS, IdleLock, idle_duration_text
 from holbrook_desktop.ui.preferences import Preferences
 from holbrook_desktop.ui.reader_view import ReaderView, render_print_document
 from holbrook_desktop.ui.search_panel import SearchPanel
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.search import SearchHit
+    from holbrook_desktop.core.store import StaffMember
+    from holbrook_desktop.ui.start_screen import StartScreen
 
 log = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 8
+WARNING_STYLE = "color: #8a3b00; font-weight: 600; padding-left: 4px;"  # 6:1 on the status bar's grey
 # Dialog classes (QMessageBox, QFileDialog, printing) are imported where they are used: each
 # costs milliseconds of start-up that a person reading the policy should not wait for.
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, service: HandbookService, preferences: Preferences) -> None:
+    """With a records store, a person signs in on the start screen first and their reading is kept;
+    without one (tests, or records that could not be opened) the reader shows straight away."""
+
+    def __init__(
+        self,
+        service: HandbookService,
+        preferences: Preferences,
+        *,
+        idle_timeout_ms: int = DEFAULT_IDLE_MS,
+        records_problem: str | None = None,
+    ) -> None:
         super().__init__()
         self.service = service
         self.preferences = preferences
         self._current_policy_id: str | None = None
+        self._store_error_told = False
         self.setWindowIcon(QIcon(str(resource_path("icons", "holbrook.svg"))))
         self._stylesheet = resource_path("reader.css").read_text(encoding="utf-8")
 
         self.search_panel = SearchPanel(service.search, self)
         self.contents = ContentsTree(service.policies, self)
         self.reader = ReaderView(service.section_page, self._stylesheet, self)
+        self.signed_in_label = QLabel(self)
+        self.signed_in_label.setAccessibleName(self.tr("Signed in"))
+        self.switch_person_button = QPushButton(self.tr("Not you? Switch person"), self)
+        self.switch_person_button.setAccessibleDescription(
+            self.tr("Signs you out and goes back to the list of staff"))
+        self.switch_person_button.setAutoDefault(False)
         self.progress_label = QLabel(self)
         self.progress_label.setAccessibleName(self.tr("Reading progress"))
-        self.statusBar().addPermanentWidget(self.progress_label)
+        self.records_note = QLabel(self)
+        self.records_note.setAccessibleName(self.tr("Records"))
+        self.records_note.setStyleSheet(WARNING_STYLE)
+        # A long note must not set the window's minimum width; the whole of it is in the tooltip.
+        self.records_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        status = self.statusBar()
+        status.addWidget(self.records_note, 1)
+        status.addPermanentWidget(self.signed_in_label)
+        status.addPermanentWidget(self.switch_person_button)
+        status.addPermanentWidget(self.progress_label)
+        self.signed_in_label.hide()
+        self.switch_person_button.hide()
+        self.records_note.setVisible(bool(records_problem))
+        self.records_note.setText(records_problem or "")
+        self.records_note.setToolTip(records_problem or "")
         self._reading_timer = QTimer(self)
         self._reading_timer.setSingleShot(True)
+        # A coarse timer may fire up to 5% early: 0.9 s before an 18-second section is read.
+        self._reading_timer.setTimerType(Qt.TimerType.PreciseTimer)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -58,7 +106,17 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 870])
         splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        self.reading_page = splitter
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.reading_page)
+        self.setCentralWidget(self.pages)
+        self.start_screen: StartScreen | None = None
+        self.idle_lock = IdleLock(idle_timeout_ms, self)
+        if service.records is not None:
+            from holbrook_desktop.ui.start_screen import StartScreen  # only on a PC with records
+
+            self.start_screen = StartScreen(service, self)
+            self.pages.addWidget(self.start_screen)
 
         self._create_actions()
         self._connect_signals()
@@ -66,12 +124,10 @@ class MainWindow(QMainWindow):
         geometry = preferences.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1200, 760)
-        first = service.first_location()
-        if first is not None:
-            self.show_location(first)
+        if self.start_screen is not None:
+            self._show_start_screen(reload=False)  # the list was read a moment ago
         else:
-            self.reader.setHtml(self._no_content_page())
-            self.setWindowTitle(APP_NAME)
+            self._show_first_location()
 
     # Set-up ------------------------------------------------------------------------------
 
@@ -100,10 +156,19 @@ class MainWindow(QMainWindow):
         self.save_pdf_action = action(self.tr("Save as &PDF…"), QKeySequence("Ctrl+Shift+S"),
                                       self.save_policy_pdf_dialog)
         self.quit_action = action(self.tr("&Quit"), QKeySequence(Key.Quit), self.close)
+        self.switch_person_action = action(self.tr("&Switch person"), QKeySequence("Ctrl+Shift+L"),
+                                           self.switch_person,
+                                           self.tr("Sign out and go back to the list of staff"))
         self.back_action.setEnabled(False)
         self.forward_action.setEnabled(False)
+        self.switch_person_action.setVisible(self.start_screen is not None)
+        # Actions that act on the policy shown: not available while the start screen is up.
+        self._reading_actions = (self.back_action, self.forward_action, self.zoom_in_action,
+                                 self.zoom_out_action, self.zoom_reset_action, self.find_action,
+                                 self.print_action, self.save_pdf_action)
 
         toolbar = self.addToolBar(self.tr("Reading"))
+        self.toolbar = toolbar
         toolbar.setObjectName("reading-toolbar")
         toolbar.setAccessibleName(self.tr("Reading tools"))
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -114,7 +179,8 @@ class MainWindow(QMainWindow):
 
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
-        for item in (self.print_action, self.save_pdf_action, None, self.quit_action):
+        for item in (self.print_action, self.save_pdf_action, None, self.switch_person_action,
+                     None, self.quit_action):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         view_menu = menus.addMenu(self.tr("&View"))
         for item in (self.find_action, None, self.zoom_in_action, self.zoom_out_action,
@@ -123,6 +189,7 @@ class MainWindow(QMainWindow):
         go_menu = menus.addMenu(self.tr("&Go"))
         go_menu.addAction(self.back_action)
         go_menu.addAction(self.forward_action)
+        self._reading_menus = (view_menu, go_menu)
 
     def _connect_signals(self) -> None:
         self.contents.locationActivated.connect(self.show_location)
@@ -137,6 +204,116 @@ class MainWindow(QMainWindow):
         self.reader.endOfPageVisible.connect(self._on_end_of_page_visible)
         self.reader.zoomChanged.connect(self._on_zoom_changed)
         self._reading_timer.timeout.connect(self._on_reading_time_elapsed)
+        self.switch_person_button.clicked.connect(self.switch_person)
+        self.idle_lock.expired.connect(self._on_idle)
+        if self.start_screen is not None:
+            self.start_screen.signInRequested.connect(self.sign_in)
+
+    def _show_first_location(self) -> None:
+        first = self.service.first_location()
+        if first is not None:
+            self.show_location(first)
+            if self._current_policy_id is None:  # the page was already showing: no signal came
+                self._on_location_changed(first)
+        else:
+            self.reader.setHtml(self._no_content_page())
+            self.setWindowTitle(APP_NAME)
+
+    # Who is reading ----------------------------------------------------------------------
+
+    def sign_in(self, staff_id: int) -> bool:
+        """The person chosen on the start screen reads from here on; False (and why) if not."""
+        if self.start_screen is None:
+            return False
+        try:
+            member = self.service.sign_in(staff_id)
+        except KeyError:
+            self.start_screen.reset(self.tr("That person is no longer on the staff list."))
+            return False
+        except StoreError as exc:
+            self.start_screen.show_note(self.tr("You could not be signed in. %1").replace("%1", str(exc)))
+            return False
+        self._store_error_told = False
+        self._show_reader_for(member)
+        return True
+
+    def switch_person(self) -> None:
+        """“Not you?”: sign out and go back to the start screen, in one step."""
+        self._sign_out()
+
+    def _on_idle(self) -> None:
+        if self.service.signed_in is None:
+            return
+        self._close_open_dialogs()
+        self._sign_out(self.tr("Signed out after %1 without use.").replace(
+            "%1", idle_duration_text(self.idle_lock.timeout_ms)))
+
+    def _sign_out(self, note: str | None = None) -> None:
+        if self.start_screen is None:
+            return
+        self.idle_lock.stop()
+        self._reading_timer.stop()
+        self.service.sign_out()
+        self._show_start_screen(note)
+
+    def _show_reader_for(self, member: StaffMember) -> None:
+        self.signed_in_label.setText(self.tr("Signed in as %1").replace("%1", member.full_name))
+        self.signed_in_label.setToolTip(self.tr("%1 · %2").replace("%1", member.display_name).replace(
+            "%2", member.role_label))
+        self.signed_in_label.show()
+        self.switch_person_button.show()
+        self.progress_label.show()
+        self.toolbar.show()
+        for reading_action in (*self._reading_actions, self.switch_person_action):
+            reading_action.setEnabled(True)
+        for menu in self._reading_menus:
+            menu.menuAction().setVisible(True)
+        self.pages.setCurrentWidget(self.reading_page)
+        # Each person starts at the beginning with their own marks, not the last person's trail.
+        self.reader.clearHistory()
+        self._refresh_all_progress()
+        self._current_policy_id = None
+        self._show_first_location()
+        self.back_action.setEnabled(False)
+        self.forward_action.setEnabled(False)
+        self.idle_lock.start()
+        self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.statusBar().showMessage(self.tr("Welcome, %1.").replace("%1", member.display_name), 4000)
+
+    def _show_start_screen(self, note: str | None = None, *, reload: bool = True) -> None:
+        assert self.start_screen is not None
+        self.signed_in_label.hide()
+        self.switch_person_button.hide()
+        self.progress_label.hide()
+        self.progress_label.clear()
+        self.toolbar.hide()
+        for reading_action in (*self._reading_actions, self.switch_person_action):
+            reading_action.setEnabled(False)
+        for menu in self._reading_menus:
+            menu.menuAction().setVisible(False)
+        self.search_panel.field.clear()
+        self.statusBar().clearMessage()
+        self._refresh_all_progress()  # nobody's marks are left showing
+        self._current_policy_id = None
+        self.setWindowTitle(APP_NAME)
+        self.pages.setCurrentWidget(self.start_screen)
+        self.start_screen.reset(note, reload=reload)
+
+    def show_notice(self, text: str) -> None:
+        """Something the person should know on arrival (a restored backup, for example)."""
+        if self.start_screen is not None and self.pages.currentWidget() is self.start_screen:
+            self.start_screen.show_note(text)
+        else:
+            self.statusBar().showMessage(text, 15000)
+
+    def is_showing_start_screen(self) -> bool:
+        return self.start_screen is not None and self.pages.currentWidget() is self.start_screen
+
+    def _close_open_dialogs(self) -> None:
+        """A print or save dialog left open must not outlive the person who opened it."""
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
 
     # Navigation --------------------------------------------------------------------------
 
@@ -159,7 +336,10 @@ class MainWindow(QMainWindow):
 
     def _on_location_changed(self, location: Location) -> None:
         self.contents.select_location(location)
-        self.service.open_section(location)
+        try:
+            self.service.open_section(location)
+        except StoreError as exc:
+            self._tell_store_error(exc)
         self._schedule_reading_check()
         if location.policy_id != self._current_policy_id:
             self._current_policy_id = location.policy_id
@@ -171,7 +351,12 @@ class MainWindow(QMainWindow):
     # Reading progress --------------------------------------------------------------------
 
     def _on_end_of_page_visible(self) -> None:
-        if self.service.end_of_section_seen():
+        try:
+            just_read = self.service.end_of_section_seen()
+        except StoreError as exc:
+            self._tell_store_error(exc)
+            return
+        if just_read:
             self._refresh_progress(just_read=True)
         else:
             self._schedule_reading_check()
@@ -181,8 +366,35 @@ class MainWindow(QMainWindow):
         self._reading_timer.start(int(remaining * 1000) + 50)
 
     def _on_reading_time_elapsed(self) -> None:
-        if self.service.poll_reading():
+        try:
+            just_read = self.service.poll_reading()
+        except StoreError as exc:
+            self._tell_store_error(exc)
+            return
+        if just_read:
             self._refresh_progress(just_read=True)
+        elif self.service.seconds_until_read() > 0:
+            self._schedule_reading_check()  # woken a little early: look again when the time is up
+
+    def _refresh_all_progress(self) -> None:
+        """Every policy's marks, for whoever is reading now (or nobody)."""
+        for policy in self.service.policies:
+            self.contents.set_read_sections(policy.id, self.service.progress(policy.id).read_sections)
+
+    def _tell_store_error(self, exc: StoreError) -> None:
+        """The reading goes on; the person is told, once in a box and then in the status bar."""
+        log.warning("reading progress not saved: %s", exc)
+        text = self.tr("Your reading progress could not be saved. %1").replace("%1", str(exc))
+        self.statusBar().showMessage(text, 30000)
+        if self._store_error_told:
+            return
+        self._store_error_told = True
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Reading progress not saved"), text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText(self.tr("You can keep reading. Please tell whoever looks after this PC."))
+        box.open()
 
     def _refresh_progress(self, *, just_read: bool = False) -> None:
         policy_id = self._current_policy_id

@@ -41,3 +41,59 @@ def open_window(qtbot, data_dir):
 @pytest.fixture
 def window(open_window):
     return open_window()
+
+
+# A shared PC with records ------------------------------------------------------------------
+
+STAFF = (
+    # full name, preferred name, role, staff number
+    ("Siân O’Brien", None, "teacher", "T001"),
+    ("Zoë Ndiaye", "Zo", "teaching-assistant", None),
+    ("Seán Murphy", None, "office", "O007"),
+    ("Joanna Smith", "Jo", "lunchtime", None),
+)
+
+
+@pytest.fixture
+def store(data_dir):
+    from holbrook_desktop.core.identity import Actor
+    from holbrook_desktop.core.store import Store
+
+    opened = Store.open(data_dir, Actor("tester", "window"))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def staff(store):
+    """The staff above, in the store, by full name."""
+    from datetime import date
+
+    from holbrook_desktop.core.store import NewStaffMember
+
+    added = {}
+    for full_name, preferred, role, number in STAFF:
+        member = store.staff.add(NewStaffMember(full_name, role, date(2024, 9, 1), preferred, number))
+        added[full_name] = member
+    return added
+
+
+@pytest.fixture
+def open_staff_window(qtbot, data_dir, store, staff):
+    def build(idle_timeout_ms: int = 60_000, seconds=READING_SECONDS, size=(1200, 760)) -> MainWindow:
+        service = HandbookService(REAL_CONTENT, records=store, seconds_for=lambda _words: seconds)
+        window = MainWindow(service, Preferences(data_dir), idle_timeout_ms=idle_timeout_ms)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+
+    return build
+
+
+@pytest.fixture
+def staff_window(open_staff_window):
+    return open_staff_window()

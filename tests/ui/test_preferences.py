@@ -46,5 +46,6 @@ def test_the_holbrook_command_writes_only_inside_its_data_folder(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ready ")
-    assert sorted(p.name for p in data.iterdir()) == ["preferences.ini"]  # the window's position
+    # The staff records and the window's position; the store was closed cleanly (no -wal left).
+    assert sorted(p.name for p in data.iterdir()) == ["holbrook.db", "preferences.ini"]
     assert [str(p.relative_to(home)) for p in home.rglob("*")] == []

@@ -232,3 +232,22 @@ def test_every_policy_in_the_folder_is_in_the_contents(open_window, make_content
     window.show_location(Location("e-safety", "1"))
     assert window.windowTitle().startswith("E-safety Policy — test edition")
     assert window.progress_label.text() == "0 of 1 sections read"
+
+
+def test_a_reading_timer_that_wakes_early_looks_again(qtbot, data_dir):
+    import time
+
+    from holbrook_desktop.core.service import HandbookService
+    from holbrook_desktop.ui.main_window import MainWindow
+    from holbrook_desktop.ui.preferences import Preferences
+    from tests.conftest import REAL_CONTENT
+
+    # The reading clock runs at 90% of the timer's pace, as when a coarse timer fires 10% early.
+    start = time.monotonic()
+    service = HandbookService(REAL_CONTENT, clock=lambda: start + (time.monotonic() - start) * 0.9,
+                              seconds_for=lambda _words: 0.5)
+    window = MainWindow(service, Preferences(data_dir))
+    qtbot.addWidget(window)
+    window.resize(1200, 760)
+    window.show()
+    qtbot.waitUntil(lambda: window.contents.is_marked_read("social-media", "1"), timeout=3000)

@@ -1,0 +1,118 @@
+"""Starting the app when the records database is damaged or too new: say so, keep the file, read on."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from holbrook_desktop.core.identity import Actor
+from holbrook_desktop.core.render import Location
+from holbrook_desktop.core.store import NewStaffMember, Store
+from holbrook_desktop.ui.app import create_main_window
+from tests.conftest import REAL_CONTENT
+
+
+@pytest.fixture
+def answer_boxes(monkeypatch):
+    """Message boxes are answered by pressing the named button (else the first); their text is kept."""
+    shown: list[dict] = []
+    answers: list[str] = []
+
+    def exec_(box: QMessageBox) -> int:
+        buttons = {button.text(): button for button in box.buttons()}
+        shown.append({"title": box.windowTitle(), "text": box.text(),
+                      "informative": box.informativeText(), "buttons": list(buttons)})
+        wanted = answers.pop(0) if answers else next(iter(buttons))
+        buttons[wanted].click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return shown, answers
+
+
+def _start(qtbot, data_dir):
+    window = create_main_window(argparse.Namespace(content=str(REAL_CONTENT), data_dir=str(data_dir)))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_a_damaged_database_is_explained_left_alone_and_the_handbook_can_be_read(
+    qtbot, data_dir, answer_boxes
+):
+    shown, _answers = answer_boxes
+    data_dir.mkdir(parents=True)
+    garbage = b"this is not a database, it was a spreadsheet once" * 40
+    (data_dir / "holbrook.db").write_bytes(garbage)
+    window = _start(qtbot, data_dir)
+
+    assert len(shown) == 1
+    assert "cannot be used: it is not an SQLite database" in shown[0]["text"]
+    assert "It has not been changed" in shown[0]["text"]
+    assert "reading progress will not be saved" in shown[0]["informative"]
+    assert shown[0]["buttons"] == ["Continue reading"]  # no backup to offer
+    assert (data_dir / "holbrook.db").read_bytes() == garbage
+    assert window.start_screen is None
+    assert window.reader.location() == Location("social-media", "1")
+    assert window.records_note.isVisible()
+    assert window.records_note.text().startswith("Reading only: the staff records could not be opened")
+
+
+def _records_with_a_backup(data_dir) -> None:
+    store = Store.open(data_dir, Actor("tester", "window"))
+    store.staff.add(NewStaffMember("Siân O’Brien", "teacher", date(2024, 9, 1)))
+    store.close()
+    Store.open(data_dir, Actor("tester", "window")).close()  # the day's first reopening backs up
+
+
+def test_the_newest_backup_can_be_restored_from_the_message(qtbot, data_dir, answer_boxes):
+    shown, answers = answer_boxes
+    _records_with_a_backup(data_dir)
+    (data_dir / "holbrook.db").write_bytes(b"\0" * 4096)
+    answers.append("Restore the newest backup")
+    window = _start(qtbot, data_dir)
+
+    assert shown[0]["buttons"] == ["Restore the newest backup", "Continue without records"]
+    assert "The newest backup is daily-holbrook-" in shown[0]["text"]
+    assert window.is_showing_start_screen()
+    assert window.start_screen.shown_names() == ["Siân O’Brien"]
+    assert "restored from the backup daily-holbrook-" in window.start_screen.note_text()
+    assert any(p.name.startswith("holbrook.db.damaged-") for p in data_dir.iterdir())
+    window.service.records.close()
+
+
+def test_continuing_without_the_backup_leaves_everything_as_it_was(qtbot, data_dir, answer_boxes):
+    _shown, answers = answer_boxes
+    _records_with_a_backup(data_dir)
+    (data_dir / "holbrook.db").write_bytes(b"\0" * 4096)
+    answers.append("Continue without records")
+    window = _start(qtbot, data_dir)
+    assert window.start_screen is None
+    assert (data_dir / "holbrook.db").read_bytes() == b"\0" * 4096
+    assert not any(p.name.startswith("holbrook.db.damaged-") for p in data_dir.iterdir())
+
+
+def test_records_from_a_newer_version_are_not_touched(qtbot, data_dir, answer_boxes):
+    shown, _answers = answer_boxes
+    store = Store.open(data_dir, Actor("tester", "window"))
+    store.db.execute("INSERT INTO schema_migrations VALUES (99, 'from_the_future', '2030-01-01')")
+    store.db.conn.commit()
+    store.close()
+    window = _start(qtbot, data_dir)
+    assert "made by a newer version" in shown[0]["text"]
+    assert window.start_screen is None
+    assert window.records_note.isVisible()
+
+
+def test_healthy_records_open_on_the_start_screen(qtbot, data_dir, answer_boxes):
+    shown, _answers = answer_boxes
+    window = _start(qtbot, data_dir)
+    assert shown == []
+    assert window.is_showing_start_screen()
+    assert "No one has been added on this PC yet" in window.start_screen.count.text()
+    assert not window.records_note.isVisible()
+    window.service.records.close()
