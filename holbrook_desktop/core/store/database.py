@@ -38,23 +38,37 @@ def open_database(
     if not is_new:
         _check_header(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    connection: sqlite3.Connection | None = None
     try:
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
         db = Database(connection)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
+        # Only reads until the file is known to be ours and sound: switching to WAL rewrites the
+        # header, and a newer or damaged file must be left exactly as it was found.
+        schema = _schema_version(db)
+        if schema > len(MIGRATIONS):
+            raise DatabaseTooNew(path, schema, len(MIGRATIONS))
+        day = today()
+        if not is_new and backups.daily_backup_path(path, day) not in set(backups.existing_backups(path)):
+            _verify_and_back_up(db, path, day, daily_backups_kept)
         if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             db.enable_wal()
-        db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a power cut loses at most the
-        schema = _schema_version(db)                # last transaction, never consistency
+        # Safe with WAL: a power cut loses at most the last transaction, never consistency.
+        db.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
+        if connection is not None:
+            connection.close()  # not left to the garbage collector: it would hold the file open
         raise DatabaseDamaged(path, _reason(exc), backups.existing_backups(path)) from exc
-    if schema > len(MIGRATIONS):
+    except BaseException:
+        if connection is not None:
+            connection.close()
+        raise
+    try:
+        _migrate(db, path, schema)
+    except BaseException:
         db.close()
-        raise DatabaseTooNew(path, schema, len(MIGRATIONS))
-    if not is_new and backups.daily_backup_path(path, today()) not in set(backups.existing_backups(path)):
-        _verify_and_back_up(db, path, today(), daily_backups_kept)
-    _migrate(db, path, schema)
+        raise
     return db
 
 
@@ -94,13 +108,8 @@ def _schema_version(db: Database) -> int:
 
 def _verify_and_back_up(db: Database, path: Path, day: date, keep: int) -> None:
     """Once a day: integrity_check, then a backup. A damaged file is never backed up over a good one."""
-    try:
-        problems = [row[0] for row in db.execute("PRAGMA integrity_check(5)").fetchall()]
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        raise DatabaseDamaged(path, _reason(exc), backups.existing_backups(path)) from exc
+    problems = [row[0] for row in db.execute("PRAGMA integrity_check(5)").fetchall()]
     if problems != ["ok"]:
-        db.close()
         raise DatabaseDamaged(path, "it fails its integrity check (" + "; ".join(problems) + ")",
                               backups.existing_backups(path))
     try:
@@ -111,14 +120,16 @@ def _verify_and_back_up(db: Database, path: Path, day: date, keep: int) -> None:
 
 
 def _migrate(db: Database, path: Path, current: int) -> None:
-    pending = MIGRATIONS[current:]
-    if not pending:
-        return
-    if current > 0:
-        backups.copy_database(db.conn, backups.pre_migration_backup_path(
-            path, current + 1, datetime.now(UTC)))
-    for number, migration in enumerate(pending, start=current + 1):
+    backed_up = current == 0  # a file with no schema yet holds nothing to lose
+    for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
         with write_transaction(db):
+            # Checked again with the write lock held: another process opening the file at the
+            # same moment may have applied this migration while this one waited for the lock.
+            if _schema_version(db) >= number:
+                continue
+            if not backed_up:
+                _pre_migration_backup(path, number)
+                backed_up = True
             if number == 1:
                 db.execute("CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, "
                            "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
@@ -126,6 +137,16 @@ def _migrate(db: Database, path: Path, current: int) -> None:
             db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
                        (number, migration.__name__, utc_now()))
         log.info("applied migration %d (%s) to %s", number, migration.__name__, path)
+
+
+def _pre_migration_backup(path: Path, number: int) -> None:
+    """Taken under the migrating connection's write lock, through a second connection: WAL lets
+    it read the last committed state, and no other process can be copying or migrating."""
+    source = sqlite3.connect(path)  # only read from
+    try:
+        backups.copy_database(source, backups.pre_migration_backup_path(path, number, datetime.now(UTC)))
+    finally:
+        source.close()
 
 
 @contextlib.contextmanager
@@ -171,16 +192,26 @@ def restore_newest_backup(path: Path) -> Path:
     candidates = backups.existing_backups(path)
     if not candidates:
         raise FileNotFoundError(f"no backup of {path}")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    aside = _set_aside_name(path)
     if path.exists():
-        path.replace(path.with_name(f"{path.name}.damaged-{stamp}"))
+        path.replace(aside)
     for suffix in ("-wal", "-shm"):  # journal files belong to the damaged copy
         side = path.with_name(path.name + suffix)
         if side.exists():
-            side.replace(path.with_name(f"{path.name}.damaged-{stamp}{suffix}"))
+            side.replace(aside.with_name(aside.name + suffix))
     source = sqlite3.connect(f"file:{candidates[0]}?mode=ro", uri=True)
     try:
         backups.copy_database(source, path)
     finally:
         source.close()
     return candidates[0]
+
+
+def _set_aside_name(path: Path) -> Path:
+    """A name no earlier set-aside copy has: two restores in the same second keep both."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    aside, n = path.with_name(f"{path.name}.damaged-{stamp}"), 1
+    while any(aside.with_name(aside.name + suffix).exists() for suffix in ("", "-wal", "-shm")):
+        n += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    return aside
