@@ -293,3 +293,21 @@ def test_a_second_open_on_the_same_day_makes_no_second_backup(tmp_path):
     for _ in range(3):
         Store.open(tmp_path, ACTOR, today=on(DAY_1 + timedelta(days=1))).close()
     assert len(list((tmp_path / "backups").glob("daily-*"))) == 1
+
+
+def test_a_new_database_and_its_folder_are_private_to_this_account(tmp_path):
+    import os
+    import stat
+
+    from holbrook_desktop.core.identity import Actor
+    from holbrook_desktop.core.store import Store
+
+    if os.name != "posix":
+        import pytest
+
+        pytest.skip("POSIX permission bits")
+    folder = tmp_path / "new-data"
+    store = Store.open(folder, Actor("tester", "cli"))
+    store.close()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "holbrook.db").stat().st_mode) == 0o600

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -19,7 +20,8 @@ def copy_database(connection: sqlite3.Connection, target: Path) -> Path:
     """A consistent copy through SQLite's backup API (safe while others write), then renamed
     into place so that a half-written copy is never mistaken for a backup."""
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = target.with_name(target.name + ".partial")
+    # Per process: two windows taking the day's backup at once never write one partial file.
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     destination = sqlite3.connect(partial)
     try:

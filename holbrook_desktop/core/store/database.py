@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -37,11 +38,17 @@ def open_database(
     is_new = not path.exists() or _never_written(path)
     if not is_new:
         _check_header(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Staff records are personal data: a folder the app creates is its account's alone (an
+    # administrator widens the shared folder's permissions on purpose; see the README).
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if is_new:
+        _create_private_file(path)
     connection: sqlite3.Connection | None = None
     try:
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-        db = Database(connection)
+        # No sqlite-utils plugins: nothing installed elsewhere on the PC runs inside the staff
+        # database's connection (and start-up skips scanning every package's entry points).
+        db = Database(connection, execute_plugins=False)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
         # Only reads until the file is known to be ours and sound: switching to WAL rewrites the
@@ -70,6 +77,15 @@ def open_database(
         db.close()
         raise
     return db
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file readable by this account only (SQLite would use the umask)."""
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(descriptor)
+    except OSError as exc:
+        log.warning("could not create %s with private permissions: %s", path, exc)
 
 
 def _never_written(path: Path) -> bool:
