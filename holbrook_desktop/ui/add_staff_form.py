@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from holbrook_desktop.core.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.store.errors import DuplicateStaff, StoreError
-from holbrook_desktop.core.store.migrations import ROLES
-from holbrook_desktop.core.store.staff import ROLE_LABELS, NewStaffMember, StaffMember
+from holbrook_desktop.core.store.staff import NewStaffMember, StaffMember
 
 ERROR_STYLE = "color: #a1150b; font-weight: 600;"  # 7:1 on the window's light grey
 

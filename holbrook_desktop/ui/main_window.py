@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         *,
         idle_timeout_ms: int = DEFAULT_IDLE_MS,
         records_problem: str | None = None,
+        records_pending: bool = False,
     ) -> None:
         super().__init__()
         self.service = service
@@ -112,11 +113,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.start_screen: StartScreen | None = None
         self.idle_lock = IdleLock(idle_timeout_ms, self)
+        self.records_pending = records_pending
         if service.records is not None:
-            from holbrook_desktop.ui.start_screen import StartScreen  # only on a PC with records
-
-            self.start_screen = StartScreen(service, self)
-            self.pages.addWidget(self.start_screen)
+            self._add_start_screen()
 
         self._create_actions()
         self._connect_signals()
@@ -124,10 +123,54 @@ class MainWindow(QMainWindow):
         geometry = preferences.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1200, 760)
-        if self.start_screen is not None:
+        if records_pending:
+            self._show_opening_records()
+        elif self.start_screen is not None:
             self._show_start_screen(reload=False)  # the list was read a moment ago
         else:
             self._show_first_location()
+
+    def _add_start_screen(self) -> None:
+        from holbrook_desktop.ui.start_screen import StartScreen  # only on a PC with records
+
+        self.start_screen = StartScreen(self.service, self)
+        self.pages.addWidget(self.start_screen)
+
+    # Records that open after the window is up ------------------------------------------
+
+    def _show_opening_records(self) -> None:
+        """The window appears at once; the records (sqlite-utils, checks, backup) follow."""
+        waiting = QLabel(self.tr("Opening the staff records…"), self)
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        waiting.setAccessibleName(self.tr("Opening the staff records"))
+        self._opening_page = waiting
+        self.pages.addWidget(waiting)
+        self.pages.setCurrentWidget(waiting)
+        self.toolbar.hide()
+        for reading_action in (*self._reading_actions, self.switch_person_action):
+            reading_action.setEnabled(False)
+
+    def attach_records(self, store, *, problem: str | None = None, notice: str | None = None) -> None:
+        """The records are open (or could not be): show the start screen, or read without them."""
+        self.records_pending = False
+        self.service.records = store
+        if store is not None:
+            self._add_start_screen()
+            self.start_screen.signInRequested.connect(self.sign_in)
+            self.switch_person_action.setVisible(True)
+            self._show_start_screen(reload=False)
+        else:
+            self.records_note.setVisible(bool(problem))
+            self.records_note.setText(problem or "")
+            self.records_note.setToolTip(problem or "")
+            self.toolbar.show()
+            for reading_action in self._reading_actions:
+                reading_action.setEnabled(True)
+            self._show_first_location()
+        self.pages.removeWidget(self._opening_page)
+        self._opening_page.deleteLater()
+        if notice:
+            self.show_notice(notice)
 
     # Set-up ------------------------------------------------------------------------------
 

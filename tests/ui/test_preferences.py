@@ -45,7 +45,7 @@ def test_the_holbrook_command_writes_only_inside_its_data_folder(tmp_path):
         env={**os.environ, **isolated, "QT_QPA_PLATFORM": "offscreen", "HOLBROOK_STARTUP_PROBE": "1"},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ready ")
+    assert result.stdout.startswith("shown ") and "\nready " in result.stdout
     # The staff records and the window's position; the store was closed cleanly (no -wal left).
     assert sorted(p.name for p in data.iterdir()) == ["holbrook.db", "preferences.ini"]
     assert [str(p.relative_to(home)) for p in home.rglob("*")] == []

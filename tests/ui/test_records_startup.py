@@ -38,6 +38,7 @@ def _start(qtbot, data_dir):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.records_pending)  # the records open just after the window
     return window
 
 

@@ -1,25 +1,14 @@
-"""The records store: one SQLite database (through sqlite-utils) in the data folder."""
+"""The records store: one SQLite database (through sqlite-utils) in the data folder.
+
+The errors and staff types import cheaply; `Store` (which needs sqlite-utils, ~0.1 s to import) is
+loaded on first use, so the window can appear before the records are opened.
+"""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.store import audit, backups
-from holbrook_desktop.core.store.database import (
-    DATABASE_FILE,
-    open_database,
-    restore_newest_backup,
-    utc_now,
-    write_transaction,
-)
 from holbrook_desktop.core.store.errors import (
     DatabaseDamaged,
     DatabaseTooNew,
@@ -27,75 +16,20 @@ from holbrook_desktop.core.store.errors import (
     StoreError,
     StoreWriteError,
 )
-from holbrook_desktop.core.store.policy_versions import PolicyVersions
-from holbrook_desktop.core.store.progress import StaffReadingProgress
-from holbrook_desktop.core.store.staff import NewStaffMember, StaffDirectory, StaffMember
+from holbrook_desktop.core.store.staff import NewStaffMember, StaffMember
+
+if TYPE_CHECKING:
+    from holbrook_desktop.core.store.records import Change, Store
 
 __all__ = [
-    "DatabaseDamaged", "DatabaseTooNew", "DuplicateStaff", "NewStaffMember", "StaffMember", "Store",
-    "StoreError", "StoreWriteError",
+    "Change", "DatabaseDamaged", "DatabaseTooNew", "DuplicateStaff", "NewStaffMember", "StaffMember",
+    "Store", "StoreError", "StoreWriteError",
 ]
+_LOADED_ON_USE = {"Store": "records", "Change": "records"}
 
 
-@dataclass
-class Change:
-    """One change being written: repositories fill in `details` for its audit row."""
-
-    db: Database
-    actor: Actor
-    at: str
-    details: dict[str, Any] = field(default_factory=dict)
-    skipped: bool = False
-
-    def skip(self) -> None:
-        """Nothing actually changed (a repeat): write no audit row."""
-        self.skipped = True
-
-
-class Store:
-    def __init__(self, db: Database, path: Path, actor: Actor) -> None:
-        self.db = db
-        self.path = path
-        self.actor = actor
-        self.staff = StaffDirectory(self)
-        self.policy_versions = PolicyVersions(self)
-
-    @classmethod
-    def open(
-        cls,
-        data_dir: Path,
-        actor: Actor,
-        *,
-        daily_backups_kept: int = backups.DEFAULT_DAILY_KEPT,
-        today: Callable[[], date] = date.today,
-    ) -> Store:
-        path = data_dir / DATABASE_FILE
-        db = open_database(path, daily_backups_kept=daily_backups_kept, today=today)
-        return cls(db, path, actor)
-
-    @staticmethod
-    def restore_newest_backup(data_dir: Path) -> Path:
-        return restore_newest_backup(data_dir / DATABASE_FILE)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def acting_as(self, staff_id: int | None) -> Store:
-        """The same database, with changes recorded as made by this person."""
-        self.actor = Actor(self.actor.os_user, self.actor.via, staff_id)
-        return self
-
-    @contextlib.contextmanager
-    def change(self, action: str) -> Iterator[Change]:
-        """A change and its audit row, written together or not at all."""
-        with write_transaction(self.db):
-            change = Change(self.db, self.actor, utc_now())
-            yield change
-            if not change.skipped:
-                audit.append(self.db, self.actor, action, change.details, change.at)
-
-    def progress_for(self, staff_id: int) -> StaffReadingProgress:
-        return StaffReadingProgress(self, staff_id)
-
-    def verify_audit(self) -> audit.ChainReport:
-        return audit.verify(self.db)
+def __getattr__(name: str) -> Any:
+    if name in _LOADED_ON_USE:
+        module = importlib.import_module(f"{__name__}.{_LOADED_ON_USE[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,9 +4,13 @@ add the next. Each runs in its own transaction after a backup copy of the file."
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
+# Frozen here on purpose: a shipped migration must not change when the app's role list does
+# (holbrook_desktop.core.roles is the list the app uses today).
 ROLES = ("teacher", "teaching-assistant", "office", "lunchtime", "governor", "contractor",
          "volunteer", "trainee", "supply", "other")
 

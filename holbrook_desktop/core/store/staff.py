@@ -7,14 +7,8 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from holbrook_desktop.core.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.store.errors import DuplicateStaff
-from holbrook_desktop.core.store.migrations import ROLES
-
-ROLE_LABELS = {
-    "teacher": "Teacher", "teaching-assistant": "Teaching assistant", "office": "Office",
-    "lunchtime": "Lunchtime", "governor": "Governor", "contractor": "Contractor",
-    "volunteer": "Volunteer", "trainee": "Trainee", "supply": "Supply", "other": "Other",
-}
 
 
 @dataclass(frozen=True)

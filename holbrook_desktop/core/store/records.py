@@ -1,0 +1,89 @@
+"""The Store: the records database opened, with its repositories and one way to make a change."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from holbrook_desktop.core.identity import Actor
+from holbrook_desktop.core.store import audit, backups
+from holbrook_desktop.core.store.database import (
+    DATABASE_FILE,
+    open_database,
+    restore_newest_backup,
+    utc_now,
+    write_transaction,
+)
+from holbrook_desktop.core.store.policy_versions import PolicyVersions
+from holbrook_desktop.core.store.progress import StaffReadingProgress
+from holbrook_desktop.core.store.staff import StaffDirectory
+
+
+@dataclass
+class Change:
+    """One change being written: repositories fill in `details` for its audit row."""
+
+    db: Database
+    actor: Actor
+    at: str
+    details: dict[str, Any] = field(default_factory=dict)
+    skipped: bool = False
+
+    def skip(self) -> None:
+        """Nothing actually changed (a repeat): write no audit row."""
+        self.skipped = True
+
+
+class Store:
+    def __init__(self, db: Database, path: Path, actor: Actor) -> None:
+        self.db = db
+        self.path = path
+        self.actor = actor
+        self.staff = StaffDirectory(self)
+        self.policy_versions = PolicyVersions(self)
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        actor: Actor,
+        *,
+        daily_backups_kept: int = backups.DEFAULT_DAILY_KEPT,
+        today: Callable[[], date] = date.today,
+    ) -> Store:
+        path = data_dir / DATABASE_FILE
+        db = open_database(path, daily_backups_kept=daily_backups_kept, today=today)
+        return cls(db, path, actor)
+
+    @staticmethod
+    def restore_newest_backup(data_dir: Path) -> Path:
+        return restore_newest_backup(data_dir / DATABASE_FILE)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def acting_as(self, staff_id: int | None) -> Store:
+        """The same database, with changes recorded as made by this person."""
+        self.actor = Actor(self.actor.os_user, self.actor.via, staff_id)
+        return self
+
+    @contextlib.contextmanager
+    def change(self, action: str) -> Iterator[Change]:
+        """A change and its audit row, written together or not at all."""
+        with write_transaction(self.db):
+            change = Change(self.db, self.actor, utc_now())
+            yield change
+            if not change.skipped:
+                audit.append(self.db, self.actor, action, change.details, change.at)
+
+    def progress_for(self, staff_id: int) -> StaffReadingProgress:
+        return StaffReadingProgress(self, staff_id)
+
+    def verify_audit(self) -> audit.ChainReport:
+        return audit.verify(self.db)
