@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from holbrook_desktop.core.store import backups
-from holbrook_desktop.core.store.errors import DatabaseDamaged, DatabaseTooNew, StoreWriteError
+from holbrook_desktop.core.store.errors import DatabaseBusy, DatabaseDamaged, DatabaseTooNew, StoreWriteError
 from holbrook_desktop.core.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,29 @@ def open_database(
     daily_backups_kept: int = backups.DEFAULT_DAILY_KEPT,
     today: Callable[[], date] = date.today,
 ) -> Database:
-    """Open (or create) the database: refuse damaged or newer files, migrate, back up daily."""
+    """Open (or create) the database: refuse damaged or newer files, migrate, back up daily.
+
+    "Locked" or "busy" while another window or PC opens or migrates the same file at the same
+    moment is waited out, not mistaken for damage."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return _open_once(path, daily_backups_kept, today)
+        except DatabaseDamaged as exc:
+            busy = isinstance(exc.__cause__, sqlite3.OperationalError) and _is_busy(exc.__cause__)
+            if not busy:
+                raise
+            if time.monotonic() > deadline:
+                raise DatabaseBusy(path) from exc.__cause__
+            time.sleep(0.05)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+def _open_once(path: Path, daily_backups_kept: int, today: Callable[[], date]) -> Database:
     is_new = not path.exists() or _never_written(path)
     if not is_new:
         _check_header(path)

@@ -31,6 +31,13 @@ class DatabaseTooNew(StoreError):
         )
 
 
+class DatabaseBusy(StoreError):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"The records database {path} stayed busy (another window or computer is "
+                         "setting it up or changing it). Nothing was changed; try again in a moment.")
+
+
 class StoreWriteError(StoreError):
     """A change could not be saved; nothing of it was written."""
 
