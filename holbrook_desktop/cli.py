@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     search.set_defaults(handler=_search)
 
+    quiz = commands.add_parser("quiz", help="the scenario quiz banks")
+    quiz_verbs = quiz.add_subparsers(dest="verb", metavar="VERB", required=True)
+    quiz_list = command(quiz_verbs, "list", "every question: id, clauses, kind, roles")
+    quiz_list.add_argument("--policy", metavar="ID", help="only this policy's bank")
+    quiz_list.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    quiz_list.set_defaults(handler=_quiz_list)
+
     staff = commands.add_parser("staff", help="list or add members of staff")
     staff_verbs = staff.add_subparsers(dest="verb", metavar="VERB", required=True)
     staff_list = command(staff_verbs, "list", "the members of staff on record")
@@ -217,6 +224,29 @@ def _search(args: argparse.Namespace) -> int:
         for hit in hits:
             print(f"{hit.clause_id:<22} {hit.marked_snippet()}")
         _say(f"{len(hits)} clauses found")
+    return EXIT_OK
+
+
+def _quiz_list(args: argparse.Namespace) -> int:
+    service = _service(args)
+    if service is None:
+        return EXIT_USAGE
+    _warn_if_broken(service)
+    banks = [b for policy_id, b in sorted(service.quizzes.items())
+             if args.policy in (None, policy_id)]
+    if args.policy and not banks:
+        _say(f"holbrook quiz list: no quiz for policy '{args.policy}'")
+        return EXIT_USAGE
+    rows = [{"policy": bank.policy_id, "id": q.id, "kind": q.kind, "clauses": list(q.clauses),
+             "roles": list(q.roles) or ["everyone"], "prompt": q.prompt}
+            for bank in banks for q in bank.questions]
+    if args.json:
+        _print_json({"questions": rows})
+    else:
+        for row in rows:
+            print(f"{row['policy']}/{row['id']:<40} {row['kind']:<10} {', '.join(row['clauses']):<14} "
+                  f"{', '.join(row['roles'])}")
+        _say(f"{len(rows)} questions")
     return EXIT_OK
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from holbrook_desktop.core.content_check import check_policy
 from holbrook_desktop.core.diagnostics import Diagnostic, DiagnosticList, Severity, has_errors
 from holbrook_desktop.core.handbook import Handbook, Policy
 from holbrook_desktop.core.policy_source import read_policy
+from holbrook_desktop.core.quiz_bank import QUIZ_FILE, QuizBank, read_quiz
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ MAX_PROBLEMS_PER_FILE = 200
 class LoadedContent:
     handbook: Handbook
     diagnostics: tuple[Diagnostic, ...]
+    quizzes: dict[str, QuizBank] = field(default_factory=dict)  # policy id → its scenario quiz
 
     @property
     def ok(self) -> bool:
@@ -32,6 +34,7 @@ def load_content(content_dir: Path) -> LoadedContent:
     """Every policy that can be read; problems in one file never hide the others."""
     diagnostics: list[Diagnostic] = []
     policies: list[Policy] = []
+    quizzes: dict[str, QuizBank] = {}
     policies_dir = content_dir / "policies"
     if not policies_dir.is_dir():
         folder = DiagnosticList(content_dir)
@@ -54,6 +57,13 @@ def load_content(content_dir: Path) -> LoadedContent:
                 problems.error(1, f"policy id '{policy.id}' is already used by {clash.path}")
             else:
                 policies.append(policy)
+                quiz_path = folder / QUIZ_FILE
+                if quiz_path.is_file():
+                    quiz_problems = DiagnosticList(quiz_path)
+                    bank = read_quiz(quiz_path, policy, quiz_problems)
+                    if bank is not None:
+                        quizzes[policy.id] = bank
+                    diagnostics += _first_problems(quiz_problems)
         diagnostics += _first_problems(problems)
     if not policies and not has_errors(diagnostics):
         empty = DiagnosticList(policies_dir)
@@ -61,7 +71,7 @@ def load_content(content_dir: Path) -> LoadedContent:
         diagnostics += empty
     log.debug("loaded %d policies from %s with %d problems", len(policies), content_dir,
               len(diagnostics))
-    return LoadedContent(Handbook(tuple(policies)), tuple(diagnostics))
+    return LoadedContent(Handbook(tuple(policies)), tuple(diagnostics), quizzes)
 
 
 def _first_problems(problems: DiagnosticList) -> list[Diagnostic]:

@@ -21,6 +21,7 @@ from holbrook_desktop.core.reading_progress import (
 from holbrook_desktop.core.render import Location, PolicyRenderer, location_of, parse_href
 
 if TYPE_CHECKING:
+    from holbrook_desktop.core.quiz_bank import QuizBank
     from holbrook_desktop.core.search import SearchHit, SearchIndex
     from holbrook_desktop.core.store import NewStaffMember, StaffMember, Store
 
@@ -48,6 +49,7 @@ class HandbookService:
         loaded = load_content(content_dir)
         self.handbook: Handbook = loaded.handbook
         self.diagnostics: tuple[Diagnostic, ...] = loaded.diagnostics
+        self.quizzes: dict[str, QuizBank] = loaded.quizzes
         self._renderer = PolicyRenderer()
         self._index: SearchIndex | None = None
         self._progress_store = progress_store or InMemoryProgressStore()
