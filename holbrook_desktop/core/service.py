@@ -22,6 +22,7 @@ from holbrook_desktop.core.render import Location, PolicyRenderer, location_of, 
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.quiz_bank import QuizBank
+    from holbrook_desktop.core.quiz_session import QuizSession
     from holbrook_desktop.core.search import SearchHit, SearchIndex
     from holbrook_desktop.core.store import NewStaffMember, StaffMember, Store
 
@@ -153,6 +154,9 @@ class HandbookService:
         return member
 
     def sign_out(self) -> None:
+        if self.records is not None and self.signed_in is not None:
+            # A quiz left part-way is kept, marked abandoned, never silently lost.
+            self.records.quiz_attempts.abandon_unfinished(self.signed_in.id)
         self.signed_in = None
         if self.records is not None:
             self.records.acting_as(None)
@@ -163,6 +167,53 @@ class HandbookService:
         if self.records is None:
             raise RuntimeError("no records store is open")
         return self.records
+
+    # Quizzes -----------------------------------------------------------------------------
+
+    def quiz_bank(self, policy_id: str) -> QuizBank | None:
+        return self.quizzes.get(policy_id)
+
+    def reading_complete(self, policy_id: str) -> bool:
+        summary = self.progress(policy_id)
+        return summary.total > 0 and summary.read == summary.total
+
+    def start_quiz(self, policy_id: str, mode: str, seed: int | None = None) -> QuizSession:
+        """A new attempt for the person signed in. Induction needs the whole policy read first."""
+        import secrets
+
+        from holbrook_desktop.core.quiz import select_induction, select_refresher
+        from holbrook_desktop.core.quiz_session import QuizNotReady, QuizSession
+
+        records, member = self._records(), self.signed_in
+        policy, bank = self.handbook.policy(policy_id), self.quizzes.get(policy_id)
+        if member is None or policy is None or bank is None:
+            raise QuizNotReady("Sign in, and choose a policy that has a quiz.")
+        if mode == "induction" and not self.reading_complete(policy_id):
+            raise QuizNotReady("Read every section of the policy first; then the quiz opens.")
+        seed = secrets.randbits(31) if seed is None else seed
+        history = records.quiz_attempts.history(member.id, policy_id)
+        if mode == "induction":
+            asked_before = {qid for a in history if a.mode == "induction" for qid in a.question_ids}
+            presented = select_induction(
+                bank, seed=seed, role=member.role, previously_asked=asked_before,
+                section_of=lambda number: policy.clause(number).section_number)
+        elif mode == "refresher":
+            clauses_of = {q.id: q.clauses for q in bank.questions}
+            passed = [a for a in history if a.status == "finished" and a.passed]
+            changed = (records.policy_versions.changed_clauses(policy, passed[0].policy_sha256)
+                       if passed and passed[0].policy_sha256 != policy.sha256 else set())
+            last_refresher = next((a for a in history if a.mode == "refresher"), None)
+            presented = select_refresher(
+                bank, seed=seed, role=member.role, changed_clauses=changed,
+                wrong_by_clause=records.quiz_attempts.wrong_by_clause(member.id, policy_id, clauses_of),
+                last_set=last_refresher.question_ids if last_refresher else ())
+        else:
+            raise ValueError(f"unknown quiz mode {mode!r}")
+        attempt_id = records.quiz_attempts.start(
+            member.id, policy, mode, seed,
+            [{"id": p.question.id, "option_order": list(p.option_order)} for p in presented])
+        return QuizSession(records.quiz_attempts, attempt_id, mode, policy_id, presented,
+                           bank.settings.pass_mark)
 
     # Search ------------------------------------------------------------------------------
 

@@ -63,7 +63,40 @@ def m0001_staff_progress_versions_audit(db: Database) -> None:
         )""")
 
 
+def m0002_quiz_attempts_and_clause_hashes(db: Database) -> None:
+    db.execute("""
+        CREATE TABLE quiz_attempts (
+            id INTEGER PRIMARY KEY,
+            staff_id INTEGER NOT NULL REFERENCES staff(id),
+            policy_id TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('induction', 'refresher')),
+            seed INTEGER NOT NULL,
+            questions TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            correct INTEGER,
+            total INTEGER NOT NULL,
+            passed INTEGER CHECK (passed IN (0, 1)),
+            status TEXT NOT NULL CHECK (status IN ('in-progress', 'finished', 'abandoned')),
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
+        )""")
+    db["quiz_attempts"].create_index(["staff_id", "policy_id"], index_name="attempts_by_person")
+    # The text of each clause of each version, as a hash: which clauses changed between versions.
+    db.execute("""
+        CREATE TABLE policy_clause_hashes (
+            policy_id TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL,
+            clause_number TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            PRIMARY KEY (policy_id, policy_sha256, clause_number),
+            FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
+        )""")
+
+
 # The order is the schema's history: number n is MIGRATIONS[n - 1].
 MIGRATIONS: list[Callable[[Database], None]] = [
     m0001_staff_progress_versions_audit,
+    m0002_quiz_attempts_and_clause_hashes,
 ]

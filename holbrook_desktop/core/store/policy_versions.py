@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from holbrook_desktop.core.handbook import Policy
+
+
+def clause_sha256(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
 class PolicyVersions:
@@ -18,11 +24,29 @@ class PolicyVersions:
                 (policy.id, policy.sha256, policy.meta.version, policy.title,
                  policy.meta.effective.isoformat(), change.at),
             )
-            if cursor.rowcount == 0:
+            new = cursor.rowcount == 1
+            # Clause hashes are filled in for versions first seen before they were kept, too.
+            change.db.conn.executemany(
+                "INSERT OR IGNORE INTO policy_clause_hashes VALUES (?, ?, ?, ?)",
+                [(policy.id, policy.sha256, c.number, clause_sha256(c.plain_text))
+                 for c in policy.clauses()],
+            )
+            if not new:
                 change.skip()
             change.details = {"policy_id": policy.id, "sha256": policy.sha256,
                               "label": policy.meta.version}
-            return cursor.rowcount == 1
+            return new
+
+    def changed_clauses(self, policy: Policy, since_sha256: str) -> set[str]:
+        """Clauses of `policy` whose text differs from (or is new since) the version `since_sha256`.
+        Empty when that version's clauses were never recorded: no evidence is not a change."""
+        rows = self._store.db.execute(
+            "SELECT clause_number, text_sha256 FROM policy_clause_hashes WHERE policy_id = ? "
+            "AND policy_sha256 = ?", (policy.id, since_sha256)).fetchall()
+        if not rows:
+            return set()
+        before = dict(rows)
+        return {c.number for c in policy.clauses() if before.get(c.number) != clause_sha256(c.plain_text)}
 
     def all(self) -> list[dict]:
         return list(self._store.db["policy_versions"].rows_where(order_by="policy_id, first_seen"))

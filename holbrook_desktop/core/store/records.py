@@ -22,6 +22,7 @@ from holbrook_desktop.core.store.database import (
 )
 from holbrook_desktop.core.store.policy_versions import PolicyVersions
 from holbrook_desktop.core.store.progress import StaffReadingProgress
+from holbrook_desktop.core.store.quiz_attempts import QuizAttempts
 from holbrook_desktop.core.store.staff import StaffDirectory
 
 
@@ -47,6 +48,7 @@ class Store:
         self.actor = actor
         self.staff = StaffDirectory(self)
         self.policy_versions = PolicyVersions(self)
+        self.quiz_attempts = QuizAttempts(self)
 
     @classmethod
     def open(
