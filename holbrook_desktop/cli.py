@@ -165,6 +165,7 @@ def _content_check(args: argparse.Namespace) -> int:
     service = _service(args)
     if service is None:
         return EXIT_USAGE
+    service.quizzes  # noqa: B018 (reads the quiz banks so that their problems are reported too)
     diagnostics = service.diagnostics
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors

@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from holbrook_desktop.core.content_check import check_policy
 from holbrook_desktop.core.diagnostics import Diagnostic, DiagnosticList, Severity, has_errors
 from holbrook_desktop.core.handbook import Handbook, Policy
 from holbrook_desktop.core.policy_source import read_policy
-from holbrook_desktop.core.quiz_bank import QUIZ_FILE, QuizBank, read_quiz
+
+if TYPE_CHECKING:
+    from holbrook_desktop.core.quiz_bank import QuizBank
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +33,12 @@ class LoadedContent:
         return not has_errors(list(self.diagnostics))
 
 
-def load_content(content_dir: Path) -> LoadedContent:
-    """Every policy that can be read; problems in one file never hide the others."""
+def load_content(content_dir: Path, *, quizzes: bool = True) -> LoadedContent:
+    """Every policy that can be read; problems in one file never hide the others.
+
+    `quizzes=False` leaves the quiz banks for `load_quizzes`, which the window calls on first use."""
     diagnostics: list[Diagnostic] = []
     policies: list[Policy] = []
-    quizzes: dict[str, QuizBank] = {}
     policies_dir = content_dir / "policies"
     if not policies_dir.is_dir():
         folder = DiagnosticList(content_dir)
@@ -57,13 +61,6 @@ def load_content(content_dir: Path) -> LoadedContent:
                 problems.error(1, f"policy id '{policy.id}' is already used by {clash.path}")
             else:
                 policies.append(policy)
-                quiz_path = folder / QUIZ_FILE
-                if quiz_path.is_file():
-                    quiz_problems = DiagnosticList(quiz_path)
-                    bank = read_quiz(quiz_path, policy, quiz_problems)
-                    if bank is not None:
-                        quizzes[policy.id] = bank
-                    diagnostics += _first_problems(quiz_problems)
         diagnostics += _first_problems(problems)
     if not policies and not has_errors(diagnostics):
         empty = DiagnosticList(policies_dir)
@@ -71,7 +68,30 @@ def load_content(content_dir: Path) -> LoadedContent:
         diagnostics += empty
     log.debug("loaded %d policies from %s with %d problems", len(policies), content_dir,
               len(diagnostics))
-    return LoadedContent(Handbook(tuple(policies)), tuple(diagnostics), quizzes)
+    handbook = Handbook(tuple(policies))
+    banks: dict[str, QuizBank] = {}
+    if quizzes:
+        banks, quiz_diagnostics = load_quizzes(handbook)
+        diagnostics += quiz_diagnostics
+    return LoadedContent(handbook, tuple(diagnostics), banks)
+
+
+def load_quizzes(handbook: Handbook) -> tuple[dict[str, QuizBank], list[Diagnostic]]:
+    """The scenario bank beside each policy (policies/<id>/quiz.toml), checked against its text."""
+    from holbrook_desktop.core.quiz_bank import QUIZ_FILE, read_quiz
+
+    banks: dict[str, QuizBank] = {}
+    diagnostics: list[Diagnostic] = []
+    for policy in handbook.policies:
+        path = policy.path.parent / QUIZ_FILE
+        if not path.is_file():
+            continue
+        problems = DiagnosticList(path)
+        bank = read_quiz(path, policy, problems)
+        if bank is not None:
+            banks[policy.id] = bank
+        diagnostics += _first_problems(problems)
+    return banks, diagnostics
 
 
 def _first_problems(problems: DiagnosticList) -> list[Diagnostic]:

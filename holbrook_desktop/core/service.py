@@ -47,10 +47,11 @@ class HandbookService:
         self.content_dir = content_dir
         self.records = records
         self.signed_in: StaffMember | None = None
-        loaded = load_content(content_dir)
+        # Quiz banks are read on first use: the window can appear without them.
+        loaded = load_content(content_dir, quizzes=False)
         self.handbook: Handbook = loaded.handbook
         self.diagnostics: tuple[Diagnostic, ...] = loaded.diagnostics
-        self.quizzes: dict[str, QuizBank] = loaded.quizzes
+        self._quizzes: dict[str, QuizBank] | None = None
         self._renderer = PolicyRenderer()
         self._index: SearchIndex | None = None
         self._progress_store = progress_store or InMemoryProgressStore()
@@ -169,6 +170,15 @@ class HandbookService:
         return self.records
 
     # Quizzes -----------------------------------------------------------------------------
+
+    @property
+    def quizzes(self) -> dict[str, QuizBank]:
+        if self._quizzes is None:
+            from holbrook_desktop.core.content_folder import load_quizzes
+
+            self._quizzes, problems = load_quizzes(self.handbook)
+            self.diagnostics = (*self.diagnostics, *problems)
+        return self._quizzes
 
     def quiz_bank(self, policy_id: str) -> QuizBank | None:
         return self.quizzes.get(policy_id)
