@@ -155,14 +155,22 @@ class HandbookService:
         return member
 
     def sign_out(self) -> None:
-        if self.records is not None and self.signed_in is not None:
-            # A quiz left part-way is kept, marked abandoned, never silently lost.
-            self.records.quiz_attempts.abandon_unfinished(self.signed_in.id)
+        """Always signs out, even if the records cannot be written: nothing done afterwards may be
+        recorded in the last person's name. A write failure is raised after signing out."""
+        member = self.signed_in
         self.signed_in = None
         if self.records is not None:
             self.records.acting_as(None)
         self._progress_store = InMemoryProgressStore()
         self._tracker.use_store(self._progress_store)
+        if self.records is not None and member is not None:
+            # A quiz left part-way is kept, marked abandoned, never silently lost. Recorded as the
+            # person's own act, though they are already signed out.
+            self.records.acting_as(member.id)
+            try:
+                self.records.quiz_attempts.abandon_unfinished(member.id)
+            finally:
+                self.records.acting_as(None)
 
     def _records(self) -> Store:
         if self.records is None:
@@ -219,6 +227,8 @@ class HandbookService:
                 last_set=last_refresher.question_ids if last_refresher else ())
         else:
             raise ValueError(f"unknown quiz mode {mode!r}")
+        if not presented:
+            raise QuizNotReady("There are no quiz questions for your role yet.")
         attempt_id = records.quiz_attempts.start(
             member.id, policy, mode, seed,
             [{"id": p.question.id, "option_order": list(p.option_order)} for p in presented])
@@ -244,6 +254,10 @@ class HandbookService:
             return
         policy, section = found
         self._tracker.open(SectionKey(policy.id, policy.sha256, section.number), section.word_count)
+
+    def close_section(self) -> None:
+        """Nothing is being read now (a quiz is on screen): the reading clock stops."""
+        self._tracker.close()
 
     def end_of_section_seen(self) -> bool:
         return self._tracker.end_seen()

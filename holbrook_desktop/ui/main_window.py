@@ -29,12 +29,15 @@ from holbrook_desktop.core.store.errors import StoreError
 from holbrook_desktop.ui.contents_tree import ContentsTree
 from holbrook_desktop.ui.idle_lock import DEFAULT_IDLE_MS, IdleLock, idle_duration_text
 from holbrook_desktop.ui.preferences import Preferences
+from holbrook_desktop.ui.quiz_bar import QuizBar
 from holbrook_desktop.ui.reader_view import ReaderView, render_print_document
 from holbrook_desktop.ui.search_panel import SearchPanel
 
 if TYPE_CHECKING:
+    from holbrook_desktop.core.quiz import QuizResult
     from holbrook_desktop.core.search import SearchHit
     from holbrook_desktop.core.store import StaffMember
+    from holbrook_desktop.ui.quiz_view import QuizView
     from holbrook_desktop.ui.start_screen import StartScreen
 
 log = logging.getLogger(__name__)
@@ -62,12 +65,16 @@ class MainWindow(QMainWindow):
         self.preferences = preferences
         self._current_policy_id: str | None = None
         self._store_error_told = False
+        self._quiz_mode = "induction"
+        self._quiz_policy_id: str | None = None
+        self._last_quiz_results: dict[str, QuizResult] = {}  # this sign-in's, by policy
         self.setWindowIcon(QIcon(str(resource_path("icons", "holbrook.svg"))))
         self._stylesheet = resource_path("reader.css").read_text(encoding="utf-8")
 
         self.search_panel = SearchPanel(service.search, self)
         self.contents = ContentsTree(service.policies, self)
         self.reader = ReaderView(service.section_page, self._stylesheet, self)
+        self.quiz_bar = QuizBar(self)
         self.signed_in_label = QLabel(self)
         self.signed_in_label.setAccessibleName(self.tr("Signed in"))
         self.switch_person_button = QPushButton(self.tr("Not you? Switch person"), self)
@@ -103,7 +110,13 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.contents, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
-        splitter.addWidget(self.reader)
+        text_column = QWidget(self)
+        text_layout = QVBoxLayout(text_column)
+        text_layout.setContentsMargins(0, 0, 0, 0)
+        text_layout.setSpacing(0)
+        text_layout.addWidget(self.quiz_bar)
+        text_layout.addWidget(self.reader, 1)
+        splitter.addWidget(text_column)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 870])
         splitter.setChildrenCollapsible(False)
@@ -112,6 +125,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.reading_page)
         self.setCentralWidget(self.pages)
         self.start_screen: StartScreen | None = None
+        self.quiz_view: QuizView | None = None
         self.idle_lock = IdleLock(idle_timeout_ms, self)
         self.records_pending = records_pending
         if service.records is not None:
@@ -131,10 +145,13 @@ class MainWindow(QMainWindow):
             self._show_first_location()
 
     def _add_start_screen(self) -> None:
+        from holbrook_desktop.ui.quiz_view import QuizView  # quizzes are kept in the records
         from holbrook_desktop.ui.start_screen import StartScreen  # only on a PC with records
 
         self.start_screen = StartScreen(self.service, self)
         self.pages.addWidget(self.start_screen)
+        self.quiz_view = QuizView(self)
+        self.pages.addWidget(self.quiz_view)
 
     # Records that open after the window is up ------------------------------------------
 
@@ -156,7 +173,7 @@ class MainWindow(QMainWindow):
         self.service.records = store
         if store is not None:
             self._add_start_screen()
-            self.start_screen.signInRequested.connect(self.sign_in)
+            self._connect_page_signals()
             self.switch_person_action.setVisible(True)
             self._show_start_screen(reload=False)
         else:
@@ -202,6 +219,14 @@ class MainWindow(QMainWindow):
         self.switch_person_action = action(self.tr("&Switch person"), QKeySequence("Ctrl+Shift+L"),
                                            self.switch_person,
                                            self.tr("Sign out and go back to the list of staff"))
+        self.take_quiz_action = self._quiz_action(
+            self.tr("&Take the quiz"), self.take_quiz,
+            self.tr("The quiz on this policy; it opens once every section has been read"))
+        self.refresher_quiz_action = self._quiz_action(
+            self.tr("&Refresher quiz"), self.take_refresher_quiz,
+            self.tr("A shorter quiz to refresh what the policy says"))
+        self.back_to_quiz_action = self._quiz_action(
+            self.tr("&Back to the quiz"), self.back_to_quiz, self.tr("Return to the quiz under way"))
         self.back_action.setEnabled(False)
         self.forward_action.setEnabled(False)
         self.switch_person_action.setVisible(self.start_screen is not None)
@@ -233,6 +258,18 @@ class MainWindow(QMainWindow):
         go_menu.addAction(self.back_action)
         go_menu.addAction(self.forward_action)
         self._reading_menus = (view_menu, go_menu)
+        self._quiz_menu = menus.addMenu(self.tr("&Quiz"))
+        for item in (self.take_quiz_action, self.refresher_quiz_action, None, self.back_to_quiz_action):
+            self._quiz_menu.addSeparator() if item is None else self._quiz_menu.addAction(item)
+        self._quiz_menu.menuAction().setVisible(False)  # for a signed-in person only
+
+    def _quiz_action(self, text: str, slot, tip: str) -> QAction:
+        new = QAction(text, self)
+        new.triggered.connect(slot)
+        new.setStatusTip(tip)
+        new.setEnabled(False)
+        self.addAction(new)
+        return new
 
     def _connect_signals(self) -> None:
         self.contents.locationActivated.connect(self.show_location)
@@ -249,8 +286,18 @@ class MainWindow(QMainWindow):
         self._reading_timer.timeout.connect(self._on_reading_time_elapsed)
         self.switch_person_button.clicked.connect(self.switch_person)
         self.idle_lock.expired.connect(self._on_idle)
+        self.quiz_bar.takeRequested.connect(self.take_quiz)
+        self.quiz_bar.backRequested.connect(self.back_to_quiz)
+        self._connect_page_signals()
+
+    def _connect_page_signals(self) -> None:
+        """The start screen and the quiz page exist only with records, which may open late."""
         if self.start_screen is not None:
             self.start_screen.signInRequested.connect(self.sign_in)
+        if self.quiz_view is not None:
+            self.quiz_view.readClauseRequested.connect(self.read_quiz_clause)
+            self.quiz_view.retakeRequested.connect(self.retake_quiz)
+            self.quiz_view.backToPolicyRequested.connect(self.leave_quiz)
 
     def _show_first_location(self) -> None:
         first = self.service.first_location()
@@ -296,7 +343,13 @@ class MainWindow(QMainWindow):
             return
         self.idle_lock.stop()
         self._reading_timer.stop()
-        self.service.sign_out()
+        try:
+            self.service.sign_out()  # a quiz left part-way is kept, marked abandoned
+        except StoreError as exc:
+            log.warning("sign-out not recorded: %s", exc)
+            told = self.tr("Any quiz answers given are kept, but an unfinished quiz could not be "
+                           "marked as left. %1").replace("%1", str(exc))
+            note = " ".join(filter(None, (note, told)))
         self._show_start_screen(note)
 
     def _show_reader_for(self, member: StaffMember) -> None:
@@ -309,8 +362,9 @@ class MainWindow(QMainWindow):
         self.toolbar.show()
         for reading_action in (*self._reading_actions, self.switch_person_action):
             reading_action.setEnabled(True)
-        for menu in self._reading_menus:
+        for menu in (*self._reading_menus, self._quiz_menu):
             menu.menuAction().setVisible(True)
+        self._last_quiz_results.clear()
         self.pages.setCurrentWidget(self.reading_page)
         # Each person starts at the beginning with their own marks, not the last person's trail.
         self.reader.clearHistory()
@@ -332,8 +386,12 @@ class MainWindow(QMainWindow):
         self.toolbar.hide()
         for reading_action in (*self._reading_actions, self.switch_person_action):
             reading_action.setEnabled(False)
-        for menu in self._reading_menus:
+        for menu in (*self._reading_menus, self._quiz_menu):
             menu.menuAction().setVisible(False)
+        if self.quiz_view is not None:
+            self.quiz_view.clear()  # the attempt is in the records; nothing of it stays on screen
+        self._last_quiz_results.clear()
+        self._refresh_quiz_offer()
         self.search_panel.field.clear()
         self.statusBar().clearMessage()
         self._refresh_all_progress()  # nobody's marks are left showing
@@ -386,10 +444,13 @@ class MainWindow(QMainWindow):
         self._schedule_reading_check()
         if location.policy_id != self._current_policy_id:
             self._current_policy_id = location.policy_id
-            policy = self.service.policy(location.policy_id)
-            if policy is not None:
-                self.setWindowTitle(f"{policy.title} — {policy.meta.version} · {APP_NAME}")
+            self._show_policy_title()
             self._refresh_progress()
+
+    def _show_policy_title(self) -> None:
+        policy = self._current_policy()
+        if policy is not None:
+            self.setWindowTitle(f"{policy.title} — {policy.meta.version} · {APP_NAME}")
 
     # Reading progress --------------------------------------------------------------------
 
@@ -451,6 +512,181 @@ class MainWindow(QMainWindow):
         )
         if just_read:
             self.statusBar().showMessage(self.tr("Section marked as read."), 4000)
+        self._refresh_quiz_offer()
+
+    # Quizzes -----------------------------------------------------------------------------
+
+    def take_quiz(self) -> bool:
+        """The induction quiz on the policy being read; why not, if it is not open yet."""
+        return self._start_quiz("induction", self._current_policy_id)
+
+    def take_refresher_quiz(self) -> bool:
+        return self._start_quiz("refresher", self._current_policy_id)
+
+    def retake_quiz(self) -> bool:
+        """A new attempt of the same kind: the core picks other questions where the bank allows."""
+        return self._start_quiz(self._quiz_mode, self._quiz_policy_id)
+
+    def _start_quiz(self, mode: str, policy_id: str | None) -> bool:
+        from holbrook_desktop.core.quiz_session import QuizNotReady
+
+        if self.quiz_view is None or self.service.signed_in is None:
+            return False
+        if self.quiz_view.has_unfinished_session():
+            # Starting another would leave this one abandoned: go back to it instead.
+            self.back_to_quiz()
+            self.statusBar().showMessage(
+                self.tr("You are part-way through a quiz; your answers so far are kept."), 8000)
+            return False
+        try:
+            session = self.service.start_quiz(policy_id or "", mode)
+        except QuizNotReady as exc:
+            self._explain_quiz_not_ready(str(exc), policy_id)
+            return False
+        except StoreError as exc:
+            log.warning("quiz not started: %s", exc)
+            self._warn(self.tr("The quiz could not be started"),
+                       self.tr("%1 Please tell whoever looks after this PC.").replace("%1", str(exc)))
+            return False
+        if not session.questions:
+            self._warn(self.tr("No questions for you yet"),
+                       self.tr("This quiz has no questions for your role yet. Please tell whoever "
+                               "looks after the policies."))
+            return False
+        self._quiz_mode, self._quiz_policy_id = mode, session.policy_id
+        policy = self.service.policy(session.policy_id)
+        self.quiz_view.start(session, policy.title if policy else session.policy_id)
+        self._show_quiz_page()
+        return True
+
+    def _explain_quiz_not_ready(self, reason: str, policy_id: str | None) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("The quiz is not open yet"), reason,
+                          QMessageBox.StandardButton.Ok, self)
+        if policy_id and self.service.policy(policy_id) is not None:
+            summary = self.service.progress(policy_id)
+            box.setInformativeText(self.tr("You have read %1 of %2 sections. A section counts as read "
+                                           "once you have reached its end and spent a little time on it.")
+                                   .replace("%1", str(summary.read)).replace("%2", str(summary.total)))
+        box.open()
+        self.statusBar().showMessage(reason, 10000)
+
+    def _warn(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self).open()
+        self.statusBar().showMessage(text, 15000)
+
+    def back_to_quiz(self) -> None:
+        """From the reader to the quiz under way: the same question, its feedback still shown."""
+        if self.quiz_view is None or not self.quiz_view.has_session():
+            return
+        self.statusBar().clearMessage()  # the hint about coming back has done its job
+        self._show_quiz_page()
+        self.quiz_view.restore_focus()
+
+    def read_quiz_clause(self, number: str) -> None:
+        location = self.service.locate(f"{self._quiz_policy_id}/{number}")
+        if location is None:
+            self.statusBar().showMessage(
+                self.tr("Clause %1 is not in the current text of the policy.").replace("%1", number), 8000)
+            return
+        self._show_reading_page()
+        self.show_location(location)
+        self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.statusBar().showMessage(
+            self.tr("Clause %1. “Back to the quiz” (Alt+B) returns to your question.").replace(
+                "%1", number), 10000)
+
+    def leave_quiz(self) -> None:
+        """“Back to the policy” after the result."""
+        if self.quiz_view is None:
+            return
+        if self.quiz_view.result is not None and self._quiz_policy_id is not None:
+            self._last_quiz_results[self._quiz_policy_id] = self.quiz_view.result
+        self.quiz_view.clear()
+        self.statusBar().clearMessage()
+        self._show_reading_page()
+        self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def is_showing_quiz(self) -> bool:
+        return self.quiz_view is not None and self.pages.currentWidget() is self.quiz_view
+
+    def _show_quiz_page(self) -> None:
+        assert self.quiz_view is not None
+        self._reading_timer.stop()  # time on the quiz is not time spent reading
+        self.service.close_section()
+        self.toolbar.hide()
+        for reading_action in self._reading_actions:
+            reading_action.setEnabled(False)
+        for menu in self._reading_menus:
+            menu.menuAction().setVisible(False)
+        self.pages.setCurrentWidget(self.quiz_view)
+        policy = self.service.policy(self._quiz_policy_id or "")
+        if policy is not None:
+            self.setWindowTitle(self.tr("Quiz: %1 · %2").replace("%1", policy.title).replace(
+                "%2", APP_NAME))
+        self._refresh_quiz_offer()
+
+    def _show_reading_page(self) -> None:
+        self.toolbar.show()
+        for reading_action in self._reading_actions:
+            reading_action.setEnabled(True)
+        self.back_action.setEnabled(self.reader.isBackwardAvailable())
+        self.forward_action.setEnabled(self.reader.isForwardAvailable())
+        for menu in self._reading_menus:
+            menu.menuAction().setVisible(True)
+        self.pages.setCurrentWidget(self.reading_page)
+        self._show_policy_title()
+        self._schedule_reading_check()
+        self._refresh_quiz_offer()
+
+    def _refresh_quiz_offer(self) -> None:
+        """The quiz bar and the Quiz menu, for who is signed in and the policy on screen."""
+        view = self.quiz_view
+        signed_in = view is not None and self.service.signed_in is not None
+        policy_id = self._current_policy_id
+        has_quiz = signed_in and policy_id is not None and self.service.quiz_bank(policy_id) is not None
+        on_quiz_page = self.is_showing_quiz()
+        under_way = signed_in and view is not None and view.has_session()
+        self.take_quiz_action.setEnabled(has_quiz and not on_quiz_page)
+        self.refresher_quiz_action.setEnabled(has_quiz and not on_quiz_page)
+        self.back_to_quiz_action.setEnabled(under_way and not on_quiz_page)
+        if not (has_quiz or under_way):
+            self.quiz_bar.hide()
+            return
+        if under_way:
+            quiz_policy = self.service.policy(self._quiz_policy_id or "")
+            title = quiz_policy.title if quiz_policy else ""
+            if view.is_showing_result():
+                text = self.tr("Your quiz result on the %1 is waiting.").replace("%1", title)
+            else:
+                text = self.tr("Your quiz on the %1 is waiting (%2).").replace("%1", title).replace(
+                    "%2", view.progress_label.text())
+            self.quiz_bar.waiting(text)
+            return
+        policy = self._current_policy()
+        if self.service.reading_complete(policy_id):
+            last = self._last_quiz_results.get(policy_id)
+            if last is not None and last.passed:
+                self.quiz_bar.offer(self.tr("You passed the quiz: %1 of %2. Next: acknowledge the policy "
+                                            "(coming in a later version).").replace(
+                                                "%1", str(last.correct)).replace("%2", str(last.total)),
+                                    self.tr("&Take the quiz again"))
+            elif last is not None:
+                self.quiz_bar.offer(self.tr("Not passed last time: %1 of %2. Read the clauses again, then "
+                                            "retake the quiz.").replace(
+                                                "%1", str(last.correct)).replace("%2", str(last.total)),
+                                    self.tr("&Retake the quiz"))
+            else:
+                self.quiz_bar.offer(self.tr("You have read every section of the %1. Now take the quiz: a "
+                                            "few everyday situations.").replace("%1", policy.title))
+        else:
+            summary = self.service.progress(policy_id)
+            self.quiz_bar.explain(self.tr("This policy ends with a short quiz. It opens once you have read "
+                                          "every section: %1 of %2 read so far.").replace(
+                                              "%1", str(summary.read)).replace("%2", str(summary.total)))
 
     # Zoom --------------------------------------------------------------------------------
 
@@ -556,4 +792,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.preferences.set_geometry(self.saveGeometry())
+        if self.quiz_view is not None and self.quiz_view.has_unfinished_session():
+            try:
+                self.service.sign_out()  # the quiz left part-way is kept, marked abandoned
+            except StoreError as exc:
+                log.warning("unfinished quiz not marked as left: %s", exc)
         super().closeEvent(event)

@@ -167,3 +167,48 @@ def test_a_version_1_database_is_migrated_with_a_backup_first(tmp_path, monkeypa
     assert [m.full_name for m in store.staff.list()] == ["Ann Smith"]
     assert any(p.name.startswith("pre-migration-0002") for p in (data / "backups").iterdir())
     store.close()
+
+
+def test_sign_out_happens_even_when_the_records_cannot_be_written(signed_in):
+    from holbrook_desktop.core.store import StoreWriteError
+
+    service, store, _ann = signed_in
+    service.start_quiz("social-media", "refresher", seed=9)
+    store.db.execute("PRAGMA query_only = ON")
+    with pytest.raises(StoreWriteError):
+        service.sign_out()
+    assert service.signed_in is None and store.actor.staff_id is None
+    store.db.execute("PRAGMA query_only = OFF")
+
+
+def test_a_role_with_no_questions_is_refused_before_anything_is_saved(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(REAL_CONTENT, root)
+    text = _bank_text(1).replace('kind = "single"', 'kind = "single"\nroles = ["governor"]')
+    (root / "policies" / "social-media" / "quiz.toml").write_text(text, encoding="utf-8")
+    store = Store.open(tmp_path / "data", Actor("office-pc", "window"))
+    service = HandbookService(root, records=store)
+    ben = service.add_staff(NewStaffMember("Ben Jones", "volunteer", date(2026, 9, 1)))
+    service.sign_in(ben.id)
+    with pytest.raises(QuizNotReady):
+        service.start_quiz("social-media", "refresher")
+    assert store.db.execute("SELECT count(*) FROM quiz_attempts").fetchone()[0] == 0
+    store.close()
+
+
+def test_time_on_the_quiz_does_not_count_as_reading(tmp_path):
+    from holbrook_desktop.core.render import Location
+
+    class Clock:
+        now = 0.0
+
+        def __call__(self):
+            return self.now
+
+    clock = Clock()
+    service = HandbookService(REAL_CONTENT, clock=clock)
+    service.open_section(Location("social-media", "5"))
+    service.close_section()
+    clock.now += 600
+    assert service.end_of_section_seen() is False
+    assert service.progress("social-media").read == 0

@@ -16,6 +16,18 @@ from tests.conftest import REAL_CONTENT
 READING_SECONDS = 0.3
 
 
+def show_active(qtbot, window: MainWindow, size=(1200, 760)) -> MainWindow:
+    """Show the window and make it the active one: shortcuts reach only the active window, as on
+    a real desktop."""
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
 @pytest.fixture
 def data_dir(tmp_path):
     return tmp_path / "data"
@@ -25,15 +37,7 @@ def data_dir(tmp_path):
 def open_window(qtbot, data_dir):
     def build(content=REAL_CONTENT, seconds=READING_SECONDS, size=(1200, 760)) -> MainWindow:
         service = HandbookService(content, seconds_for=lambda _words: seconds)
-        window = MainWindow(service, Preferences(data_dir))
-        qtbot.addWidget(window)
-        window.resize(*size)
-        window.show()
-        qtbot.waitExposed(window)
-        # Shortcuts reach only the active window, as on a real desktop.
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
-        return window
+        return show_active(qtbot, MainWindow(service, Preferences(data_dir)), size)
 
     return build
 
@@ -83,13 +87,7 @@ def open_staff_window(qtbot, data_dir, store, staff):
     def build(idle_timeout_ms: int = 60_000, seconds=READING_SECONDS, size=(1200, 760)) -> MainWindow:
         service = HandbookService(REAL_CONTENT, records=store, seconds_for=lambda _words: seconds)
         window = MainWindow(service, Preferences(data_dir), idle_timeout_ms=idle_timeout_ms)
-        qtbot.addWidget(window)
-        window.resize(*size)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
-        return window
+        return show_active(qtbot, window, size)
 
     return build
 

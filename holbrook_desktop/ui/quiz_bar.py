@@ -1,0 +1,68 @@
+"""The strip above the policy text that offers the quiz, says why it is not open yet, or leads back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+OFFER_STYLE = "QFrame#quiz-bar { background: #e8f0fa; border-bottom: 1px solid #9fb6d3; }"
+WAITING_STYLE = "QFrame#quiz-bar { background: #fff4c2; border-bottom: 1px solid #d9b84a; }"
+TEXT_STYLE = "color: #17365d; background: transparent;"  # 10:1 on either background
+WAITING_TEXT_STYLE = "color: #3b2f00; background: transparent;"
+
+
+class QuizBar(QFrame):
+    takeRequested = Signal()
+    backRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("quiz-bar")
+        self.setAccessibleName(self.tr("Quiz"))
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setAccessibleName(self.tr("About the quiz"))
+        self.take_button = QPushButton(self.tr("&Take the quiz"), self)
+        self.take_button.setAccessibleDescription(self.tr("Starts the quiz on this policy"))
+        self.back_button = QPushButton(self.tr("&Back to the quiz"), self)
+        self.back_button.setAccessibleDescription(self.tr("Returns to the question you were on"))
+        for button in (self.take_button, self.back_button):
+            button.setAutoDefault(True)  # Enter presses it when it has the focus
+            font = button.font()
+            font.setBold(True)
+            button.setFont(font)
+            button.setMinimumHeight(button.fontMetrics().height() + 14)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(12)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.take_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.take_button.clicked.connect(self.takeRequested)
+        self.back_button.clicked.connect(self.backRequested)
+        self.hide()
+
+    def offer(self, text: str, button_text: str | None = None) -> None:
+        """The quiz is open: a sentence and the button that starts it."""
+        self._show(text, OFFER_STYLE, TEXT_STYLE)
+        self.take_button.setText(button_text or self.tr("&Take the quiz"))
+        self.take_button.show()
+        self.back_button.hide()
+
+    def explain(self, text: str) -> None:
+        """Not open yet: only why, and how much is left."""
+        self._show(text, OFFER_STYLE, TEXT_STYLE)
+        self.take_button.hide()
+        self.back_button.hide()
+
+    def waiting(self, text: str) -> None:
+        """A quiz is under way (the person came to read a clause): the way back, plainly."""
+        self._show(text, WAITING_STYLE, WAITING_TEXT_STYLE)
+        self.take_button.hide()
+        self.back_button.show()
+
+    def _show(self, text: str, frame_style: str, text_style: str) -> None:
+        self.setStyleSheet(frame_style)
+        self.text.setStyleSheet(text_style)
+        self.text.setText(text)
+        self.show()
