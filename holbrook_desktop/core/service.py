@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class QuizOutcome:
+    mode: str
+    correct: int
+    total: int
+    passed: bool
+    finished_at: str  # UTC, ISO 8601
+
+
+@dataclass(frozen=True)
 class ProgressSummary:
     read: int
     total: int
@@ -194,6 +203,17 @@ class HandbookService:
     def reading_complete(self, policy_id: str) -> bool:
         summary = self.progress(policy_id)
         return summary.total > 0 and summary.read == summary.total
+
+    def last_quiz_outcome(self, policy_id: str) -> QuizOutcome | None:
+        """The signed-in person's latest finished attempt on the current version of this policy."""
+        policy = self.handbook.policy(policy_id)
+        if self.records is None or self.signed_in is None or policy is None:
+            return None
+        for attempt in self.records.quiz_attempts.history(self.signed_in.id, policy_id):
+            if attempt.status == "finished" and attempt.policy_sha256 == policy.sha256:
+                return QuizOutcome(attempt.mode, attempt.correct or 0, attempt.total, bool(attempt.passed),
+                                   attempt.finished_at or "")
+        return None
 
     def start_quiz(self, policy_id: str, mode: str, seed: int | None = None) -> QuizSession:
         """A new attempt for the person signed in. Induction needs the whole policy read first."""

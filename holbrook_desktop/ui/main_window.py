@@ -668,7 +668,8 @@ class MainWindow(QMainWindow):
             return
         policy = self._current_policy()
         if self.service.reading_complete(policy_id):
-            last = self._last_quiz_results.get(policy_id)
+            # This sign-in's result first; otherwise the records' (an earlier day, another PC).
+            last = self._last_quiz_results.get(policy_id) or self.service.last_quiz_outcome(policy_id)
             if last is not None and last.passed:
                 self.quiz_bar.offer(self.tr("You passed the quiz: %1 of %2. Next: acknowledge the policy "
                                             "(coming in a later version).").replace(

@@ -212,3 +212,16 @@ def test_time_on_the_quiz_does_not_count_as_reading(tmp_path):
     clock.now += 600
     assert service.end_of_section_seen() is False
     assert service.progress("social-media").read == 0
+
+
+def test_the_last_outcome_is_remembered_across_sign_ins(signed_in):
+    service, _store, ann = signed_in
+    assert service.last_quiz_outcome("social-media") is None
+    session = service.start_quiz("social-media", "refresher", seed=12)
+    for i, presented in enumerate(session.questions):
+        session.answer(i, _right(presented))
+    session.finish()
+    service.sign_out()
+    service.sign_in(ann.id)
+    outcome = service.last_quiz_outcome("social-media")
+    assert (outcome.mode, outcome.correct, outcome.total, outcome.passed) == ("refresher", 10, 10, True)

@@ -477,3 +477,19 @@ def test_every_control_on_the_quiz_has_an_accessible_name(open_quiz_window, qtbo
         _next(qtbot)
     assert view.is_showing_result()
     assert _unnamed(window) == []
+
+
+def test_a_pass_on_record_is_shown_when_the_person_comes_back(quiz_window, qtbot, store, staff):
+    window = quiz_window
+    siân = staff["Siân O’Brien"]
+    _mark_read(window, store, siân.id)
+    _sign_in(window, qtbot)
+    session = window.service.start_quiz("social-media", "induction", seed=5)
+    for index, presented in enumerate(session.questions):
+        session.answer(index, presented.correct_answer())
+    session.finish()
+    window.switch_person()
+    _sign_in(window, qtbot)  # a new sign-in: nothing of the last one is left in the window
+    window.show_location(window.service.first_location())
+    assert window.quiz_bar.isVisible()
+    assert "You passed the quiz: 15 of 15" in window.quiz_bar.text.text()
