@@ -170,18 +170,14 @@ def _content_check(args: argparse.Namespace) -> int:
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     if args.json:
-        json.dump(
-            {
-                "content_dir": str(service.content_dir),
-                "ok": errors == 0,
-                "errors": errors,
-                "warnings": warnings,
-                "policies": [{"id": p.id, "sha256": p.sha256} for p in service.policies],
-                "diagnostics": [d.as_dict() for d in diagnostics],
-            },
-            sys.stdout, indent=2, ensure_ascii=False,
-        )
-        print()
+        _print_json({
+            "content_dir": str(service.content_dir),
+            "ok": errors == 0,
+            "errors": errors,
+            "warnings": warnings,
+            "policies": [{"id": p.id, "sha256": p.sha256} for p in service.policies],
+            "diagnostics": [d.as_dict() for d in diagnostics],
+        })
     else:
         for diagnostic in diagnostics:
             print(diagnostic)
@@ -195,8 +191,7 @@ def _content_show(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     _warn_if_broken(service)
     if args.json:
-        json.dump(service.structure(), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        _print_json(service.structure())
         return EXIT_OK
     for policy in service.policies:
         print(f"{policy.title} ({policy.meta.version}, effective {policy.meta.effective}) "
@@ -218,9 +213,7 @@ def _search(args: argparse.Namespace) -> int:
     _warn_if_broken(service)
     hits = service.search(" ".join(args.query), limit=args.limit)
     if args.json:
-        json.dump({"query": " ".join(args.query), "hits": [h.as_dict() for h in hits]},
-                  sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        _print_json({"query": " ".join(args.query), "hits": [h.as_dict() for h in hits]})
     else:
         for hit in hits:
             print(f"{hit.clause_id:<22} {hit.marked_snippet()}")
