@@ -110,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     backup_list.set_defaults(handler=_backup_list)
     restore = command(backup_verbs, "restore", "put the newest backup in place (the current file is kept)")
     restore.set_defaults(handler=_backup_restore)
+
+    from holbrook_desktop import cli_attestation  # acknowledgements, attestation PDFs, signing key
+
+    cli_attestation.add_commands(commands, command)
     return parser
 
 

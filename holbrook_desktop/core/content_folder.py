@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from holbrook_desktop.core.content_check import check_policy
+from holbrook_desktop.core.declaration import DECLARATION_FILE, Declaration, read_declaration
 from holbrook_desktop.core.diagnostics import Diagnostic, DiagnosticList, Severity, has_errors
 from holbrook_desktop.core.handbook import Handbook, Policy
 from holbrook_desktop.core.policy_source import read_policy
@@ -27,6 +28,7 @@ class LoadedContent:
     handbook: Handbook
     diagnostics: tuple[Diagnostic, ...]
     quizzes: dict[str, QuizBank] = field(default_factory=dict)  # policy id → its scenario quiz
+    declarations: dict[str, Declaration] = field(default_factory=dict)  # policy id → what staff declare
 
     @property
     def ok(self) -> bool:
@@ -69,11 +71,16 @@ def load_content(content_dir: Path, *, quizzes: bool = True) -> LoadedContent:
     log.debug("loaded %d policies from %s with %d problems", len(policies), content_dir,
               len(diagnostics))
     handbook = Handbook(tuple(policies))
+    declarations = {}
+    for policy in policies:
+        problems = DiagnosticList(policy.path.parent / DECLARATION_FILE)
+        declarations[policy.id] = read_declaration(policy, problems)
+        diagnostics += _first_problems(problems)
     banks: dict[str, QuizBank] = {}
     if quizzes:
         banks, quiz_diagnostics = load_quizzes(handbook)
         diagnostics += quiz_diagnostics
-    return LoadedContent(handbook, tuple(diagnostics), banks)
+    return LoadedContent(handbook, tuple(diagnostics), banks, declarations)
 
 
 def load_quizzes(handbook: Handbook) -> tuple[dict[str, QuizBank], list[Diagnostic]]:

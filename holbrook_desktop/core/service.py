@@ -21,10 +21,15 @@ from holbrook_desktop.core.reading_progress import (
 from holbrook_desktop.core.render import Location, PolicyRenderer, location_of, parse_href
 
 if TYPE_CHECKING:
+    from holbrook_desktop.core.acknowledgement import AcknowledgementOffer, PassedQuiz
+    from holbrook_desktop.core.attestation import AttestationCheck
     from holbrook_desktop.core.quiz_bank import QuizBank
     from holbrook_desktop.core.quiz_session import QuizSession
     from holbrook_desktop.core.search import SearchHit, SearchIndex
+    from holbrook_desktop.core.signature import Signature
+    from holbrook_desktop.core.signing_key import SchoolCertificate, SchoolSigningKey
     from holbrook_desktop.core.store import NewStaffMember, StaffMember, Store
+    from holbrook_desktop.core.store.acknowledgements import AcknowledgementRecord
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class HandbookService:
         loaded = load_content(content_dir, quizzes=False)
         self.handbook: Handbook = loaded.handbook
         self.diagnostics: tuple[Diagnostic, ...] = loaded.diagnostics
+        self._declarations = loaded.declarations
         self._quizzes: dict[str, QuizBank] | None = None
         self._renderer = PolicyRenderer()
         self._index: SearchIndex | None = None
@@ -237,9 +243,14 @@ class HandbookService:
                 section_of=lambda number: policy.clause(number).section_number)
         elif mode == "refresher":
             clauses_of = {q.id: q.clauses for q in bank.questions}
+            # Favour what changed since the version they last acknowledged (or, before any
+            # acknowledgement, the version they last passed).
+            acknowledged = records.acknowledgements.for_person(member.id, policy_id)
             passed = [a for a in history if a.status == "finished" and a.passed]
-            changed = (records.policy_versions.changed_clauses(policy, passed[0].policy_sha256)
-                       if passed and passed[0].policy_sha256 != policy.sha256 else set())
+            since = (acknowledged[0].policy_sha256 if acknowledged
+                     else passed[0].policy_sha256 if passed else policy.sha256)
+            changed = (records.policy_versions.changed_clauses(policy, since)
+                       if since != policy.sha256 else set())
             last_refresher = next((a for a in history if a.mode == "refresher"), None)
             presented = select_refresher(
                 bank, seed=seed, role=member.role, changed_clauses=changed,
@@ -254,6 +265,152 @@ class HandbookService:
             [{"id": p.question.id, "option_order": list(p.option_order)} for p in presented])
         return QuizSession(records.quiz_attempts, attempt_id, mode, policy_id, presented,
                            bank.settings.pass_mark)
+
+    # Acknowledgement and attestation -----------------------------------------------------
+
+    def declaration_text(self, policy_id: str) -> str:
+        from holbrook_desktop.core.declaration import read_declaration
+
+        policy = self._policy(policy_id)
+        declaration = self._declarations.get(policy_id) or read_declaration(policy)
+        return declaration.text_for(policy)
+
+    def _latest_pass(self, staff_id: int, policy: Policy) -> PassedQuiz | None:
+        from holbrook_desktop.core.acknowledgement import PassedQuiz
+
+        for attempt in self._records().quiz_attempts.history(staff_id, policy.id):
+            if attempt.status == "finished" and attempt.passed and attempt.policy_sha256 == policy.sha256:
+                return PassedQuiz(attempt.id, attempt.mode, attempt.correct or 0, attempt.total,
+                                  attempt.finished_at or "")
+        return None
+
+    def acknowledgement_offer(self, policy_id: str) -> AcknowledgementOffer:
+        """For the person signed in: what they would declare, and whether they may yet."""
+        from holbrook_desktop.core.acknowledgement import AcknowledgementOffer
+
+        policy, member = self._policy(policy_id), self._signed_in()
+        quiz = self._latest_pass(member.id, policy)
+        already = None
+        if quiz is not None:
+            used = [a for a in self._records().acknowledgements.for_person(member.id, policy_id)
+                    if a.quiz_attempt_id == quiz.attempt_id]
+            already = used[0].acknowledged_at if used else None
+        return AcknowledgementOffer(
+            policy.id, policy.title, policy.meta.school, policy.meta.version, policy.meta.effective,
+            policy.sha256, self.declaration_text(policy_id), self.reading_complete(policy_id), quiz, already)
+
+    def acknowledge(self, policy_id: str, *, typed_name: str, declared: bool,
+                    signature: Signature | None) -> AcknowledgementRecord:
+        """The signed-in person declares they have read and understood this version: recorded, with
+        its signed attestation PDF, or AcknowledgementRefused saying what to put right."""
+        from holbrook_desktop.core.acknowledgement import check_declaration, method_for
+
+        offer = self.acknowledgement_offer(policy_id)
+        member = self._signed_in()
+        check_declaration(offer, full_name=member.full_name, typed_name=typed_name, declared=declared,
+                          signature=signature)
+        return self._record_acknowledgement(member, self._policy(policy_id), offer, method_for(signature),
+                                            typed_name, signature, note=None)
+
+    def acknowledge_on_behalf(self, staff_id: int, policy_id: str, *, note: str,
+                              typed_name: str | None = None) -> AcknowledgementRecord:
+        """An administrator records someone's acknowledgement (a volunteer who signed on paper, for
+        example). The note saying why is required; the record and the PDF say who did it."""
+        from holbrook_desktop.core.acknowledgement import AcknowledgementOffer, AcknowledgementRefused
+
+        if not note or not note.strip():
+            raise AcknowledgementRefused("Say why the acknowledgement is recorded on this person's behalf.")
+        records, policy = self._records(), self._policy(policy_id)
+        member = records.staff.get(staff_id)
+        if member is None:
+            raise KeyError(staff_id)
+        quiz = self._latest_pass(member.id, policy)
+        offer = AcknowledgementOffer(
+            policy.id, policy.title, policy.meta.school, policy.meta.version, policy.meta.effective,
+            policy.sha256, self.declaration_text(policy_id), True, quiz, None)
+        return self._record_acknowledgement(member, policy, offer, "on-behalf",
+                                            typed_name or member.full_name, None, note=" ".join(note.split()))
+
+    def _record_acknowledgement(self, member: StaffMember, policy: Policy, offer: AcknowledgementOffer,
+                                method: str, typed_name: str, signature: Signature | None, *,
+                                note: str | None) -> AcknowledgementRecord:
+        from holbrook_desktop.core.attestation import APP_VERSION, attestation_content, signed_attestation
+        from holbrook_desktop.core.declaration import declaration_sha256
+        from holbrook_desktop.core.identity import machine_name
+        from holbrook_desktop.core.store.acknowledgements import NewAcknowledgement
+
+        records = self._records()
+        records.policy_versions.record_seen(policy)
+        key = self.signing_key()
+        certificate = key.current() or self.create_signing_key()
+        new = NewAcknowledgement(
+            staff_id=member.id, policy_id=policy.id, policy_sha256=policy.sha256,
+            version_label=policy.meta.version, quiz_attempt_id=offer.quiz.attempt_id if offer.quiz else None,
+            declaration_text=offer.declaration, declaration_sha256=declaration_sha256(offer.declaration),
+            typed_name=" ".join(typed_name.split()), method=method,
+            signature_png=signature.to_png() if signature else None,
+            signature_strokes=signature.to_json() if signature else None, on_behalf_note=note,
+            os_user=records.actor.os_user, machine=machine_name(), app_version=APP_VERSION,
+            certificate_fingerprint=certificate.fingerprint)
+        quiz = offer.quiz
+
+        def make_pdf(stamp) -> bytes:
+            content = attestation_content(stamp, new, policy=policy, member=member, quiz=quiz,
+                                          signature=signature)
+            return signed_attestation(content, key)
+
+        return records.acknowledgements.record(new, make_pdf)
+
+    def last_acknowledgement(self, policy_id: str) -> AcknowledgementRecord | None:
+        """The signed-in person's latest acknowledgement of the current version of this policy."""
+        policy = self.handbook.policy(policy_id)
+        if self.records is None or self.signed_in is None or policy is None:
+            return None
+        for record in self.records.acknowledgements.for_person(self.signed_in.id, policy_id):
+            if record.policy_sha256 == policy.sha256:
+                return record
+        return None
+
+    def attestation_pdf(self, record: AcknowledgementRecord) -> bytes:
+        return self._records().acknowledgements.pdf_bytes(record)
+
+    def verify_attestation(self, pdf: bytes) -> AttestationCheck:
+        from holbrook_desktop.core.attestation import verify_attestation
+
+        return verify_attestation(pdf, store=self.records, key=self.signing_key())
+
+    def signing_key(self) -> SchoolSigningKey:
+        from holbrook_desktop.core.signing_key import SchoolSigningKey
+
+        return SchoolSigningKey(self._records().data_dir)
+
+    def create_signing_key(self, school: str | None = None) -> SchoolCertificate:
+        """A new self-signed key for the school (the first one, or replacing the current one; the old
+        certificate is kept so earlier attestations still verify)."""
+        school = school or next((p.meta.school for p in self.policies), "") or "School"
+        certificate = self.signing_key().create(school)
+        with self._records().change("signing.key-created") as change:
+            change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
+                              "not_after": certificate.not_after.isoformat()}
+        return certificate
+
+    def import_signing_key(self, p12: Path, password: str | None) -> SchoolCertificate:
+        certificate = self.signing_key().import_pkcs12(p12, password)
+        with self._records().change("signing.key-imported") as change:
+            change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
+                              "not_after": certificate.not_after.isoformat(), "file": str(p12)}
+        return certificate
+
+    def _policy(self, policy_id: str) -> Policy:
+        policy = self.handbook.policy(policy_id)
+        if policy is None:
+            raise KeyError(policy_id)
+        return policy
+
+    def _signed_in(self) -> StaffMember:
+        if self.signed_in is None:
+            raise RuntimeError("nobody is signed in")
+        return self.signed_in
 
     # Search ------------------------------------------------------------------------------
 

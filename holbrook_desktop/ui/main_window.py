@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.quiz import QuizResult
     from holbrook_desktop.core.search import SearchHit
     from holbrook_desktop.core.store import StaffMember
+    from holbrook_desktop.ui.acknowledgement_view import AcknowledgementView
     from holbrook_desktop.ui.quiz_view import QuizView
     from holbrook_desktop.ui.start_screen import StartScreen
 
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.start_screen: StartScreen | None = None
         self.quiz_view: QuizView | None = None
+        self.acknowledgement_view: AcknowledgementView | None = None  # made on first use
         self.idle_lock = IdleLock(idle_timeout_ms, self)
         self.records_pending = records_pending
         if service.records is not None:
@@ -175,6 +177,7 @@ class MainWindow(QMainWindow):
             self._add_start_screen()
             self._connect_page_signals()
             self.switch_person_action.setVisible(True)
+            self.check_attestation_action.setVisible(True)
             self._show_start_screen(reload=False)
         else:
             self.records_note.setVisible(bool(problem))
@@ -227,6 +230,14 @@ class MainWindow(QMainWindow):
             self.tr("A shorter quiz to refresh what the policy says"))
         self.back_to_quiz_action = self._quiz_action(
             self.tr("&Back to the quiz"), self.back_to_quiz, self.tr("Return to the quiz under way"))
+        self.acknowledge_action = self._quiz_action(
+            self.tr("&Acknowledge the policy…"), self.acknowledge_policy,
+            self.tr("Once you have passed the quiz: confirm you have read and understood it, and sign"))
+        self.check_attestation_action = QAction(self.tr("&Check an attestation…"), self)
+        self.check_attestation_action.setStatusTip(
+            self.tr("Check that a signed attestation PDF is genuine, unchanged and on record here"))
+        self.check_attestation_action.triggered.connect(self.check_attestation_dialog)
+        self.check_attestation_action.setVisible(self.service.records is not None)
         self.back_action.setEnabled(False)
         self.forward_action.setEnabled(False)
         self.switch_person_action.setVisible(self.start_screen is not None)
@@ -247,8 +258,8 @@ class MainWindow(QMainWindow):
 
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
-        for item in (self.print_action, self.save_pdf_action, None, self.switch_person_action,
-                     None, self.quit_action):
+        for item in (self.print_action, self.save_pdf_action, None, self.check_attestation_action, None,
+                     self.switch_person_action, None, self.quit_action):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         view_menu = menus.addMenu(self.tr("&View"))
         for item in (self.find_action, None, self.zoom_in_action, self.zoom_out_action,
@@ -259,7 +270,8 @@ class MainWindow(QMainWindow):
         go_menu.addAction(self.forward_action)
         self._reading_menus = (view_menu, go_menu)
         self._quiz_menu = menus.addMenu(self.tr("&Quiz"))
-        for item in (self.take_quiz_action, self.refresher_quiz_action, None, self.back_to_quiz_action):
+        for item in (self.take_quiz_action, self.refresher_quiz_action, None, self.back_to_quiz_action,
+                     None, self.acknowledge_action):
             self._quiz_menu.addSeparator() if item is None else self._quiz_menu.addAction(item)
         self._quiz_menu.menuAction().setVisible(False)  # for a signed-in person only
 
@@ -288,6 +300,7 @@ class MainWindow(QMainWindow):
         self.idle_lock.expired.connect(self._on_idle)
         self.quiz_bar.takeRequested.connect(self.take_quiz)
         self.quiz_bar.backRequested.connect(self.back_to_quiz)
+        self.quiz_bar.acknowledgeRequested.connect(self.acknowledge_policy)
         self._connect_page_signals()
 
     def _connect_page_signals(self) -> None:
@@ -298,6 +311,7 @@ class MainWindow(QMainWindow):
             self.quiz_view.readClauseRequested.connect(self.read_quiz_clause)
             self.quiz_view.retakeRequested.connect(self.retake_quiz)
             self.quiz_view.backToPolicyRequested.connect(self.leave_quiz)
+            self.quiz_view.acknowledgeRequested.connect(self.acknowledge_after_quiz)
 
     def _show_first_location(self) -> None:
         first = self.service.first_location()
@@ -390,6 +404,8 @@ class MainWindow(QMainWindow):
             menu.menuAction().setVisible(False)
         if self.quiz_view is not None:
             self.quiz_view.clear()  # the attempt is in the records; nothing of it stays on screen
+        if self.acknowledgement_view is not None:
+            self.acknowledgement_view.clear()
         self._last_quiz_results.clear()
         self._refresh_quiz_offer()
         self.search_panel.field.clear()
@@ -610,6 +626,86 @@ class MainWindow(QMainWindow):
         self._show_reading_page()
         self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    # Acknowledgement ---------------------------------------------------------------------
+
+    def acknowledge_after_quiz(self) -> None:
+        """From the quiz result straight to the acknowledgement of the same policy."""
+        policy_id = self._quiz_policy_id
+        self.leave_quiz()
+        self.acknowledge_policy(policy_id)
+
+    def acknowledge_policy(self, policy_id: str | None = None) -> bool:
+        """The acknowledgement page for this policy (the one on screen by default)."""
+        policy_id = policy_id or self._current_policy_id
+        if self.service.signed_in is None or policy_id is None or self.start_screen is None:
+            return False
+        view = self._acknowledgement_page()
+        try:
+            ready = view.start(policy_id)
+        except StoreError as exc:
+            self._warn(self.tr("The acknowledgement could not be opened"), str(exc))
+            return False
+        self._reading_timer.stop()
+        self.service.close_section()
+        self._show_task_page(view)
+        policy = self.service.policy(policy_id)
+        if policy is not None:
+            self.setWindowTitle(self.tr("Acknowledge: %1 · %2").replace("%1", policy.title).replace(
+                "%2", APP_NAME))
+        return ready
+
+    def _acknowledgement_page(self) -> AcknowledgementView:
+        if self.acknowledgement_view is None:
+            from holbrook_desktop.ui.acknowledgement_view import AcknowledgementView
+
+            view = AcknowledgementView(self.service, self)
+            view.backToPolicyRequested.connect(self.leave_acknowledgement)
+            view.acknowledged.connect(lambda _record_id: self._refresh_quiz_offer())
+            self.pages.addWidget(view)
+            self.acknowledgement_view = view
+        return self.acknowledgement_view
+
+    def leave_acknowledgement(self) -> None:
+        if self.acknowledgement_view is not None:
+            self.acknowledgement_view.clear()
+        self._show_reading_page()
+        self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def is_showing_acknowledgement(self) -> bool:
+        view = self.acknowledgement_view
+        return view is not None and self.pages.currentWidget() is view
+
+    def check_attestation_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Check an attestation"), "",
+                                              self.tr("PDF documents (*.pdf)"))
+        if path:
+            self.check_attestation(Path(path))
+
+    def check_attestation(self, path: Path):
+        """The same three checks as `holbrook verify`, shown in a box; the result is returned."""
+        from PySide6.QtWidgets import QMessageBox
+
+        try:
+            check = self.service.verify_attestation(path.read_bytes())
+        except OSError as exc:
+            self._warn(self.tr("The file could not be read"), f"{path}: {exc.strerror or exc}")
+            return None
+        lines = "\n".join(("✔ " if line.ok else "✘ ") + line.message for line in check.lines)
+        if check.ok:
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("A genuine attestation"),
+                              self.tr("%1 is a genuine attestation.").replace("%1", path.name),
+                              QMessageBox.StandardButton.Ok, self)
+        else:
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Not verified"),
+                              self.tr("%1 could not be verified.").replace("%1", path.name),
+                              QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText(lines)
+        box.open()
+        self.last_attestation_check = check
+        return check
+
     def is_showing_quiz(self) -> bool:
         return self.quiz_view is not None and self.pages.currentWidget() is self.quiz_view
 
@@ -617,17 +713,21 @@ class MainWindow(QMainWindow):
         assert self.quiz_view is not None
         self._reading_timer.stop()  # time on the quiz is not time spent reading
         self.service.close_section()
-        self.toolbar.hide()
-        for reading_action in self._reading_actions:
-            reading_action.setEnabled(False)
-        for menu in self._reading_menus:
-            menu.menuAction().setVisible(False)
-        self.pages.setCurrentWidget(self.quiz_view)
+        self._show_task_page(self.quiz_view)
         policy = self.service.policy(self._quiz_policy_id or "")
         if policy is not None:
             self.setWindowTitle(self.tr("Quiz: %1 · %2").replace("%1", policy.title).replace(
                 "%2", APP_NAME))
         self._refresh_quiz_offer()
+
+    def _show_task_page(self, page: QWidget) -> None:
+        """The quiz or the acknowledgement: the reading tools step aside."""
+        self.toolbar.hide()
+        for reading_action in self._reading_actions:
+            reading_action.setEnabled(False)
+        for menu in self._reading_menus:
+            menu.menuAction().setVisible(False)
+        self.pages.setCurrentWidget(page)
 
     def _show_reading_page(self) -> None:
         self.toolbar.show()
@@ -648,11 +748,12 @@ class MainWindow(QMainWindow):
         signed_in = view is not None and self.service.signed_in is not None
         policy_id = self._current_policy_id
         has_quiz = signed_in and policy_id is not None and self.service.quiz_bank(policy_id) is not None
-        on_quiz_page = self.is_showing_quiz()
+        on_quiz_page = self.is_showing_quiz() or self.is_showing_acknowledgement()
         under_way = signed_in and view is not None and view.has_session()
         self.take_quiz_action.setEnabled(has_quiz and not on_quiz_page)
         self.refresher_quiz_action.setEnabled(has_quiz and not on_quiz_page)
         self.back_to_quiz_action.setEnabled(under_way and not on_quiz_page)
+        self.acknowledge_action.setEnabled(has_quiz and not on_quiz_page and not under_way)
         if not (has_quiz or under_way):
             self.quiz_bar.hide()
             return
@@ -670,11 +771,20 @@ class MainWindow(QMainWindow):
         if self.service.reading_complete(policy_id):
             # This sign-in's result first; otherwise the records' (an earlier day, another PC).
             last = self._last_quiz_results.get(policy_id) or self.service.last_quiz_outcome(policy_id)
-            if last is not None and last.passed:
-                self.quiz_bar.offer(self.tr("You passed the quiz: %1 of %2. Next: acknowledge the policy "
-                                            "(coming in a later version).").replace(
-                                                "%1", str(last.correct)).replace("%2", str(last.total)),
+            acknowledged = self.service.last_acknowledgement(policy_id) if last is not None else None
+            if last is not None and last.passed and acknowledged is not None and \
+                    not self.service.acknowledgement_offer(policy_id).ready:
+                from holbrook_desktop.ui.acknowledgement_view import local_time_text
+
+                self.quiz_bar.offer(self.tr("✔ You acknowledged this version on %1 (record %2). The next "
+                                            "acknowledgement follows your yearly refresher quiz.").replace(
+                                                "%1", local_time_text(acknowledged.acknowledged_at)).replace(
+                                                "%2", str(acknowledged.id)),
                                     self.tr("&Take the quiz again"))
+            elif last is not None and last.passed:
+                self.quiz_bar.offer_acknowledgement(
+                    self.tr("You passed the quiz: %1 of %2. Next: acknowledge the policy and sign.").replace(
+                        "%1", str(last.correct)).replace("%2", str(last.total)))
             elif last is not None:
                 self.quiz_bar.offer(self.tr("Not passed last time: %1 of %2. Read the clauses again, then "
                                             "retake the quiz.").replace(

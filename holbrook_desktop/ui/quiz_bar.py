@@ -14,6 +14,7 @@ WAITING_TEXT_STYLE = "color: #3b2f00; background: transparent;"
 class QuizBar(QFrame):
     takeRequested = Signal()
     backRequested = Signal()
+    acknowledgeRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,7 +27,10 @@ class QuizBar(QFrame):
         self.take_button.setAccessibleDescription(self.tr("Starts the quiz on this policy"))
         self.back_button = QPushButton(self.tr("&Back to the quiz"), self)
         self.back_button.setAccessibleDescription(self.tr("Returns to the question you were on"))
-        for button in (self.take_button, self.back_button):
+        self.acknowledge_button = QPushButton(self.tr("&Acknowledge the policy"), self)
+        self.acknowledge_button.setAccessibleDescription(
+            self.tr("Confirm that you have read and understood this version of the policy, and sign"))
+        for button in (self.take_button, self.back_button, self.acknowledge_button):
             button.setAutoDefault(True)  # Enter presses it when it has the focus
             font = button.font()
             font.setBold(True)
@@ -38,8 +42,10 @@ class QuizBar(QFrame):
         layout.addWidget(self.text, 1)
         layout.addWidget(self.take_button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.acknowledge_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.take_button.clicked.connect(self.takeRequested)
         self.back_button.clicked.connect(self.backRequested)
+        self.acknowledge_button.clicked.connect(self.acknowledgeRequested)
         self.hide()
 
     def offer(self, text: str, button_text: str | None = None) -> None:
@@ -48,17 +54,27 @@ class QuizBar(QFrame):
         self.take_button.setText(button_text or self.tr("&Take the quiz"))
         self.take_button.show()
         self.back_button.hide()
+        self.acknowledge_button.hide()
+
+    def offer_acknowledgement(self, text: str) -> None:
+        """The quiz is passed: the next step is to acknowledge the policy."""
+        self._show(text, OFFER_STYLE, TEXT_STYLE)
+        self.take_button.hide()
+        self.back_button.hide()
+        self.acknowledge_button.show()
 
     def explain(self, text: str) -> None:
         """Not open yet: only why, and how much is left."""
         self._show(text, OFFER_STYLE, TEXT_STYLE)
         self.take_button.hide()
         self.back_button.hide()
+        self.acknowledge_button.hide()
 
     def waiting(self, text: str) -> None:
         """A quiz is under way (the person came to read a clause): the way back, plainly."""
         self._show(text, WAITING_STYLE, WAITING_TEXT_STYLE)
         self.take_button.hide()
+        self.acknowledge_button.hide()
         self.back_button.show()
 
     def _show(self, text: str, frame_style: str, text_style: str) -> None:

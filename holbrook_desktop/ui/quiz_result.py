@@ -56,6 +56,7 @@ class QuizResultPage(QWidget):
     retakeRequested = Signal()
     backToPolicyRequested = Signal()
     saveAgainRequested = Signal()
+    acknowledgeRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +95,10 @@ class QuizResultPage(QWidget):
             f" .wrong {{ color: {WRONG_INK}; font-weight: bold; }} a {{ color: #0a58a8; }}")
         self.back_to_policy_button = big_button(self.tr("Back to the policy"), self)
         self.retake_button = big_button(self.tr("Retake the quiz"), self)
+        self.acknowledge_button = big_button(self.tr("&Acknowledge the policy"), self)
+        self.acknowledge_button.setAccessibleDescription(
+            self.tr("Confirm that you have read and understood this version of the policy, and sign"))
+        self.acknowledge_button.hide()
 
         column = QWidget(self)
         column.setMaximumWidth(COLUMN_WIDTH)
@@ -116,6 +121,7 @@ class QuizResultPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.back_to_policy_button)
         buttons.addWidget(self.retake_button)
+        buttons.addWidget(self.acknowledge_button)
         column_layout.addLayout(buttons)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 14)
@@ -124,11 +130,13 @@ class QuizResultPage(QWidget):
         layout.addStretch(1)
         self.setTabOrder(self.review, self.back_to_policy_button)
         self.setTabOrder(self.back_to_policy_button, self.retake_button)
+        self.setTabOrder(self.retake_button, self.acknowledge_button)
 
         self.review.anchorClicked.connect(self._on_link)
         self.retake_button.clicked.connect(self.retakeRequested)
         self.back_to_policy_button.clicked.connect(self.backToPolicyRequested)
         self.save_again_button.clicked.connect(self.saveAgainRequested)
+        self.acknowledge_button.clicked.connect(self.acknowledgeRequested)
 
     def show_result(self, session: QuizSession, result: QuizResult, title: str,
                     problem: str | None = None) -> None:
@@ -141,7 +149,8 @@ class QuizResultPage(QWidget):
         if result.passed:
             self.outcome.setText(self.tr("✔ Passed. The pass mark is %1.").replace("%1", mark))
             self.outcome.setStyleSheet(RIGHT_PANEL)
-            self.next_step.setText(self.tr("Next: acknowledge the policy (coming in a later version)."))
+            self.next_step.setText(self.tr("Next: acknowledge the policy. You confirm you have read and "
+                                           "understood it, and sign; the school keeps a signed certificate."))
         else:
             self.outcome.setText(self.tr("✘ Not passed. The pass mark is %1.").replace("%1", mark))
             self.outcome.setStyleSheet(WRONG_PANEL)
@@ -151,6 +160,8 @@ class QuizResultPage(QWidget):
         self.save_notice.setVisible(bool(problem))
         self.save_again_button.setVisible(bool(problem))
         self.retake_button.setVisible(not result.passed)
+        # Signing rests on a saved pass: not while the result itself is unsaved.
+        self.acknowledge_button.setVisible(result.passed and not problem)
         self.review.setHtml(self.review_html(session, result))
         self.focus_next_step()
 
@@ -159,6 +170,8 @@ class QuizResultPage(QWidget):
             target = self.save_again_button
         elif self.retake_button.isVisibleTo(self):
             target = self.retake_button
+        elif self.acknowledge_button.isVisibleTo(self):
+            target = self.acknowledge_button
         else:
             target = self.back_to_policy_button
         target.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -67,6 +67,7 @@ class QuizView(QWidget):
     readClauseRequested = Signal(str)  # a clause number in the quiz's policy
     retakeRequested = Signal()
     backToPolicyRequested = Signal()
+    acknowledgeRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -194,6 +195,7 @@ class QuizView(QWidget):
         self.result_page.retakeRequested.connect(self.retakeRequested)
         self.result_page.backToPolicyRequested.connect(self.backToPolicyRequested)
         self.result_page.saveAgainRequested.connect(self._finish)
+        self.result_page.acknowledgeRequested.connect(self.acknowledgeRequested)
 
     # What the window asks of it ----------------------------------------------------------
 

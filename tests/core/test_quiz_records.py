@@ -162,7 +162,7 @@ def test_a_version_1_database_is_migrated_with_a_backup_first(tmp_path, monkeypa
     monkeypatch.setattr(database, "MIGRATIONS", migration_list.MIGRATIONS)
     store = Store.open(data, Actor("office-pc", "cli"))
     numbers = [row[0] for row in store.db.execute("SELECT number FROM schema_migrations ORDER BY number")]
-    assert numbers == [1, 2]
+    assert numbers == list(range(1, len(migration_list.MIGRATIONS) + 1))
     assert "quiz_attempts" in store.db.table_names()
     assert [m.full_name for m in store.staff.list()] == ["Ann Smith"]
     assert any(p.name.startswith("pre-migration-0002") for p in (data / "backups").iterdir())

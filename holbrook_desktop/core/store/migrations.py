@@ -95,8 +95,43 @@ def m0002_quiz_attempts_and_clause_hashes(db: Database) -> None:
         )""")
 
 
+def m0003_acknowledgements(db: Database) -> None:
+    # Everything the attestation PDF states is kept here too, so the record stands on its own; the
+    # signed PDF itself is a file in the data folder (attestations/), named by pdf_file.
+    db.execute("""
+        CREATE TABLE acknowledgements (
+            id INTEGER PRIMARY KEY,
+            staff_id INTEGER NOT NULL REFERENCES staff(id),
+            policy_id TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL,
+            version_label TEXT NOT NULL,
+            quiz_attempt_id INTEGER REFERENCES quiz_attempts(id),
+            declaration_text TEXT NOT NULL,
+            declaration_sha256 TEXT NOT NULL,
+            typed_name TEXT NOT NULL,
+            method TEXT NOT NULL CHECK (method IN ('drawn', 'typed', 'on-behalf')),
+            signature_png BLOB,
+            signature_strokes TEXT,
+            on_behalf_note TEXT,
+            os_user TEXT NOT NULL,
+            machine TEXT NOT NULL,
+            app_version TEXT NOT NULL,
+            acknowledged_at TEXT NOT NULL,
+            audit_anchor TEXT NOT NULL,
+            certificate_fingerprint TEXT NOT NULL,
+            pdf_file TEXT NOT NULL,
+            pdf_sha256 TEXT NOT NULL,
+            CHECK (method != 'drawn' OR signature_png IS NOT NULL),
+            CHECK (method != 'on-behalf' OR length(trim(coalesce(on_behalf_note, ''))) > 0),
+            CHECK (method = 'on-behalf' OR quiz_attempt_id IS NOT NULL),
+            FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
+        )""")
+    db["acknowledgements"].create_index(["staff_id", "policy_id"], index_name="acknowledgements_by_person")
+
+
 # The order is the schema's history: number n is MIGRATIONS[n - 1].
 MIGRATIONS: list[Callable[[Database], None]] = [
     m0001_staff_progress_versions_audit,
     m0002_quiz_attempts_and_clause_hashes,
+    m0003_acknowledgements,
 ]

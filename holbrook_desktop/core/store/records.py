@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.store import audit, backups
+from holbrook_desktop.core.store.acknowledgements import Acknowledgements
 from holbrook_desktop.core.store.database import (
     DATABASE_FILE,
     open_database,
@@ -49,6 +50,7 @@ class Store:
         self.staff = StaffDirectory(self)
         self.policy_versions = PolicyVersions(self)
         self.quiz_attempts = QuizAttempts(self)
+        self.acknowledgements = Acknowledgements(self)
 
     @classmethod
     def open(
@@ -66,6 +68,10 @@ class Store:
     @staticmethod
     def restore_newest_backup(data_dir: Path) -> Path:
         return restore_newest_backup(data_dir / DATABASE_FILE)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.path.parent
 
     def close(self) -> None:
         self.db.close()
