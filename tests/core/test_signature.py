@@ -1,0 +1,33 @@
+"""A drawn signature: what counts as one, and its stored forms (JSON strokes, PNG image)."""
+
+import io
+
+from PIL import Image
+
+from holbrook_desktop.core.signature import Signature
+
+ZIGZAG = [[(20, 100), (120, 40), (220, 110), (330, 50)], [(60, 130), (300, 128)]]
+
+
+def test_a_real_signature_is_accepted_and_a_dot_or_dash_is_not():
+    assert Signature.from_points(400, 150, ZIGZAG).problem() is None
+    assert "empty" in Signature.from_points(400, 150, []).problem()
+    assert "empty" in Signature.from_points(400, 150, [[]]).problem()
+    assert "too short" in Signature.from_points(400, 150, [[(200, 75)]]).problem()  # a dot
+    assert "too short" in Signature.from_points(400, 150, [[(100, 75), (160, 75)]]).problem()  # a dash
+    # Scribbling on one spot has ink enough but no reach.
+    scribble = [[(200 + (i % 2) * 20, 75 + (i % 3) * 10) for i in range(60)]]
+    assert "too short" in Signature.from_points(400, 150, scribble).problem()
+
+
+def test_strokes_round_trip_through_json():
+    signature = Signature.from_points(400, 150, ZIGZAG)
+    again = Signature.from_json(signature.to_json())
+    assert again == signature
+
+
+def test_the_png_shows_ink_where_the_strokes_were():
+    image = Image.open(io.BytesIO(Signature.from_points(400, 150, ZIGZAG).to_png(pixel_width=400)))
+    assert image.size == (400, 150)
+    assert image.getpixel((120, 40)) < 100  # on a stroke: dark
+    assert image.getpixel((380, 10)) == 255  # far from any stroke: white
