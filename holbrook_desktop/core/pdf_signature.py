@@ -8,6 +8,7 @@ import hashlib
 import io
 import logging
 import re
+import warnings
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -48,6 +49,7 @@ def sign_pdf(pdf: bytes, key: SchoolSigningKey, *, signed_at: datetime, reason: 
     signed (not a PDF, or already signed)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import SigSeedSubFilter
+    from pyhanko.sign.general import SigningError
     from pyhanko.sign.signers import PdfSignatureMetadata
 
     if signed_at.tzinfo is None:
@@ -60,9 +62,7 @@ def sign_pdf(pdf: bytes, key: SchoolSigningKey, *, signed_at: datetime, reason: 
     timestamper = None
     bytes_reserved: int | None = None
     if timestamp_url:
-        from pyhanko.sign.timestamps import HTTPTimeStamper
-
-        timestamper = HTTPTimeStamper(timestamp_url, timeout=15)  # the reply's size varies: pyHanko measures
+        timestamper = _timestamper(timestamp_url)  # the reply's size varies, so pyHanko measures it
     else:
         certificates = len(signer.signing_cert.dump()) + sum(len(c.dump()) for c in signer.cert_registry)
         bytes_reserved = 2 * (certificates + _CMS_OVERHEAD)  # hex: two characters a byte
@@ -77,15 +77,46 @@ def sign_pdf(pdf: bytes, key: SchoolSigningKey, *, signed_at: datetime, reason: 
     output = io.BytesIO()
     try:
         pdf_signer.sign_pdf(writer, bytes_reserved=bytes_reserved, output=output)
-    except SigningKeyError:
-        raise
-    except Exception as exc:
-        from pyhanko.sign.general import SigningError
-
-        if isinstance(exc, SigningError) and "already" in str(exc).lower():
+    except SigningError as exc:
+        if "already" in str(exc).lower():  # the field is filled: pyHanko says so only in words
             raise ValueError("Cannot sign: the file is already signed.") from exc
         raise
     return output.getvalue()
+
+
+def _timestamper(url: str):
+    """An RFC 3161 client that keeps in each token only the certificates a verifier can check from inside
+    the token (see `_issuers_vouched`); a missing intermediate can still be found by a PDF reader online."""
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    class AttestationTimeStamper(HTTPTimeStamper):
+        async def async_timestamp(self, message_digest, md_algorithm):
+            token = await super().async_timestamp(message_digest, md_algorithm)
+            return _with_checkable_certificates(token)
+
+    return AttestationTimeStamper(url, timeout=15)
+
+
+def _with_checkable_certificates(token):
+    from asn1crypto import cms
+
+    signed_data = token["content"]
+    certificates = [c.chosen for c in signed_data["certificates"] if c.name == "certificate"] \
+        if signed_data["certificates"].dump() else []
+    signer = _named_by(signed_data["signer_infos"][0]["sid"], certificates) if certificates else None
+    if signer is None:
+        return token
+    others = [c for c in certificates if c.dump() != signer.dump()]
+    kept = [signer, *[c for c in others if _vouched_among(c, others)]]
+    if len(kept) == len(signed_data["certificates"]) and signed_data["crls"].dump() == b"":
+        return token
+    log.info("keeping %d of the %d certificates in the timestamp", len(kept), len(certificates))
+    rebuilt = cms.ContentInfo({"content_type": "signed_data", "content": cms.SignedData({
+        "version": signed_data["version"], "digest_algorithms": signed_data["digest_algorithms"],
+        "encap_content_info": signed_data["encap_content_info"],
+        "certificates": [cms.CertificateChoices(name="certificate", value=c) for c in kept],
+        "signer_infos": signed_data["signer_infos"]})})
+    return cms.ContentInfo.load(rebuilt.dump())
 
 
 _SIGNER_CLASS: type | None = None
@@ -183,7 +214,8 @@ def _verify(pdf: bytes, trusted_certificates: list[bytes], *, salvage: bool = Tr
     context = ValidationContext(trust_roots=_asn1_certificates(trusted_certificates), allow_fetching=False)
     try:
         status = validate_pdf_signature(embedded, context, skip_diff=True)
-        intact = bool(status.intact and status.valid)
+        stamp = status.timestamp_validity  # trusted or not, a timestamp must not have been tampered with
+        intact = bool(status.intact and status.valid and (stamp is None or (stamp.intact and stamp.valid)))
         whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
         signed_at = status.signer_reported_dt
     except Exception:  # e.g. the signing-certificate attribute no longer matches the certificate
@@ -257,61 +289,126 @@ def _contents_untouched(pdf: bytes, embedded) -> bool:
 
 
 def _container_as_signed(embedded) -> bool:
-    """The signature container is exactly what pyHanko writes around the parts that are protected: the
-    signed attributes and signature value (checked by pyHanko), the signer's certificate (its hash is a
-    signed attribute), a timestamp token (checked by pyHanko) and issuer certificates (each must verify
-    under another one embedded). Rebuilt from those with the fixed values around them, it must come out
-    byte for byte the same, so that a change anywhere else in it is caught too."""
-    from asn1crypto import algos, cms
+    """The signature container holds nothing that could change without pyHanko noticing. Its signature
+    covers only the signed attributes; the signer's certificate is bound to them by its hash and a
+    timestamp token by its own signature; but versions, algorithm lists and extra certificates are
+    covered by nothing. Each of those must be the one value a signer writes (see `_as_written`)."""
+    from asn1crypto import cms
+
+    try:
+        length = _der_length(embedded.pkcs7_content)
+        if length is None:
+            return False
+        written = embedded.pkcs7_content[:length]
+        return _as_written(cms.ContentInfo.load(written), written, token=False)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        log.info("the signature container is not as it was written", exc_info=True)
+        return False
+
+
+_ABSENT_OR_NULL = (b"", b"\x05\x00")  # the two ways of writing "no parameters" for an algorithm
+
+
+def _as_written(content_info, der: bytes, *, token: bool) -> bool:
+    """Check the unprotected parts of a CMS SignedData (ours, or a timestamp token inside ours): versions as
+    RFC 5652 fixes them, one signer, the digest algorithm listed once and the same as the signer's,
+    algorithm parameters absent or NULL, the signer named by the certificate that signed, every other
+    certificate verified by a certificate beside it, and no unsigned attributes except one timestamp.
+    Finally the container, put back together from its parts, must give exactly the bytes it came from."""
+    from asn1crypto import cms
+
+    if content_info["content_type"].native != "signed_data":
+        return False
+    signed_data = content_info["content"]
+    if len(signed_data["signer_infos"]) != 1 or signed_data["crls"].dump() != b"":
+        return False
+    info = signed_data["signer_infos"][0]
+    choices = list(signed_data["certificates"]) if signed_data["certificates"].dump() else []
+    if any(choice.name != "certificate" for choice in choices):
+        return False
+    certificates = [choice.chosen for choice in choices]
+    signer = _named_by(info["sid"], certificates)
+    if signer is None or not _issuers_vouched(certificates, signer):
+        return False
+
+    encapsulated = signed_data["encap_content_info"]
+    has_content = encapsulated["content"].dump() != b""
+    if encapsulated["content_type"].native != ("tst_info" if token else "data") or has_content != token:
+        return False
+    info_version = "v1" if info["sid"].name == "issuer_and_serial_number" else "v3"
+    data_version = "v1" if info_version == "v1" and not token else "v3"
+    if info["version"].native != info_version or signed_data["version"].native != data_version:
+        return False
+    digest = info["digest_algorithm"]
+    if digest["parameters"].dump() not in _ABSENT_OR_NULL:
+        return False
+    if [d.dump() for d in signed_data["digest_algorithms"]] != [digest.dump()]:
+        return False
+    mechanism = info["signature_algorithm"]
+    pss = mechanism["algorithm"].native == "rsassa_pss"  # PSS parameters are checked with the signature
+    if not pss and mechanism["parameters"].dump() not in _ABSENT_OR_NULL:
+        return False
+    unsigned = info["unsigned_attrs"]
+    if unsigned.dump():
+        if token:
+            return False
+        for attribute in unsigned:
+            if attribute["type"].native != "signature_time_stamp_token" or len(attribute["values"]) != 1:
+                return False
+            stamp = attribute["values"][0]
+            if not _as_written(stamp, stamp.dump(), token=True):
+                return False
+
+    rebuilt_info = {name: info[name] for name in ("version", "sid", "digest_algorithm", "signed_attrs",
+                                                    "signature_algorithm", "signature")}
+    if unsigned.dump():
+        rebuilt_info["unsigned_attrs"] = unsigned
+    rebuilt_data = {"version": signed_data["version"], "digest_algorithms": signed_data["digest_algorithms"],
+                    "encap_content_info": encapsulated, "signer_infos": [cms.SignerInfo(rebuilt_info)]}
+    if choices:
+        rebuilt_data["certificates"] = signed_data["certificates"]
+    rebuilt = cms.ContentInfo({"content_type": "signed_data", "content": cms.SignedData(rebuilt_data)})
+    return rebuilt.dump() == der
+
+
+def _named_by(sid, certificates: list):
+    """The certificate a SignerIdentifier names, or None."""
+    for certificate in certificates:
+        if sid.name == "issuer_and_serial_number":
+            wanted = sid.chosen
+            if (wanted["issuer"].dump() == certificate.issuer.dump()
+                    and wanted["serial_number"].native == certificate.serial_number):
+                return certificate
+        elif sid.name == "subject_key_identifier" and sid.chosen.native == certificate.key_identifier:
+            return certificate
+    return None
+
+
+def _issuers_vouched(certificates: list, signer) -> bool:
+    """Every certificate but the signer's is verified by one of the certificates beside it (or by itself,
+    for a root): nothing else protects them. The signer's certificate appears exactly once."""
+    signer_der = signer.dump()
+    others = [c for c in certificates if c.dump() != signer_der]
+    if len(others) + 1 != len(certificates):
+        return False
+    return all(_vouched_among(c, others) for c in others)
+
+
+def _vouched_among(certificate, certificates: list) -> bool:
+    """Whether one of ``certificates`` (asn1crypto) issued ``certificate``: its signature verifies."""
     from cryptography import x509
 
     from holbrook_desktop.core.signing_key import issued_by
 
-    try:
-        content_info = cms.ContentInfo.load(embedded.pkcs7_content)
-        signed_data = content_info["content"]
-        info = embedded.signer_info
-        signer = embedded.signer_cert
-        signer_der = signer.dump()
-        issuers = [choice.chosen.dump() for choice in signed_data["certificates"]
-                   if choice.name == "certificate" and choice.chosen.dump() != signer_der]
-        if len(issuers) + 1 != len(signed_data["certificates"]):
-            return False  # the signer's certificate twice, or something that isn't a certificate
-        if issuers:
-            loaded = [x509.load_der_x509_certificate(der) for der in issuers]
-            if not all(any(issued_by(c, issuer) for issuer in loaded) for c in loaded):
-                return False
-        unsigned = info["unsigned_attrs"]
-        if unsigned.native is not None and any(a["type"].native != "signature_time_stamp_token"
-                                               for a in unsigned):
+    with warnings.catch_warnings():
+        # cryptography only warns of some malformations (a negative serial number, say): take them as damage
+        warnings.simplefilter("error")
+        try:
+            subject = x509.load_der_x509_certificate(certificate.dump())
+            issuers = [x509.load_der_x509_certificate(issuer.dump()) for issuer in certificates]
+        except (ValueError, Warning):
             return False
-        mechanism = info["signature_algorithm"]
-        if mechanism["algorithm"].native != "rsassa_pss":  # PSS parameters are part of the signature check
-            mechanism = algos.SignedDigestAlgorithm({"algorithm": mechanism["algorithm"].native})
-        digest = cms.DigestAlgorithm({"algorithm": info["digest_algorithm"]["algorithm"].native})
-        rebuilt_info = {
-            "version": "v1",
-            "sid": cms.SignerIdentifier(name="issuer_and_serial_number", value={
-                "issuer": signer.issuer, "serial_number": signer.serial_number}),
-            "digest_algorithm": digest,
-            "signed_attrs": info["signed_attrs"],
-            "signature_algorithm": mechanism,
-            "signature": info["signature"],
-        }
-        if unsigned.native is not None:
-            rebuilt_info["unsigned_attrs"] = unsigned
-        rebuilt = cms.ContentInfo({"content_type": "signed_data", "content": cms.SignedData({
-            "version": "v1",
-            "digest_algorithms": [digest],
-            "encap_content_info": {"content_type": "data"},
-            "certificates": signed_data["certificates"],
-            "signer_infos": [cms.SignerInfo(rebuilt_info)],
-        })})
-        length = _der_length(embedded.pkcs7_content)
-        return length is not None and rebuilt.dump() == embedded.pkcs7_content[:length]
-    except (ValueError, TypeError, KeyError, AttributeError):
-        log.info("the signature container could not be rebuilt", exc_info=True)
-        return False
+    return any(issued_by(subject, issuer) for issuer in issuers)
 
 
 def _der_length(data: bytes) -> int | None:

@@ -254,7 +254,7 @@ class SchoolSigningKey:
         if stamp is None:
             raise SigningKeyError(f"The school has no signing key yet ({self.key_path} is missing). "
                                   f"Create one or import one first.")
-        cache_key = str(self.key_path.resolve())
+        cache_key = f"{self.key_path.resolve()}|{self.protection.label}"
         with _SIGNERS_LOCK:
             cached = _SIGNERS.get(cache_key)
             if cached is not None and cached[0] == stamp:
@@ -288,23 +288,19 @@ class SchoolSigningKey:
         """Use the key and certificate from a PKCS#12 (.p12/.pfx) file, e.g. one issued by a certificate
         authority. An existing key is retired, as with `create`."""
         from cryptography.hazmat.primitives.asymmetric import ec, rsa
-        from cryptography.hazmat.primitives.serialization import pkcs12
 
         p12_path = Path(p12_path)
         try:
             data = p12_path.read_bytes()
         except OSError as exc:
             raise SigningKeyError(f"Could not read {p12_path}: {exc.strerror or exc}") from exc
-        secret = password.encode("utf-8") if password else None
-        try:
-            private_key, certificate, extra = pkcs12.load_key_and_certificates(data, secret)
-        except ValueError as exc:
-            if _looks_like_pkcs12(data):
-                raise SigningKeyError(f"Could not open {p12_path}: the password is wrong.") from exc
-            raise SigningKeyError(f"{p12_path} is not a PKCS#12 (.p12 or .pfx) key file.") from exc
+        private_key, certificate, extra = _open_pkcs12(data, password, p12_path)
         if private_key is None:
             raise SigningKeyError(f"{p12_path} holds no private key, only certificates.")
-        if certificate is None:
+        if certificate is None:  # cryptography files certificates that don't match the key as "additional"
+            if extra:
+                raise SigningKeyError(f"In {p12_path} the private key does not belong to any of the "
+                                      f"certificates.")
             raise SigningKeyError(f"{p12_path} holds a private key but no certificate for it.")
         if not isinstance(private_key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
             raise SigningKeyError(f"The key in {p12_path} is of a kind PDF readers do not all accept "
@@ -667,6 +663,23 @@ def _public_der(public_key) -> bytes:
 
 def _fingerprint(der: bytes) -> str:
     return hashlib.sha256(der).hexdigest()
+
+
+def _open_pkcs12(data: bytes, password: str | None, path: Path) -> tuple:
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    # No password may mean none at all or an empty one: tools differ, so try both.
+    attempts = [password.encode("utf-8")] if password else [None, b""]
+    for number, secret in enumerate(attempts, start=1):
+        try:
+            return pkcs12.load_key_and_certificates(data, secret)
+        except ValueError as exc:
+            if number < len(attempts):
+                continue
+            if _looks_like_pkcs12(data):
+                raise SigningKeyError(f"Could not open {path}: the password is wrong.") from exc
+            raise SigningKeyError(f"{path} is not a PKCS#12 (.p12 or .pfx) key file.") from exc
+    raise AssertionError("unreachable")
 
 
 def _looks_like_pkcs12(data: bytes) -> bool:
