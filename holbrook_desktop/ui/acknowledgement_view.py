@@ -216,7 +216,8 @@ class AcknowledgementView(QWidget):
             self._show_problem(str(exc))
             self._focus_first_problem()
             return False
-        except (StoreError, SigningKeyError) as exc:
+        except (StoreError, SigningKeyError, OSError, ValueError) as exc:
+            # ValueError: the certificate could not be laid out (a declaration far too long to fit).
             log.warning("acknowledgement not recorded: %s", exc)
             self._show_problem(self.tr("Your acknowledgement could not be recorded. %1 Please tell whoever "
                                        "looks after this PC.").replace("%1", str(exc)))

@@ -140,3 +140,19 @@ def test_signing_out_leaves_nothing_of_the_last_person_on_the_page(passed_window
     assert view.name_field.text() == "" and not view.declare_box.isChecked()
     assert view.signature_field.signature().is_empty
     assert store.acknowledgements.all() == []
+
+
+def test_a_signing_key_that_cannot_be_read_is_explained_and_nothing_is_recorded(passed_window, qtbot, store):
+    window = passed_window
+    key_file = store.data_dir / "signing" / "school-key.pem"
+    key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key_file.write_text("-----BEGIN PRIVATE KEY-----\ndamaged\n-----END PRIVATE KEY-----\n")
+    window.acknowledge_policy()
+    view = window.acknowledgement_view
+    view.name_field.insert("Siân O’Brien")
+    view.declare_box.setChecked(True)
+    view.typed_only_box.setChecked(True)
+    assert not view.sign()
+    assert "could not be recorded" in view.problem.text() and "school-key.pem" in view.problem.text()
+    assert store.acknowledgements.all() == []
+    assert key_file.read_text().count("damaged") == 1  # never replaced behind the school's back
