@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     from holbrook_desktop import cli_attestation  # acknowledgements, attestation PDFs, signing key
 
     cli_attestation.add_commands(commands, command)
+    from holbrook_desktop import cli_exports
+
+    cli_exports.add_commands(commands, command)
     return parser
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,8 @@ from holbrook_desktop.core.render import Location, PolicyRenderer, location_of, 
 if TYPE_CHECKING:
     from holbrook_desktop.core.acknowledgement import AcknowledgementOffer, PassedQuiz
     from holbrook_desktop.core.attestation import AttestationCheck
+    from holbrook_desktop.core.due import PersonStatus
+    from holbrook_desktop.core.exports import AcknowledgementRow
     from holbrook_desktop.core.quiz_bank import QuizBank
     from holbrook_desktop.core.quiz_session import QuizSession
     from holbrook_desktop.core.search import SearchHit, SearchIndex
@@ -400,6 +403,38 @@ class HandbookService:
             change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
                               "not_after": certificate.not_after.isoformat(), "file": str(p12)}
         return certificate
+
+    # Who is due, and HR's export ------------------------------------------------------------
+
+    def statuses(self, policy_id: str | None = None, *, today: date | None = None,
+                 include_leavers: bool = True) -> list[PersonStatus]:
+        """Each person's standing on each policy (or one), by the rules in `core.due`."""
+        from holbrook_desktop.core.due import status_for
+
+        records = self._records()
+        today = today or date.today()
+        policies = [self._policy(policy_id)] if policy_id else list(self.policies)
+        by_person: dict[tuple[int, str], list] = {}
+        for record in reversed(records.acknowledgements.all()):  # newest first within each person
+            by_person.setdefault((record.staff_id, record.policy_id), []).append(record)
+        result = []
+        for member in records.staff.list(include_inactive=include_leavers):
+            for policy in policies:
+                result.append(status_for(member, policy, by_person.get((member.id, policy.id), []), today))
+        return result
+
+    def acknowledgement_rows(self, statuses: list[PersonStatus]) -> list[AcknowledgementRow]:
+        from holbrook_desktop.core.exports import row_for
+
+        records, rows = self._records(), []
+        for status in statuses:
+            record, score = status.acknowledgement, None
+            if record is not None and record.quiz_attempt_id is not None:
+                attempt = records.quiz_attempts.get(record.quiz_attempt_id)
+                if attempt is not None and attempt.correct is not None:
+                    score = f"{attempt.correct}/{attempt.total}"
+            rows.append(row_for(status, score))
+        return rows
 
     def _policy(self, policy_id: str) -> Policy:
         policy = self.handbook.policy(policy_id)

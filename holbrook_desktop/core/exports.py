@@ -1,0 +1,134 @@
+"""HR's spreadsheet of who has acknowledged what: CSV (Excel-friendly) or XLSX, safe to open."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from holbrook_desktop.core.due import PersonStatus
+
+# OWASP "CSV injection": a cell starting with one of these may be run as a formula by a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADERS = ("Name", "Role", "Staff number", "Email", "Policy", "Status", "Version acknowledged",
+           "SHA-256 acknowledged", "Acknowledged (UTC)", "Quiz score", "Due date", "Record id")
+WIDTHS = (28, 20, 14, 30, 16, 14, 22, 66, 20, 11, 12, 10)
+
+
+@dataclass(frozen=True)
+class AcknowledgementRow:
+    name: str
+    role: str
+    staff_number: str | None
+    email: str | None
+    policy_id: str
+    status: str
+    version_label: str | None
+    policy_sha256: str | None
+    acknowledged_at: datetime | None
+    quiz_score: str | None
+    due: date | None
+    record_id: int | None
+
+    def cells(self) -> tuple:
+        return (self.name, self.role, self.staff_number, self.email, self.policy_id, self.status,
+                self.version_label, self.policy_sha256, self.acknowledged_at, self.quiz_score, self.due,
+                self.record_id)
+
+
+def row_for(status: PersonStatus, quiz_score: str | None) -> AcknowledgementRow:
+    member, record = status.member, status.acknowledgement
+    return AcknowledgementRow(
+        member.full_name, member.role_label, member.staff_number, member.work_email, status.policy_id,
+        str(status.status), record.version_label if record else None,
+        record.policy_sha256 if record else None,
+        datetime.fromisoformat(record.acknowledged_at) if record else None, quiz_score, status.due,
+        record.id if record else None)
+
+
+def neutralised(value: object) -> object:
+    """Text a spreadsheet would read as a formula gets a leading apostrophe; other values pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def write_csv(rows: Iterable[AcknowledgementRow], path: Path) -> int:
+    """UTF-8 with a byte-order mark, so that Excel shows accents correctly. Returns the row count."""
+    count = 0
+    with _replacing(path) as temporary, temporary.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for row in rows:
+            writer.writerow([neutralised(_text(value)) for value in row.cells()])
+            count += 1
+    return count
+
+
+def write_xlsx(rows: Iterable[AcknowledgementRow], path: Path) -> int:
+    """A header row, frozen panes, real dates and set column widths (openpyxl, loaded only here)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Acknowledgements")
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in HEADERS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        cells = []
+        for value in row.cells():
+            if isinstance(value, datetime):
+                value = value.replace(tzinfo=None)  # Excel has no time zones: the header says UTC
+            cell = WriteOnlyCell(sheet, value=neutralised(value))
+            if isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    with _replacing(path) as temporary:
+        book.save(temporary)
+    return count
+
+
+@contextlib.contextmanager
+def _replacing(path: Path):
+    """Write beside the target and swap it in at the end: a failure leaves any earlier file whole."""
+    temporary = path.with_name(f".{path.name}.part")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def filtered(statuses: Sequence[PersonStatus], wanted: set[str] | None) -> list[PersonStatus]:
+    return [s for s in statuses if wanted is None or str(s.status) in wanted]
