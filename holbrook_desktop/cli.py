@@ -164,6 +164,19 @@ def _service(args: argparse.Namespace):
     return HandbookService(content_dir)
 
 
+@contextlib.contextmanager
+def _records_service(args: argparse.Namespace):
+    """The façade with the records open, or None after saying why."""
+    service = _service(args)
+    store = _open_records(args) if service is not None else None
+    if store is None:
+        yield None
+        return
+    service.records = store
+    with contextlib.closing(store):
+        yield service
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
 

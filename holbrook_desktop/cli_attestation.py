@@ -67,26 +67,13 @@ def add_commands(commands, command: Command) -> None:
     export.set_defaults(handler=_signing_export)
 
 
-@contextlib.contextmanager
-def _records_service(args: argparse.Namespace):
-    """The façade with the records open, or None after saying why."""
-    service = cli._service(args)
-    store = cli._open_records(args) if service is not None else None
-    if store is None:
-        yield None
-        return
-    service.records = store
-    with contextlib.closing(store):
-        yield service
-
-
 def _verify(args: argparse.Namespace) -> int:
     try:
         pdf = args.file.read_bytes()
     except OSError as exc:
         cli._say(f"holbrook verify: cannot read {args.file}: {exc.strerror or exc}")
         return EXIT_USAGE
-    with _records_service(args) as service:
+    with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
         check = service.verify_attestation(pdf)
@@ -124,7 +111,7 @@ def _acknowledgement_record(args: argparse.Namespace) -> int:
     from holbrook_desktop.core.signing_key import SigningKeyError
     from holbrook_desktop.core.store import StoreError
 
-    with _records_service(args) as service:
+    with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
         try:
@@ -198,7 +185,7 @@ def _signing_create(args: argparse.Namespace) -> int:
     from holbrook_desktop.core.signing_key import SigningKeyError
     from holbrook_desktop.core.store import StoreError
 
-    with _records_service(args) as service:
+    with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
         if service.signing_key().exists() and not args.replace:
@@ -231,7 +218,7 @@ def _signing_import(args: argparse.Namespace) -> int:
         password = getpass.getpass(f"Password for {args.file} (empty if none): ")
     else:
         password = None
-    with _records_service(args) as service:
+    with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
         try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from holbrook_desktop import cli
 from holbrook_desktop.cli import EXIT_OK, EXIT_USAGE
-from holbrook_desktop.cli_attestation import Command, _records_service
+from holbrook_desktop.cli_attestation import Command
 
 STATUSES = ("acknowledged", "due soon", "overdue", "never", "leaver")
 
@@ -34,7 +34,7 @@ def _export_acknowledgements(args: argparse.Namespace) -> int:
         cli._say("holbrook export acknowledgements: say --format csv or --format xlsx "
                  "(or name the file .csv or .xlsx)")
         return EXIT_USAGE
-    with _records_service(args) as service:
+    with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
         if args.policy and service.policy(args.policy) is None:

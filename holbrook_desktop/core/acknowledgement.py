@@ -10,7 +10,12 @@ from holbrook_desktop.core.signature import Signature
 
 
 class AcknowledgementRefused(Exception):
-    """Not recorded; `str()` tells the person what to do."""
+    """Not recorded; `str()` tells the person what to do, and `field` which part to put right
+    ("name", "declaration", "signature"; None when it is nothing on the form)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -72,15 +77,15 @@ def check_declaration(offer: AcknowledgementOffer, *, full_name: str, typed_name
     if offer.reason is not None:
         raise AcknowledgementRefused(offer.reason)
     if not declared:
-        raise AcknowledgementRefused("Tick the box to make the declaration.")
+        raise AcknowledgementRefused("Tick the box to make the declaration.", "declaration")
     if not typed_name.strip():
-        raise AcknowledgementRefused("Type your full name.")
+        raise AcknowledgementRefused("Type your full name.", "name")
     if name_key(typed_name) != name_key(full_name):
         raise AcknowledgementRefused(
             f"The name typed does not match the name on your record, “{full_name}”. Type it as it is "
-            "there (capitals and spaces do not matter), or ask the office to correct your record.")
+            "there (capitals and spaces do not matter), or ask the office to correct your record.", "name")
     if signature is not None and signature.problem() is not None:
-        raise AcknowledgementRefused(signature.problem())
+        raise AcknowledgementRefused(signature.problem(), "signature")
 
 
 def method_for(signature: Signature | None) -> str:

@@ -97,6 +97,7 @@ def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey
     school's (current or an earlier key); and the file is the one kept for a record in this database."""
     from holbrook_desktop.core.attestation_pdf import read_attestation_metadata
     from holbrook_desktop.core.pdf_signature import verify_pdf_signature
+    from holbrook_desktop.core.signing_key import short_fingerprint
 
     certificates = key.certificates()
     result = verify_pdf_signature(pdf, [c.der for c in certificates])
@@ -111,12 +112,14 @@ def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey
     if not certificates:
         lines.append(CheckLine("school", False, "this installation has no school certificate to check "
                                                 "against (no signing key has been set up)"))
-    elif result.trusted:
-        lines.append(CheckLine("school", True, f"signed with this school's key ({result.signer_subject}, "
-                                               f"certificate {_short(result.signer_fingerprint)})"))
     else:
-        who = f" (certificate {_short(result.signer_fingerprint)})" if result.signer_fingerprint else ""
-        lines.append(CheckLine("school", False, f"not signed with this school's key{who}"))
+        certificate = f"certificate {short_fingerprint(result.signer_fingerprint or '?')}"
+        if result.trusted:
+            lines.append(CheckLine("school", True,
+                                   f"signed with this school's key ({result.signer_subject}, {certificate})"))
+        else:
+            who = f" ({certificate})" if result.signer_fingerprint else ""
+            lines.append(CheckLine("school", False, f"not signed with this school's key{who}"))
     record = None
     metadata = read_attestation_metadata(pdf)
     if store is None:
@@ -146,7 +149,3 @@ def _record_line(pdf: bytes, metadata: dict, record: AcknowledgementRecord | Non
                                           "file")
     return CheckLine("record", True, f"matches record {number}: {metadata.get('full_name')}, "
                                      f"{record.version_label}, acknowledged {record.acknowledged_at} (UTC)")
-
-
-def _short(fingerprint: str | None) -> str:
-    return (fingerprint or "?")[:16]

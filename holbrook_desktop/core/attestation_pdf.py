@@ -175,8 +175,10 @@ def method_words(content: AttestationContent) -> str:
 
 
 def short_fingerprint(fingerprint: str) -> str:
-    """The first 16 hex digits in groups of four, enough to compare by eye with `holbrook verify`."""
-    head = fingerprint.replace(":", "").replace(" ", "").lower()[:16]
+    """What `holbrook verify` prints (signing_key.short_fingerprint), in groups of four for the eye."""
+    from holbrook_desktop.core.signing_key import short_fingerprint as shortened
+
+    head = shortened(fingerprint.replace(":", "").replace(" ", "").lower())
     return " ".join(head[i:i + 4] for i in range(0, len(head), 4))
 
 

@@ -289,18 +289,21 @@ class HandbookService:
 
     def acknowledgement_offer(self, policy_id: str) -> AcknowledgementOffer:
         """For the person signed in: what they would declare, and whether they may yet."""
+        return self._offer(self._signed_in(), self._policy(policy_id),
+                           reading_complete=self.reading_complete(policy_id))
+
+    def _offer(self, member: StaffMember, policy: Policy, *, reading_complete: bool) -> AcknowledgementOffer:
         from holbrook_desktop.core.acknowledgement import AcknowledgementOffer
 
-        policy, member = self._policy(policy_id), self._signed_in()
         quiz = self._latest_pass(member.id, policy)
         already = None
         if quiz is not None:
-            used = [a for a in self._records().acknowledgements.for_person(member.id, policy_id)
+            used = [a for a in self._records().acknowledgements.for_person(member.id, policy.id)
                     if a.quiz_attempt_id == quiz.attempt_id]
             already = used[0].acknowledged_at if used else None
         return AcknowledgementOffer(
             policy.id, policy.title, policy.meta.school, policy.meta.version, policy.meta.effective,
-            policy.sha256, self.declaration_text(policy_id), self.reading_complete(policy_id), quiz, already)
+            policy.sha256, self.declaration_text(policy.id), reading_complete, quiz, already)
 
     def acknowledge(self, policy_id: str, *, typed_name: str, declared: bool,
                     signature: Signature | None) -> AcknowledgementRecord:
@@ -319,18 +322,16 @@ class HandbookService:
                               typed_name: str | None = None) -> AcknowledgementRecord:
         """An administrator records someone's acknowledgement (a volunteer who signed on paper, for
         example). The note saying why is required; the record and the PDF say who did it."""
-        from holbrook_desktop.core.acknowledgement import AcknowledgementOffer, AcknowledgementRefused
+        from holbrook_desktop.core.acknowledgement import AcknowledgementRefused
 
         if not note or not note.strip():
             raise AcknowledgementRefused("Say why the acknowledgement is recorded on this person's behalf.")
-        records, policy = self._records(), self._policy(policy_id)
-        member = records.staff.get(staff_id)
+        policy = self._policy(policy_id)
+        member = self._records().staff.get(staff_id)
         if member is None:
             raise KeyError(staff_id)
-        quiz = self._latest_pass(member.id, policy)
-        offer = AcknowledgementOffer(
-            policy.id, policy.title, policy.meta.school, policy.meta.version, policy.meta.effective,
-            policy.sha256, self.declaration_text(policy_id), True, quiz, None)
+        # Signed on paper: the reading and quiz rules are the administrator's to vouch for (the note).
+        offer = self._offer(member, policy, reading_complete=True)
         return self._record_acknowledgement(member, policy, offer, "on-behalf",
                                             typed_name or member.full_name, None, note=" ".join(note.split()))
 

@@ -152,9 +152,8 @@ class AcknowledgementView(QWidget):
         self.sign_button.clicked.connect(self.sign)
         self.back_button.clicked.connect(self.backToPolicyRequested)
         self.name_field.returnPressed.connect(self.declare_box.setFocus)
-        for control in (self.name_field, self.declare_box, self.signature_field, self.typed_only_box):
-            changed = getattr(control, "textChanged", None) or getattr(control, "toggled", None) \
-                or control.changed
+        for changed in (self.name_field.textChanged, self.declare_box.toggled, self.signature_field.changed,
+                        self.typed_only_box.toggled):
             changed.connect(self._clear_problem)
         return page
 
@@ -214,7 +213,7 @@ class AcknowledgementView(QWidget):
                                                declared=self.declare_box.isChecked(), signature=signature)
         except AcknowledgementRefused as exc:
             self._show_problem(str(exc))
-            self._focus_first_problem()
+            self._focus_field(exc.field)
             return False
         except (StoreError, SigningKeyError, OSError, ValueError) as exc:
             # ValueError: the certificate could not be laid out (a declaration far too long to fit).
@@ -229,13 +228,11 @@ class AcknowledgementView(QWidget):
         self.acknowledged.emit(record.id)
         return True
 
-    def _focus_first_problem(self) -> None:
-        if not self.name_field.text().strip() or self.problem.text().startswith(self.tr("The name")):
-            self.name_field.setFocus()
-        elif not self.declare_box.isChecked():
-            self.declare_box.setFocus()
-        else:
-            self.signature_field.setFocus()
+    def _focus_field(self, field: str | None) -> None:
+        control = {"name": self.name_field, "declaration": self.declare_box,
+                   "signature": self.signature_field}.get(field or "")
+        if control is not None:
+            control.setFocus()
 
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)

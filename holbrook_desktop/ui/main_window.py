@@ -703,7 +703,6 @@ class MainWindow(QMainWindow):
                               QMessageBox.StandardButton.Ok, self)
         box.setInformativeText(lines)
         box.open()
-        self.last_attestation_check = check
         return check
 
     def is_showing_quiz(self) -> bool:
@@ -771,9 +770,11 @@ class MainWindow(QMainWindow):
         if self.service.reading_complete(policy_id):
             # This sign-in's result first; otherwise the records' (an earlier day, another PC).
             last = self._last_quiz_results.get(policy_id) or self.service.last_quiz_outcome(policy_id)
-            acknowledged = self.service.last_acknowledgement(policy_id) if last is not None else None
-            if last is not None and last.passed and acknowledged is not None and \
-                    not self.service.acknowledgement_offer(policy_id).ready:
+            passed = last is not None and last.passed
+            # The pass on record has already been used for an acknowledgement: say when.
+            used = passed and self.service.acknowledgement_offer(policy_id).already_acknowledged_at
+            acknowledged = self.service.last_acknowledgement(policy_id) if used else None
+            if acknowledged is not None:
                 from holbrook_desktop.ui.acknowledgement_view import local_time_text
 
                 self.quiz_bar.offer(self.tr("✔ You acknowledged this version on %1 (record %2). The next "
@@ -781,7 +782,7 @@ class MainWindow(QMainWindow):
                                                 "%1", local_time_text(acknowledged.acknowledged_at)).replace(
                                                 "%2", str(acknowledged.id)),
                                     self.tr("&Take the quiz again"))
-            elif last is not None and last.passed:
+            elif passed:
                 self.quiz_bar.offer_acknowledgement(
                     self.tr("You passed the quiz: %1 of %2. Next: acknowledge the policy and sign.").replace(
                         "%1", str(last.correct)).replace("%2", str(last.total)))

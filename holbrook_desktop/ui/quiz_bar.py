@@ -50,35 +50,26 @@ class QuizBar(QFrame):
 
     def offer(self, text: str, button_text: str | None = None) -> None:
         """The quiz is open: a sentence and the button that starts it."""
-        self._show(text, OFFER_STYLE, TEXT_STYLE)
         self.take_button.setText(button_text or self.tr("&Take the quiz"))
-        self.take_button.show()
-        self.back_button.hide()
-        self.acknowledge_button.hide()
+        self._show(text, OFFER_STYLE, TEXT_STYLE, self.take_button)
 
     def offer_acknowledgement(self, text: str) -> None:
         """The quiz is passed: the next step is to acknowledge the policy."""
-        self._show(text, OFFER_STYLE, TEXT_STYLE)
-        self.take_button.hide()
-        self.back_button.hide()
-        self.acknowledge_button.show()
+        self._show(text, OFFER_STYLE, TEXT_STYLE, self.acknowledge_button)
 
     def explain(self, text: str) -> None:
         """Not open yet: only why, and how much is left."""
-        self._show(text, OFFER_STYLE, TEXT_STYLE)
-        self.take_button.hide()
-        self.back_button.hide()
-        self.acknowledge_button.hide()
+        self._show(text, OFFER_STYLE, TEXT_STYLE, None)
 
     def waiting(self, text: str) -> None:
         """A quiz is under way (the person came to read a clause): the way back, plainly."""
-        self._show(text, WAITING_STYLE, WAITING_TEXT_STYLE)
-        self.take_button.hide()
-        self.acknowledge_button.hide()
-        self.back_button.show()
+        self._show(text, WAITING_STYLE, WAITING_TEXT_STYLE, self.back_button)
 
-    def _show(self, text: str, frame_style: str, text_style: str) -> None:
+    def _show(self, text: str, frame_style: str, text_style: str, button: QPushButton | None) -> None:
+        """The sentence, with at most one of the bar's buttons beside it."""
         self.setStyleSheet(frame_style)
         self.text.setStyleSheet(text_style)
         self.text.setText(text)
+        for each in (self.take_button, self.back_button, self.acknowledge_button):
+            each.setVisible(each is button)
         self.show()

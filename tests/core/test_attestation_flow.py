@@ -12,28 +12,18 @@ from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.core.signature import Signature
 from holbrook_desktop.core.store import NewStaffMember, Store
-from tests.core.test_quiz_records import _bank_text, _read_everything
+from tests.core.test_quiz_records import _read_everything, content  # noqa: F401 (a fixture)
 
 SIGNATURE = Signature.from_points(400, 150, [[(20, 100), (120, 40), (220, 110), (330, 50)]])
 
 
-@pytest.fixture
-def content(tmp_path):
-    from tests.conftest import REAL_CONTENT
-
-    root = tmp_path / "content"
-    shutil.copytree(REAL_CONTENT, root)
-    (root / "policies" / "social-media" / "quiz.toml").write_text(_bank_text(), encoding="utf-8")
-    return root
-
-
-def _installation(folder, content):
+def _installation(folder, content):  # noqa: F811
     store = Store.open(folder, Actor("office-pc", "window"))
     return HandbookService(content, records=store), store
 
 
 @pytest.fixture
-def school(tmp_path, content):
+def school(tmp_path, content):  # noqa: F811
     service, store = _installation(tmp_path / "data", content)
     yield service, store
     store.close()
@@ -119,7 +109,7 @@ def test_one_byte_changed_anywhere_fails(school):
     assert not service.verify_attestation(pdf + b"\n% appended\n").ok
 
 
-def test_a_pdf_signed_by_another_school_fails_and_says_so(tmp_path, content, school):
+def test_a_pdf_signed_by_another_school_fails_and_says_so(tmp_path, content, school):  # noqa: F811
     service, store = school
     _acknowledged(service, store)
     other_service, other_store = _installation(tmp_path / "elsewhere", content)
@@ -202,7 +192,8 @@ def test_the_pdf_text_is_extractable_with_the_full_hash_and_the_record(school):
     assert f"Record {record.id}" in flat and "have read and understood" in flat
 
 
-def test_the_refresher_favours_clauses_changed_since_the_acknowledged_version(school, content, monkeypatch):
+def test_the_refresher_favours_clauses_changed_since_the_acknowledged_version(school, content,  # noqa: F811
+                                                                            monkeypatch):
     from holbrook_desktop.core import quiz
 
     service, store = school

@@ -9,7 +9,10 @@ SCRIPT = """
 import sys, io, contextlib
 import holbrook_desktop.core.service, holbrook_desktop.core.search, holbrook_desktop.core.render
 import holbrook_desktop.core.paths, holbrook_desktop.core.reading_progress
-from holbrook_desktop import cli
+import importlib, pkgutil, holbrook_desktop.core
+for found in pkgutil.walk_packages(holbrook_desktop.core.__path__, "holbrook_desktop.core."):
+    importlib.import_module(found.name)  # every core module, attestation and signing included
+from holbrook_desktop import cli, cli_attestation, cli_exports
 with contextlib.redirect_stdout(io.StringIO()):
     assert cli.main(["content", "check"]) == 0
     assert cli.main(["content", "show", "--json"]) == 0
