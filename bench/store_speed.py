@@ -84,7 +84,8 @@ def build(target: Path) -> None:
     db.executemany("INSERT INTO staff VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staff)
 
     versions = [f"{v:064x}" for v in range(1, VERSIONS + 1)]
-    db.executemany("INSERT INTO policy_versions VALUES (?, ?, ?, ?, ?, ?)",
+    db.executemany("INSERT INTO policy_versions (policy_id, sha256, label, title, effective, first_seen) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
                    [(policy.id, sha, f"edition {v}", policy.title, "2025-09-01", at.isoformat())
                     for v, sha in enumerate(versions, start=1)])
     per_person = PROGRESS_ROWS // STAFF

@@ -22,7 +22,8 @@ def store(tmp_path):
 
 def _new(store, method="typed", **changes):
     member = store.staff.add(NewStaffMember(f"Person {len(store.staff.list())}", "teacher", date(2026, 9, 1)))
-    store.db.execute("INSERT OR IGNORE INTO policy_versions VALUES "
+    store.db.execute("INSERT OR IGNORE INTO policy_versions (policy_id, sha256, label, title, effective, "
+                     "first_seen) VALUES "
                      "('p', 'v1', 'first', 'P', '2026-09-01', 'x')")
     attempt = store.db.execute(
         "INSERT INTO quiz_attempts (staff_id, policy_id, policy_sha256, mode, seed, questions, answers, "

@@ -129,9 +129,25 @@ def m0003_acknowledgements(db: Database) -> None:
     db["acknowledgements"].create_index(["staff_id", "policy_id"], index_name="acknowledgements_by_person")
 
 
+def m0004_settings_and_minor_versions(db: Database) -> None:
+    # The administrator's settings (the password's hash, the due rules, retention): one JSON value
+    # a key, so a new setting needs no migration.
+    db.execute("""
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""")
+    # A version the administrator marked as a minor change (typo fixes): acknowledgements of the
+    # version before it still count.
+    db.execute("ALTER TABLE policy_versions ADD COLUMN minor_change INTEGER NOT NULL DEFAULT 0 "
+               "CHECK (minor_change IN (0, 1))")
+
+
 # The order is the schema's history: number n is MIGRATIONS[n - 1].
 MIGRATIONS: list[Callable[[Database], None]] = [
     m0001_staff_progress_versions_audit,
     m0002_quiz_attempts_and_clause_hashes,
     m0003_acknowledgements,
+    m0004_settings_and_minor_versions,
 ]
