@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     staff_add.add_argument("--email", help="work email address")
     staff_add.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     staff_add.set_defaults(handler=_staff_add)
+    from holbrook_desktop import cli_staff  # staff import, leavers
+
+    cli_staff.add_commands(staff_verbs, command)
 
     audit = commands.add_parser("audit", help="check the tamper-evident audit log")
     audit_verbs = audit.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -117,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     from holbrook_desktop import cli_exports
 
     cli_exports.add_commands(commands, command)
+    from holbrook_desktop import cli_admin, cli_demo, cli_retention
+
+    cli_admin.add_commands(commands, command)
+    cli_retention.add_commands(commands, command)
+    cli_demo.add_commands(commands, command)
     return parser
 
 

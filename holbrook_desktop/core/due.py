@@ -79,3 +79,15 @@ def status_for(member: StaffMember, policy: Policy, acknowledgements: Sequence[A
 
 def _day(utc_iso: str) -> date:
     return datetime.fromisoformat(utc_iso).date()
+
+
+def statuses_for(store, policies: Sequence[Policy], *, today: date, rules: DueRules,
+                 equivalent_versions: dict[str, frozenset[str]],
+                 include_leavers: bool = True) -> list[PersonStatus]:
+    """Everyone's status on each of `policies`, reading the records once."""
+    by_person: dict[tuple[int, str], list] = {}
+    for record in reversed(store.acknowledgements.all()):  # newest first within each person
+        by_person.setdefault((record.staff_id, record.policy_id), []).append(record)
+    return [status_for(member, policy, by_person.get((member.id, policy.id), []), today, rules,
+                       equivalent_versions.get(policy.id, frozenset()))
+            for member in store.staff.list(include_inactive=include_leavers) for policy in policies]

@@ -50,6 +50,19 @@ def row_for(status: PersonStatus, quiz_score: str | None) -> AcknowledgementRow:
         record.id if record else None)
 
 
+def rows_for(store, statuses: Sequence[PersonStatus]) -> list[AcknowledgementRow]:
+    """One row per status, with the quiz score of the attempt behind its acknowledgement."""
+    rows = []
+    for status in statuses:
+        record, score = status.acknowledgement, None
+        if record is not None and record.quiz_attempt_id is not None:
+            attempt = store.quiz_attempts.get(record.quiz_attempt_id)
+            if attempt is not None and attempt.correct is not None:
+                score = f"{attempt.correct}/{attempt.total}"
+        rows.append(row_for(status, score))
+    return rows
+
+
 def neutralised(value: object) -> object:
     """Text a spreadsheet would read as a formula gets a leading apostrophe; other values pass."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

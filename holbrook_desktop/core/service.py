@@ -24,13 +24,17 @@ from holbrook_desktop.core.render import Location, PolicyRenderer, location_of, 
 if TYPE_CHECKING:
     from holbrook_desktop.core.acknowledgement import AcknowledgementOffer, PassedQuiz
     from holbrook_desktop.core.attestation import AttestationCheck
-    from holbrook_desktop.core.due import PersonStatus
+    from holbrook_desktop.core.attestation_export import AttestationExportResult
+    from holbrook_desktop.core.due import DueRules, PersonStatus
     from holbrook_desktop.core.exports import AcknowledgementRow
     from holbrook_desktop.core.quiz_bank import QuizBank
     from holbrook_desktop.core.quiz_session import QuizSession
+    from holbrook_desktop.core.reminders import ReminderList
+    from holbrook_desktop.core.retention import RetentionPlan, RetentionResult
     from holbrook_desktop.core.search import SearchHit, SearchIndex
     from holbrook_desktop.core.signature import Signature
     from holbrook_desktop.core.signing_key import SchoolCertificate, SchoolSigningKey
+    from holbrook_desktop.core.staff_import import StaffImportPlan, StaffImportResult
     from holbrook_desktop.core.store import NewStaffMember, StaffMember, Store
     from holbrook_desktop.core.store.acknowledgements import AcknowledgementRecord
 
@@ -410,32 +414,91 @@ class HandbookService:
     def statuses(self, policy_id: str | None = None, *, today: date | None = None,
                  include_leavers: bool = True) -> list[PersonStatus]:
         """Each person's standing on each policy (or one), by the rules in `core.due`."""
-        from holbrook_desktop.core.due import status_for
+        from holbrook_desktop.core.due import statuses_for
 
-        records = self._records()
-        today = today or date.today()
         policies = [self._policy(policy_id)] if policy_id else list(self.policies)
-        by_person: dict[tuple[int, str], list] = {}
-        for record in reversed(records.acknowledgements.all()):  # newest first within each person
-            by_person.setdefault((record.staff_id, record.policy_id), []).append(record)
-        result = []
-        for member in records.staff.list(include_inactive=include_leavers):
-            for policy in policies:
-                result.append(status_for(member, policy, by_person.get((member.id, policy.id), []), today))
-        return result
+        return statuses_for(self._records(), policies, today=today or date.today(), rules=self.due_rules(),
+                            equivalent_versions={p.id: self.equivalent_versions(p.id) for p in policies},
+                            include_leavers=include_leavers)
 
     def acknowledgement_rows(self, statuses: list[PersonStatus]) -> list[AcknowledgementRow]:
-        from holbrook_desktop.core.exports import row_for
+        from holbrook_desktop.core.exports import rows_for
 
-        records, rows = self._records(), []
-        for status in statuses:
-            record, score = status.acknowledgement, None
-            if record is not None and record.quiz_attempt_id is not None:
-                attempt = records.quiz_attempts.get(record.quiz_attempt_id)
-                if attempt is not None and attempt.correct is not None:
-                    score = f"{attempt.correct}/{attempt.total}"
-            rows.append(row_for(status, score))
-        return rows
+        return rows_for(self._records(), statuses)
+
+    def due_rules(self) -> DueRules:
+        from holbrook_desktop.core.admin_settings import due_rules
+
+        return due_rules(self._records().settings)
+
+    def equivalent_versions(self, policy_id: str) -> frozenset[str]:
+        """Earlier versions whose acknowledgements still count: the current version and each one
+        before it that the administrator marked a minor change, back to the last major one."""
+        from holbrook_desktop.core.admin_settings import equivalent_versions
+
+        return equivalent_versions(self._records(), self._policy(policy_id))
+
+    # HR's other exports ----------------------------------------------------------------------
+
+    def export_attestations(self, folder: Path, *, since: date | None = None,
+                            progress: Callable[[int, int], None] | None = None,
+                            cancelled: Callable[[], bool] | None = None) -> AttestationExportResult:
+        """Every signed PDF (or those since a day) copied into `folder` under names HR can file."""
+        from holbrook_desktop.core.attestation_export import export_attestations
+
+        return export_attestations(self._records(), folder, since=since, progress=progress,
+                                   cancelled=cancelled)
+
+    def status_report_pdf(self, statuses: list[PersonStatus], *, today: date | None = None) -> bytes:
+        """The governors' printable report: counts by status and role, and the overdue list."""
+        from holbrook_desktop.core.status_report import status_report_pdf
+
+        school = next((p.meta.school for p in self.policies), "") or "School"
+        return status_report_pdf(statuses, school=school, policies=list(self.policies),
+                                 today=today or date.today())
+
+    def reminder_list(self, statuses: list[PersonStatus]) -> ReminderList:
+        from holbrook_desktop.core.reminders import reminder_list
+
+        return reminder_list(statuses)
+
+    # Staff import and leavers ----------------------------------------------------------------
+
+    def plan_staff_import(self, csv_path: Path, *, today: date | None = None) -> StaffImportPlan:
+        """What importing this CSV would do, row by row; nothing is written."""
+        from holbrook_desktop.core.staff_import import plan_import
+
+        return plan_import(self._records(), csv_path, today=today or date.today())
+
+    def apply_staff_import(self, plan: StaffImportPlan, *, all_or_nothing: bool = False) -> StaffImportResult:
+        from holbrook_desktop.core.staff_import import apply_import
+
+        return apply_import(self._records(), plan, all_or_nothing=all_or_nothing)
+
+    def mark_leaver(self, staff_id: int, leaving_date: date) -> StaffMember:
+        return self._records().staff.mark_leaver(staff_id, leaving_date)
+
+    # Retention and subject access (UK GDPR) -------------------------------------------------
+
+    def retention_plan(self, *, today: date | None = None) -> RetentionPlan:
+        """Leavers whose retention period is over: who would be erased, and why."""
+        from holbrook_desktop.core.admin_settings import retention_years
+        from holbrook_desktop.core.retention import plan_retention
+
+        records = self._records()
+        return plan_retention(records, years=retention_years(records.settings), today=today or date.today())
+
+    def apply_retention(self, plan: RetentionPlan) -> RetentionResult:
+        from holbrook_desktop.core.retention import apply_retention
+
+        return apply_retention(self._records(), plan)
+
+    def subject_access_export(self, staff_id: int, folder: Path) -> Path:
+        """Everything stored about one person (JSON and their signed PDFs) in a new folder inside
+        `folder`; returns that folder."""
+        from holbrook_desktop.core.subject_access import export_subject_access
+
+        return export_subject_access(self._records(), staff_id, folder)
 
     def _policy(self, policy_id: str) -> Policy:
         policy = self.handbook.policy(policy_id)

@@ -24,6 +24,7 @@ from holbrook_desktop.core.store.database import (
 from holbrook_desktop.core.store.policy_versions import PolicyVersions
 from holbrook_desktop.core.store.progress import StaffReadingProgress
 from holbrook_desktop.core.store.quiz_attempts import QuizAttempts
+from holbrook_desktop.core.store.settings import Settings
 from holbrook_desktop.core.store.staff import StaffDirectory
 
 
@@ -51,6 +52,7 @@ class Store:
         self.policy_versions = PolicyVersions(self)
         self.quiz_attempts = QuizAttempts(self)
         self.acknowledgements = Acknowledgements(self)
+        self.settings = Settings(self)
 
     @classmethod
     def open(
