@@ -1,7 +1,253 @@
-"""`holbrook admin …`: the administrator's password and settings."""
+"""`holbrook admin …`: the administrator's password, the due rules and retention, policy versions."""
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import getpass
+import sys
 
-def add_commands(commands, command) -> None:
-    """Called by cli.build_parser (to be filled in)."""
+from holbrook_desktop import cli
+from holbrook_desktop.cli import EXIT_OK, EXIT_USAGE
+from holbrook_desktop.cli_attestation import Command
+
+RULE_OPTIONS = {
+    "new_starter_days": "days a new starter has to acknowledge, from their start date (14)",
+    "refresher_months": "months before everyone acknowledges again (12)",
+    "new_version_days": "days everyone has after a new version takes effect (30)",
+    "due_soon_days": "days before the refresher falls due that count as 'due soon' (30)",
+}
+
+
+def add_commands(commands, command: Command) -> None:
+    admin = commands.add_parser("admin", help="the administrator's password, rules and policy versions")
+    nouns = admin.add_subparsers(dest="verb", metavar="WHAT", required=True)
+
+    password = nouns.add_parser("password", help="set or reset the administrator password")
+    password_verbs = password.add_subparsers(dest="action", metavar="VERB", required=True)
+    for name, help_text, handler in (
+            ("set", "set the password the first time (or change it, knowing the current one)", _password_set),
+            ("reset", "(whoever administers this PC) replace the password without the current one",
+             _password_reset)):
+        verb = command(password_verbs, name, help_text)
+        verb.add_argument("--password-stdin", action="store_true",
+                          help="read the new password (and, for set, the current one first) from stdin, "
+                               "one a line, for scripts")
+        verb.set_defaults(handler=handler)
+
+    settings = nouns.add_parser("settings", help="the due rules and the retention period")
+    settings_verbs = settings.add_subparsers(dest="action", metavar="VERB", required=True)
+    show = command(settings_verbs, "show", "the rules in force")
+    show.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    show.set_defaults(handler=_settings_show)
+    change = command(settings_verbs, "set", "change one or more rules")
+    for name, help_text in RULE_OPTIONS.items():
+        change.add_argument(f"--{name.replace('_', '-')}", type=int, metavar="N", help=help_text)
+    change.add_argument("--retention-years", type=int, metavar="N",
+                        help="years a leaver's records are kept after they leave (6)")
+    change.set_defaults(handler=_settings_set)
+
+    versions = nouns.add_parser("versions", help="policy versions: list, what changed, mark a minor change")
+    version_verbs = versions.add_subparsers(dest="action", metavar="VERB", required=True)
+    listing = command(version_verbs, "list", "every version shown here, oldest first")
+    listing.add_argument("--policy", metavar="ID", help="only this policy")
+    listing.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    listing.set_defaults(handler=_versions_list)
+    changes = command(version_verbs, "changes", "what the current version changed, clause by clause")
+    changes.add_argument("--policy", metavar="ID", help="only this policy")
+    changes.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    changes.set_defaults(handler=_versions_changes)
+    minor = command(version_verbs, "mark-minor",
+                    "the current version only fixes typos: acknowledgements of the one before still count")
+    minor.add_argument("--policy", metavar="ID", help="the policy (needed when there are several)")
+    minor.add_argument("--undo", action="store_true", help="take the mark off again")
+    minor.set_defaults(handler=_versions_mark_minor)
+
+
+def _read_passwords(args: argparse.Namespace, prompts: list[str]) -> list[str] | None:
+    if args.password_stdin:
+        lines = sys.stdin.read().splitlines()
+        if len(lines) < len(prompts):
+            cli._say(f"holbrook admin password: expected {len(prompts)} lines on stdin")
+            return None
+        return lines[:len(prompts)]
+    if not sys.stdin.isatty():
+        cli._say("holbrook admin password: run it in a terminal, or give --password-stdin")
+        return None
+    answers = [getpass.getpass(f"{prompt}: ") for prompt in prompts]
+    again = getpass.getpass("The new password again: ")
+    if again != answers[-1]:
+        cli._say("holbrook admin password: the two new passwords differ; nothing changed")
+        return None
+    return answers
+
+
+def _password_set(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.admin_password import PasswordRefused
+
+    with cli._records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        password = service.admin_password()
+        first = not password.is_set()
+        answers = _read_passwords(args, ["New administrator password"] if first
+                                  else ["Current administrator password", "New administrator password"])
+        if answers is None:
+            return EXIT_USAGE
+        try:
+            if first:
+                password.set_first(answers[0])
+            else:
+                password.change(answers[0], answers[1])
+        except PasswordRefused as exc:
+            cli._say(f"holbrook admin password set: {exc}")
+            return EXIT_USAGE
+    cli._say("the administrator password is set" if first else "the administrator password is changed")
+    return EXIT_OK
+
+
+def _password_reset(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.admin_password import PasswordRefused
+
+    # Whoever can run this can already write the data folder (the PC's administrator): the audit
+    # log records the reset and the account that made it.
+    with cli._records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        answers = _read_passwords(args, ["New administrator password"])
+        if answers is None:
+            return EXIT_USAGE
+        try:
+            service.admin_password().reset(answers[0])
+        except PasswordRefused as exc:
+            cli._say(f"holbrook admin password reset: {exc}")
+            return EXIT_USAGE
+    cli._say("the administrator password is reset; the audit log records who did it")
+    return EXIT_OK
+
+
+def _settings_show(args: argparse.Namespace) -> int:
+    with cli._records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        rules = dataclasses.asdict(service.due_rules())
+        years = service.retention_years()
+        password_set = service.admin_password().is_set()
+    if args.json:
+        cli._print_json({**rules, "retention_years": years, "admin_password_set": password_set})
+    else:
+        for name, value in rules.items():
+            print(f"{name.replace('_', '-'):<20} {value}")
+        print(f"{'retention-years':<20} {years}")
+        print(f"{'admin password':<20} {'set' if password_set else 'not set yet'}")
+    return EXIT_OK
+
+
+def _settings_set(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.admin_settings import SettingRefused
+
+    given = {name: getattr(args, name) for name in RULE_OPTIONS if getattr(args, name) is not None}
+    if not given and args.retention_years is None:
+        cli._say("holbrook admin settings set: say what to change, e.g. --refresher-months 12")
+        return EXIT_USAGE
+    with cli._records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        try:
+            if given:
+                service.set_due_rules(dataclasses.replace(service.due_rules(), **given))
+            if args.retention_years is not None:
+                service.set_retention_years(args.retention_years)
+        except SettingRefused as exc:
+            cli._say(f"holbrook admin settings set: {exc}")
+            return EXIT_USAGE
+    cli._say("saved; 'holbrook admin settings show' lists the rules in force")
+    return EXIT_OK
+
+
+def _policies(service, policy_id: str | None, verb: str):
+    if policy_id is None:
+        return list(service.policies)
+    policy = service.policy(policy_id)
+    if policy is None:
+        cli._say(f"holbrook admin versions {verb}: no policy '{policy_id}'")
+        return None
+    return [policy]
+
+
+def _versions_list(args: argparse.Namespace) -> int:
+    with cli._records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        policies = _policies(service, args.policy, "list")
+        if policies is None:
+            return EXIT_USAGE
+        found = {p.id: service.policy_versions(p.id) for p in policies}
+        current = {p.id: p.sha256 for p in policies}
+    if args.json:
+        cli._print_json({"policies": [{"id": pid, "current": current[pid], "versions": versions}
+                                      for pid, versions in found.items()]})
+        return EXIT_OK
+    for pid, versions in found.items():
+        print(pid)
+        for v in versions:
+            marks = [m for m, on in (("current", v["sha256"] == current[pid]),
+                                     ("minor change", v["minor_change"])) if on]
+            print(f"  {v['first_seen'][:10]}  {v['label']:<28} {v['sha256'][:16]}"
+                  + (f"  ({', '.join(marks)})" if marks else ""))
+    return EXIT_OK
+
+
+def _versions_changes(args: argparse.Namespace) -> int:
+    with cli._records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        policies = _policies(service, args.policy, "changes")
+        if policies is None:
+            return EXIT_USAGE
+        found = [service.version_changes(p.id) for p in policies]
+    if args.json:
+        cli._print_json({"policies": [
+            {**{k: v for k, v in dataclasses.asdict(c).items() if k != "clauses"},
+             "clauses": [dataclasses.asdict(x) for x in c.clauses]} for c in found]})
+        return EXIT_OK
+    for changes in found:
+        if changes.first_version:
+            print(f"{changes.policy_id}: {changes.current_label} is the first version on record")
+            continue
+        print(f"{changes.policy_id}: {changes.previous_label} → {changes.current_label}: "
+              f"{len(changes.clauses)} clauses differ")
+        for clause in changes.clauses:
+            print(f"  {clause.number} {clause.kind}")
+            if clause.kind == "changed" and clause.old_text is not None:
+                print("    " + " ".join(_marked(op, words) for op, words in clause.word_diff()))
+    return EXIT_OK
+
+
+def _marked(op: str, words: str) -> str:
+    return {"removed": f"[-{words}-]", "added": f"{{+{words}+}}"}.get(op, words)
+
+
+def _versions_mark_minor(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.admin_settings import SettingRefused
+
+    with cli._records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        policies = _policies(service, args.policy, "mark-minor")
+        if policies is None:
+            return EXIT_USAGE
+        if len(policies) != 1:
+            cli._say("holbrook admin versions mark-minor: say which policy with --policy ID")
+            return EXIT_USAGE
+        policy = policies[0]
+        service.policy_versions(policy.id)  # the current version is on record before it is marked
+        try:
+            service.mark_minor_change(policy.id, policy.sha256, not args.undo)
+        except SettingRefused as exc:
+            cli._say(f"holbrook admin versions mark-minor: {exc}")
+            return EXIT_USAGE
+    cli._say(f"{policy.id} {policy.meta.version}: " + (
+        "no longer marked minor; acknowledgements of earlier versions no longer count" if args.undo
+        else "marked as a minor change; acknowledgements of the version before still count"))
+    return EXIT_OK

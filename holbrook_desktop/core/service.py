@@ -23,6 +23,7 @@ from holbrook_desktop.core.render import Location, PolicyRenderer, location_of, 
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.acknowledgement import AcknowledgementOffer, PassedQuiz
+    from holbrook_desktop.core.admin_password import AdminPassword
     from holbrook_desktop.core.attestation import AttestationCheck
     from holbrook_desktop.core.attestation_export import AttestationExportResult
     from holbrook_desktop.core.due import DueRules, PersonStatus
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.staff_import import StaffImportPlan, StaffImportResult
     from holbrook_desktop.core.store import NewStaffMember, StaffMember, Store
     from holbrook_desktop.core.store.acknowledgements import AcknowledgementRecord
+    from holbrook_desktop.core.version_changes import VersionChanges
 
 
 @dataclass(frozen=True)
@@ -437,6 +439,47 @@ class HandbookService:
         from holbrook_desktop.core.admin_settings import equivalent_versions
 
         return equivalent_versions(self._records(), self._policy(policy_id))
+
+    # The administrator ---------------------------------------------------------------------
+
+    def admin_password(self) -> AdminPassword:
+        from holbrook_desktop.core.admin_password import AdminPassword
+
+        return AdminPassword(self._records().settings)
+
+    def set_due_rules(self, rules: DueRules) -> None:
+        from holbrook_desktop.core.admin_settings import set_due_rules
+
+        set_due_rules(self._records().settings, rules)
+
+    def retention_years(self) -> int:
+        from holbrook_desktop.core.admin_settings import retention_years
+
+        return retention_years(self._records().settings)
+
+    def set_retention_years(self, years: int) -> None:
+        from holbrook_desktop.core.admin_settings import set_retention_years
+
+        set_retention_years(self._records().settings, years)
+
+    def policy_versions(self, policy_id: str) -> list[dict]:
+        """Every version of the policy shown here, oldest first, each with its minor-change mark."""
+        from holbrook_desktop.core.admin_settings import versions_of
+
+        records = self._records()
+        records.policy_versions.record_seen(self._policy(policy_id))
+        return versions_of(records, policy_id)
+
+    def mark_minor_change(self, policy_id: str, sha256: str, minor: bool = True) -> None:
+        from holbrook_desktop.core.admin_settings import mark_minor_change
+
+        mark_minor_change(self._records(), policy_id, sha256, minor)
+
+    def version_changes(self, policy_id: str) -> VersionChanges:
+        """The current version against the one before it: the clauses added, changed, removed."""
+        from holbrook_desktop.core.version_changes import version_changes
+
+        return version_changes(self._records(), self._policy(policy_id))
 
     # HR's other exports ----------------------------------------------------------------------
 

@@ -142,6 +142,9 @@ def m0004_settings_and_minor_versions(db: Database) -> None:
     # version before it still count.
     db.execute("ALTER TABLE policy_versions ADD COLUMN minor_change INTEGER NOT NULL DEFAULT 0 "
                "CHECK (minor_change IN (0, 1))")
+    # Each clause's words too, from now on, so the administrator can see what a new version changed
+    # (the hashes alone say only which clauses did).
+    db.execute("ALTER TABLE policy_clause_hashes ADD COLUMN text TEXT")
 
 
 # The order is the schema's history: number n is MIGRATIONS[n - 1].

@@ -27,8 +27,10 @@ class PolicyVersions:
             new = cursor.rowcount == 1
             # Clause hashes are filled in for versions first seen before they were kept, too.
             change.db.conn.executemany(
-                "INSERT OR IGNORE INTO policy_clause_hashes VALUES (?, ?, ?, ?)",
-                [(policy.id, policy.sha256, c.number, clause_sha256(c.plain_text))
+                "INSERT INTO policy_clause_hashes (policy_id, policy_sha256, clause_number, text_sha256, "
+                "text) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET text = excluded.text "
+                "WHERE text IS NULL",
+                [(policy.id, policy.sha256, c.number, clause_sha256(c.plain_text), c.plain_text)
                  for c in policy.clauses()],
             )
             if not new:
@@ -47,6 +49,13 @@ class PolicyVersions:
             return set()
         before = dict(rows)
         return {c.number for c in policy.clauses() if before.get(c.number) != clause_sha256(c.plain_text)}
+
+    def clause_texts(self, policy_id: str, sha256: str) -> dict[str, str | None]:
+        """Clause number → its words in that version (None where only the hash was kept)."""
+        rows = self._store.db.execute(
+            "SELECT clause_number, text FROM policy_clause_hashes WHERE policy_id = ? AND policy_sha256 = ?",
+            (policy_id, sha256)).fetchall()
+        return dict(rows)
 
     def all(self) -> list[dict]:
         return list(self._store.db["policy_versions"].rows_where(order_by="policy_id, first_seen"))
