@@ -30,6 +30,7 @@ def create_main_window(args: argparse.Namespace) -> MainWindow:
     file is damaged); the handbook can then still be read, without anyone's progress being kept."""
     service = HandbookService(paths.content_dir(args.content))
     window = MainWindow(service, Preferences(paths.data_dir(args.data_dir)), records_pending=True)
+    window.offer_admin_setup = True
     data_dir = paths.data_dir(args.data_dir)
     # Two turns of the event loop: the first paints the window, the second opens the records.
     QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: open_records_later(window, data_dir)))

@@ -133,6 +133,10 @@ class MainWindow(QMainWindow):
         if service.records is not None:
             self._add_start_screen()
 
+        self.offer_admin_setup = False  # the app sets it: a fresh installation asks for the password
+        from holbrook_desktop.ui.admin.admin_access import AdminAccess
+
+        self.admin = AdminAccess(self)
         self._create_actions()
         self._connect_signals()
         self.reader.set_zoom(preferences.zoom())
@@ -178,7 +182,10 @@ class MainWindow(QMainWindow):
             self._connect_page_signals()
             self.switch_person_action.setVisible(True)
             self.check_attestation_action.setVisible(True)
+            self._admin_menu.menuAction().setVisible(True)
             self._show_start_screen(reload=False)
+            if self.offer_admin_setup:
+                self.admin.offer_first_run()
         else:
             self.records_note.setVisible(bool(problem))
             self.records_note.setText(problem or "")
@@ -274,6 +281,10 @@ class MainWindow(QMainWindow):
                      None, self.acknowledge_action):
             self._quiz_menu.addSeparator() if item is None else self._quiz_menu.addAction(item)
         self._quiz_menu.menuAction().setVisible(False)  # for a signed-in person only
+        self._admin_menu = menus.addMenu(self.tr("A&dmin"))
+        self._admin_menu.addAction(self.admin.open_action)
+        self._admin_menu.addAction(self.admin.lock_action)
+        self._admin_menu.menuAction().setVisible(self.service.records is not None)
 
     def _quiz_action(self, text: str, slot, tip: str) -> QAction:
         new = QAction(text, self)
@@ -346,6 +357,11 @@ class MainWindow(QMainWindow):
         self._sign_out()
 
     def _on_idle(self) -> None:
+        if self.admin.is_open():
+            self._close_open_dialogs()
+            self.admin.lock(self.tr("The admin area locked after %1 without use.").replace(
+                "%1", idle_duration_text(self.idle_lock.timeout_ms)))
+            return
         if self.service.signed_in is None:
             return
         self._close_open_dialogs()
@@ -393,6 +409,8 @@ class MainWindow(QMainWindow):
 
     def _show_start_screen(self, note: str | None = None, *, reload: bool = True) -> None:
         assert self.start_screen is not None
+        if self.admin.is_open():
+            self.admin.forget()  # leaving the admin area by any road locks it
         self.signed_in_label.hide()
         self.switch_person_button.hide()
         self.progress_label.hide()
@@ -422,6 +440,17 @@ class MainWindow(QMainWindow):
             self.start_screen.show_note(text)
         else:
             self.statusBar().showMessage(text, 15000)
+
+    def show_admin_page(self, page: QWidget) -> None:
+        self._reading_timer.stop()
+        self._show_task_page(page)
+        self.setWindowTitle(self.admin.title())
+
+    def show_start_after_admin(self, note: str | None) -> None:
+        self._show_start_screen(note)
+
+    def is_showing_admin(self) -> bool:
+        return self.admin.is_open() and self.pages.currentWidget() is self.admin.view
 
     def is_showing_start_screen(self) -> bool:
         return self.start_screen is not None and self.pages.currentWidget() is self.start_screen

@@ -1,0 +1,346 @@
+"""The admin area: who is due (with HR's exports and actions on people), policy versions, settings."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.ui.admin.settings_page import SettingsPage
+from holbrook_desktop.ui.admin.status_table import StatusTable
+from holbrook_desktop.ui.admin.versions_page import VersionsPage
+
+
+class AdminView(QWidget):
+    lockRequested = Signal()
+    changePasswordRequested = Signal()
+
+    def __init__(self, service, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        heading = QLabel(self.tr("Admin area"), self)
+        font = QFont(heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        heading.setFont(font)
+        self.lock_button = QPushButton(self.tr("&Lock the admin area"), self)
+        self.lock_button.setToolTip(self.tr("Close the admin area; the password is needed to open it again"))
+        self.lock_button.clicked.connect(self.lockRequested)
+        top = QHBoxLayout()
+        top.addWidget(heading, 1)
+        top.addWidget(self.lock_button)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._due_tab(), self.tr("Who is due"))
+        self.versions_page = VersionsPage(service, self)
+        self.versions_page.minorChanged.connect(self.reload_statuses)
+        self.tabs.addTab(self.versions_page, self.tr("Policy versions"))
+        self.settings_page = SettingsPage(service, self)
+        self.settings_page.rulesChanged.connect(self.reload_statuses)
+        self.settings_page.changePasswordRequested.connect(self.changePasswordRequested)
+        self.tabs.addTab(self.settings_page, self.tr("Settings"))
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.note)
+        layout.addWidget(self.tabs, 1)
+
+    def _due_tab(self) -> QWidget:
+        page = QWidget(self)
+        self.policy_choice = QComboBox(page)
+        self.policy_choice.setAccessibleName(self.tr("Policy"))
+        self.policy_choice.addItem(self.tr("All policies"), None)
+        for policy in self.service.policies:
+            self.policy_choice.addItem(policy.title, policy.id)
+        self.policy_choice.currentIndexChanged.connect(lambda _i: self.reload_statuses())
+        self.table = StatusTable(page)
+
+        def button(text: str, tip: str, slot) -> QPushButton:
+            made = QPushButton(text, page)
+            made.setToolTip(tip)
+            made.clicked.connect(slot)
+            return made
+
+        self.spreadsheet_button = button(self.tr("Spreadsheet…"),
+                                         self.tr("Save the rows shown as Excel or CSV"),
+                                         self.save_spreadsheet_dialog)
+        self.report_button = button(self.tr("Governors' report…"),
+                                    self.tr("A printable PDF: counts by status and role, and who is overdue"),
+                                    self.save_report_dialog)
+        self.reminders_button = button(self.tr("Reminder list…"),
+                                       self.tr("Overdue and due-soon staff with their emails"),
+                                       self.open_reminders)
+        self.pdfs_button = button(self.tr("Signed PDFs…"),
+                                  self.tr("Copy every signed attestation into a folder, named for filing"),
+                                  self.open_attestation_export)
+        self.import_button = button(self.tr("Import staff list…"),
+                                    self.tr("Add and update staff from a CSV file, with a preview first"),
+                                    self.import_staff_dialog)
+        self.leaver_button = button(self.tr("Mark as leaver…"),
+                                    self.tr("Give the selected person a leaving date"),
+                                    self.mark_leaver_dialog)
+        self.access_button = button(self.tr("Subject access…"),
+                                    self.tr("Everything stored about the selected person, in a folder"),
+                                    self.subject_access_dialog)
+        self.retention_button = button(self.tr("Erase expired leavers…"),
+                                       self.tr("Erase the personal data of leavers past the "
+                                               "retention period"),
+                                       self.retention_dialog)
+        for needs_one in (self.leaver_button, self.access_button):
+            needs_one.setEnabled(False)
+        self.table.selectionChanged.connect(self._on_selection_changed)
+        choose = QHBoxLayout()
+        choose.addWidget(QLabel(self.tr("Policy:"), page))
+        choose.addWidget(self.policy_choice, 1)
+        exports = QHBoxLayout()
+        exports.addWidget(QLabel(self.tr("Export:"), page))
+        for item in (self.spreadsheet_button, self.report_button, self.reminders_button, self.pdfs_button):
+            exports.addWidget(item)
+        exports.addStretch(1)
+        people = QHBoxLayout()
+        people.addWidget(QLabel(self.tr("Staff:"), page))
+        for item in (self.import_button, self.leaver_button, self.access_button, self.retention_button):
+            people.addWidget(item)
+        people.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addLayout(choose)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(exports)
+        layout.addLayout(people)
+        return page
+
+    # Loading -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.note.clear()
+        self.reload_statuses()
+        self.versions_page.reload()
+        self.settings_page.reload()
+
+    def reload_statuses(self) -> None:
+        titles = {p.id: p.title for p in self.service.policies}
+        try:
+            statuses = self.service.statuses(self.policy_choice.currentData())
+        except StoreError as exc:
+            self.tell(str(exc))
+            return
+        self.table.set_statuses(statuses, titles)
+
+    def clear(self) -> None:
+        """Locked: nothing of anyone's records stays in the widgets."""
+        self.table.set_statuses([], {})
+        self.table.search.clear()
+        self.note.clear()
+        self.tabs.setCurrentIndex(0)
+
+    def tell(self, text: str) -> None:
+        self.note.setText(text)
+
+    def _on_selection_changed(self) -> None:
+        one = len({s.member.id for s in self.table.selected_statuses()}) == 1
+        self.leaver_button.setEnabled(one)
+        self.access_button.setEnabled(one)
+
+    def _selected_member(self):
+        chosen = {s.member.id: s.member for s in self.table.selected_statuses()}
+        return next(iter(chosen.values())) if len(chosen) == 1 else None
+
+    # Exports -------------------------------------------------------------------------------
+
+    def save_spreadsheet_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the spreadsheet"), "acknowledgements.xlsx",
+                                              self.tr("Excel workbook (*.xlsx);;CSV for Excel (*.csv)"))
+        if path:
+            self.save_spreadsheet(Path(path))
+
+    def save_spreadsheet(self, path: Path) -> int | None:
+        """The rows the table shows now (its filters applied), as XLSX or CSV by the file's name."""
+        from holbrook_desktop.core.exports import write_csv, write_xlsx
+
+        rows = self.service.acknowledgement_rows(self.table.visible_statuses())
+        writer = write_csv if path.suffix.lower() == ".csv" else write_xlsx
+        try:
+            count = writer(rows, path)
+        except OSError as exc:
+            self.tell(self.tr("The spreadsheet could not be saved as %1: %2").replace("%1", str(path))
+                      .replace("%2", exc.strerror or str(exc)))
+            return None
+        self.tell(self.tr("Saved %1 rows to %2.").replace("%1", str(count)).replace("%2", str(path)))
+        return count
+
+    def save_report_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the governors' report"),
+                                              f"status-report-{date.today().isoformat()}.pdf",
+                                              self.tr("PDF documents (*.pdf)"))
+        if path:
+            self.save_report(Path(path))
+
+    def save_report(self, path: Path) -> bool:
+        statuses = self.table.model.statuses()
+        try:
+            path.write_bytes(self.service.status_report_pdf(statuses))
+        except OSError as exc:
+            self.tell(self.tr("The report could not be saved as %1: %2").replace("%1", str(path))
+                      .replace("%2", exc.strerror or str(exc)))
+            return False
+        self.tell(self.tr("The governors' report is saved as %1.").replace("%1", str(path)))
+        return True
+
+    def open_reminders(self) -> QDialog:
+        from holbrook_desktop.ui.admin.reminder_dialog import ReminderDialog
+
+        dialog = ReminderDialog(self.service, self.table.model.statuses(), self)
+        dialog.open()
+        return dialog
+
+    def open_attestation_export(self) -> QDialog:
+        from holbrook_desktop.ui.admin.attestation_export_dialog import AttestationExportDialog
+
+        dialog = AttestationExportDialog(self.service, self)
+        dialog.open()
+        return dialog
+
+    # People --------------------------------------------------------------------------------
+
+    def import_staff_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a staff list"), "",
+                                              self.tr("CSV files (*.csv);;All files (*)"))
+        if path:
+            self.import_staff(Path(path))
+
+    def import_staff(self, path: Path) -> QDialog | None:
+        from holbrook_desktop.ui.admin.staff_import_dialog import StaffImportDialog
+
+        try:
+            dialog = StaffImportDialog(self.service, path, self)
+        except (OSError, ValueError, StoreError) as exc:
+            self.tell(str(exc))
+            return None
+        dialog.accepted.connect(self.reload_statuses)
+        dialog.open()
+        return dialog
+
+    def mark_leaver_dialog(self) -> QDialog | None:
+        member = self._selected_member()
+        if member is None:
+            return None
+        dialog = LeavingDateDialog(member.full_name, self)
+        dialog.accepted.connect(lambda: self.mark_leaver(member.id, dialog.leaving_date()))
+        dialog.open()
+        return dialog
+
+    def mark_leaver(self, staff_id: int, leaving_date: date) -> bool:
+        try:
+            member = self.service.mark_leaver(staff_id, leaving_date)
+        except (KeyError, ValueError, StoreError) as exc:
+            self.tell(str(exc))
+            return False
+        self.tell(self.tr("%1 leaves on %2. Their records are kept for %3 years after that.")
+                  .replace("%1", member.full_name).replace("%2", leaving_date.strftime("%d/%m/%Y"))
+                  .replace("%3", str(self.service.retention_years())))
+        self.reload_statuses()
+        return True
+
+    def subject_access_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        member = self._selected_member()
+        if member is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Where to put the subject-access folder"))
+        if folder:
+            self.subject_access(member.id, Path(folder))
+
+    def subject_access(self, staff_id: int, folder: Path) -> Path | None:
+        try:
+            made = self.service.subject_access_export(staff_id, folder)
+        except (KeyError, OSError, StoreError) as exc:
+            self.tell(self.tr("The subject-access export could not be made: %1").replace("%1", str(exc)))
+            return None
+        self.tell(self.tr("Everything stored about this person is in %1.").replace("%1", str(made)))
+        return made
+
+    def retention_dialog(self) -> QDialog | None:
+        from PySide6.QtWidgets import QMessageBox
+
+        try:
+            plan = self.service.retention_plan()
+        except StoreError as exc:
+            self.tell(str(exc))
+            return None
+        people = getattr(plan, "people", None) or []
+        if not people:
+            self.tell(self.tr("Nobody is past the retention period (%1 years after leaving).").replace(
+                "%1", str(self.service.retention_years())))
+            return None
+        names = "\n".join(f"• {getattr(p, 'full_name', p)}" for p in people)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Erase leavers' personal data"),
+                          self.tr("%1 leavers are past the retention period. Erase their personal data? "
+                                  "Anonymous counts are kept; this cannot be undone.").replace(
+                                      "%1", str(len(people))),
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setDetailedText(names)
+        erase = box.addButton(self.tr("Erase"), QMessageBox.ButtonRole.DestructiveRole)
+        box.buttonClicked.connect(lambda clicked: self.apply_retention(plan) if clicked is erase else None)
+        box.open()
+        return box
+
+    def apply_retention(self, plan) -> bool:
+        try:
+            result = self.service.apply_retention(plan)
+        except (StoreError, ValueError) as exc:
+            self.tell(str(exc))
+            return False
+        erased = getattr(result, "erased", None)
+        count = len(erased) if isinstance(erased, list | tuple) else erased
+        self.tell(self.tr("Erased the personal data of %1 leavers. Backups made before today still hold "
+                          "it until they are replaced.").replace("%1", str(count)))
+        self.reload_statuses()
+        return True
+
+
+class LeavingDateDialog(QDialog):
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Mark as leaver"))
+        self.date = QDateEdit(QDate.currentDate(), self)
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setAccessibleName(self.tr("Leaving date"))
+        form = QFormLayout()
+        form.addRow(QLabel(self.tr("When does %1 leave (their last day)?").replace("%1", name), self))
+        form.addRow(self.tr("Leaving date:"), self.date)
+        Button = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(Button.Ok | Button.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def leaving_date(self) -> date:
+        return self.date.date().toPython()
