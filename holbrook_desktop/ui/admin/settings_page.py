@@ -35,16 +35,19 @@ class SettingsPage(QWidget):
         self.service = service
         rules_box = QGroupBox(self.tr("Who is due"), self)
         form = QFormLayout(rules_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.rule_fields: dict[str, QSpinBox] = {}
         for name, label in RULE_LABELS.items():
             field = QSpinBox(rules_box)
             field.setRange(*LIMITS[name])
+            field.setMinimumWidth(110)
             field.setAccessibleName(self.tr(label))
             self.rule_fields[name] = field
             form.addRow(self.tr(label) + ":", field)
         self.retention = QSpinBox(rules_box)
         self.retention.setRange(*RETENTION_LIMITS)
         self.retention.setSuffix(self.tr(" years"))
+        self.retention.setMinimumWidth(110)
         self.retention.setAccessibleName(self.tr("Years a leaver's records are kept after they leave"))
         form.addRow(self.tr("Keep a leaver's records for:"), self.retention)
         self.save_button = QPushButton(self.tr("Save the rules"), rules_box)
@@ -63,7 +66,10 @@ class SettingsPage(QWidget):
         self.key_label = QLabel(access_box)
         self.key_label.setWordWrap(True)
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        access.addWidget(self.change_password_button)
+        password_row = QHBoxLayout()
+        password_row.addWidget(self.change_password_button)
+        password_row.addStretch(1)
+        access.addLayout(password_row)
         access.addWidget(self.key_label)
 
         layout = QVBoxLayout(self)
