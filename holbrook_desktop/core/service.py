@@ -169,8 +169,9 @@ class HandbookService:
         """From now on, reading progress is this person's, read from and written to the records."""
         records = self._records()
         member = records.staff.get(staff_id)
-        if member is None or not member.active:
-            raise KeyError(staff_id)
+        if member is None or not member.active or (
+                member.leaving_date and member.leaving_date < date.today().isoformat()):
+            raise KeyError(staff_id)  # a leaver whose last day has passed signs in no more
         records.acting_as(staff_id)
         for policy in self.policies:  # so that every progress row names a version on record
             records.policy_versions.record_seen(policy)

@@ -4,7 +4,7 @@ record, row-by-row reasons, one transaction, and leavers; through the core and t
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -369,3 +369,25 @@ def test_cli_staff_leave(tmp_path, capsys):
     assert _run(capsys, "--data-dir", data, "staff", "leave", "7", "--date", "2099-08-31")[0] == 2
     code, _, err = _run(capsys, "--data-dir", data, "staff", "leave", "1", "--date", "31/02/2099")
     assert code == 2 and "February 2099 has 28 days" in err
+
+
+def test_a_leaver_past_their_last_day_leaves_the_sign_in_list(tmp_path):
+    from holbrook_desktop.core.identity import Actor
+    from holbrook_desktop.core.service import HandbookService
+    from holbrook_desktop.core.store import NewStaffMember, Store
+    from tests.conftest import REAL_CONTENT
+
+    store = Store.open(tmp_path / "data", Actor("x", "window"))
+    try:
+        service = HandbookService(REAL_CONTENT, records=store)
+        gone = service.add_staff(NewStaffMember("Gone Person", "teacher", date(2020, 9, 1)))
+        going = service.add_staff(NewStaffMember("Last Day", "teacher", date(2020, 9, 1)))
+        service.mark_leaver(gone.id, date.today() - timedelta(days=1))
+        service.mark_leaver(going.id, date.today())
+        assert [m.full_name for m in service.staff_list()] == ["Last Day"]  # their last day still counts
+        with pytest.raises(KeyError):
+            service.sign_in(gone.id)
+        assert service.sign_in(going.id).id == going.id
+        assert len(store.staff.list(include_inactive=True)) == 2
+    finally:
+        store.close()

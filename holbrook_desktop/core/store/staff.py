@@ -221,10 +221,14 @@ class StaffDirectory:
         row = self._store.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (staff_id,)).fetchone()
         return _member(row) if row else None
 
-    def list(self, *, include_inactive: bool = False) -> list[StaffMember]:
-        where = "" if include_inactive else "WHERE active = 1"
+    def list(self, *, include_inactive: bool = False, today: date | None = None) -> list[StaffMember]:
+        """Without leavers unless asked: someone whose last day has passed no longer signs in here."""
+        where, params = "", []
+        if not include_inactive:
+            where = "WHERE active = 1 AND (leaving_date IS NULL OR leaving_date >= ?)"
+            params.append((today or date.today()).isoformat())
         rows = self._store.db.execute(
-            f"SELECT {_COLUMNS} FROM staff {where} ORDER BY full_name COLLATE NOCASE, id"
+            f"SELECT {_COLUMNS} FROM staff {where} ORDER BY full_name COLLATE NOCASE, id", params
         ).fetchall()
         return [_member(row) for row in rows]
 
