@@ -1,15 +1,18 @@
-"""The command line for HR's exports: who has acknowledged which version, and who is due."""
+"""The command line for HR's exports: who has acknowledged which version, who is due, the signed
+PDFs, the governors' report and the reminder list."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import date, datetime
 from pathlib import Path
 
 from holbrook_desktop import cli
-from holbrook_desktop.cli import EXIT_OK, EXIT_USAGE
+from holbrook_desktop.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from holbrook_desktop.cli_attestation import Command
 
 STATUSES = ("acknowledged", "due soon", "overdue", "never", "leaver")
+PROGRESS_EVERY = 100  # files between progress lines on stderr
 
 
 def add_commands(commands, command: Command) -> None:
@@ -24,6 +27,44 @@ def add_commands(commands, command: Command) -> None:
                                   help=f"only these (repeatable): {', '.join(STATUSES)}")
     acknowledgements.add_argument("--policy", metavar="ID", help="only this policy")
     acknowledgements.set_defaults(handler=_export_acknowledgements)
+
+    attestations = command(verbs, "attestations",
+                           "copy every signed PDF into a folder, named surname-firstname_policy_date.pdf")
+    attestations.add_argument("-o", "--output", type=Path, required=True, metavar="DIR",
+                              help="the folder to copy into (made if missing; nothing in it is overwritten)")
+    attestations.add_argument("--since", type=_day, metavar="DATE",
+                              help="only those acknowledged on or after this day (YYYY-MM-DD or DD/MM/YYYY)")
+    attestations.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    attestations.set_defaults(handler=_export_attestations)
+
+    report = command(verbs, "report", "the governors' printable status report (PDF)")
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    report.add_argument("--policy", metavar="ID", help="only this policy")
+    report.set_defaults(handler=_export_report)
+
+    reminders = command(verbs, "reminders", "who is overdue or due soon, with emails, to remind them")
+    reminders.add_argument("--policy", metavar="ID", help="only this policy")
+    reminders.add_argument("--mailto", action="store_true",
+                           help="print mailto: links instead (Bcc; one a line, several for a long list)")
+    reminders.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    reminders.set_defaults(handler=_export_reminders)
+
+
+def _day(text: str) -> date:
+    """YYYY-MM-DD, or DD/MM/YYYY as a UK spreadsheet writes it."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date written as YYYY-MM-DD or DD/MM/YYYY")
+
+
+def _unknown_policy(service, args: argparse.Namespace) -> bool:
+    if args.policy and service.policy(args.policy) is None:
+        cli._say(f"holbrook export {args.verb}: no policy '{args.policy}'")
+        return True
+    return False
 
 
 def _export_acknowledgements(args: argparse.Namespace) -> int:
@@ -49,3 +90,68 @@ def _export_acknowledgements(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     cli._say(f"wrote {count} rows to {args.output}")
     return EXIT_OK
+
+
+def _export_attestations(args: argparse.Namespace) -> int:
+    def progress(done: int, total: int) -> None:
+        if done % PROGRESS_EVERY == 0 and done < total:
+            cli._say(f"{done} of {total} copied or checked…")
+
+    with cli._records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        try:
+            result = service.export_attestations(args.output, since=args.since, progress=progress)
+        except ValueError as exc:
+            cli._say(f"holbrook export attestations: {exc}")
+            return EXIT_USAGE
+        except OSError as exc:
+            where = exc.filename or args.output
+            cli._say(f"holbrook export attestations: cannot write {where}: {exc.strerror or exc}")
+            return EXIT_USAGE
+    if args.json:
+        cli._print_json(result.as_dict())
+    for record_id, reason in result.missing:
+        cli._say(f"record {record_id}: not copied: {reason}")
+    cli._say(f"copied {result.copied} signed PDFs to {result.folder}; {result.skipped_identical} were "
+             f"already there; {len(result.missing)} could not be copied")
+    return EXIT_FAILED if result.missing else EXIT_OK
+
+
+def _export_report(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.attestation_export import write_whole
+
+    with cli._records_service(args) as service:
+        if service is None or _unknown_policy(service, args):
+            return EXIT_USAGE
+        today = date.today()
+        statuses = service.statuses(args.policy, today=today)
+        pdf = service.status_report_pdf(statuses, today=today)
+    try:
+        write_whole(args.output, pdf)
+    except OSError as exc:
+        cli._say(f"holbrook export report: cannot write {args.output}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    cli._say(f"wrote the status report ({_people(len({s.member.id for s in statuses}))}) to {args.output}")
+    return EXIT_OK
+
+
+def _export_reminders(args: argparse.Namespace) -> int:
+    with cli._records_service(args) as service:
+        if service is None or _unknown_policy(service, args):
+            return EXIT_USAGE
+        reminders = service.reminder_list(service.statuses(args.policy, include_leavers=False))
+    if args.json:
+        cli._print_json({**reminders.as_dict(), "mailto": reminders.mailto_urls()})
+    elif args.mailto:
+        for url in reminders.mailto_urls():
+            print(url)
+    else:
+        print(reminders.as_text(), end="")
+    cli._say(f"{_people(len(reminders.entries) + len(reminders.without_email))} to remind; "
+             f"{len(reminders.without_email)} with no email on record (remind them in person)")
+    return EXIT_OK
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"

@@ -113,11 +113,11 @@ def render_attestation(content: AttestationContent, *, logo: Path | None = None)
         log.warning("school logo %s is missing; the attestation is printed without it", logo_path)
         logo_path = None
 
-    faces = _typefaces()
+    faces = typefaces()
     page = _Page(content, faces, logo_path)
 
     # Binary streams: ASCII85 (reportlab's default, done in pure Python) made each file a quarter
-    # larger and took two thirds of the time. Only this module uses reportlab in the app.
+    # larger and took two thirds of the time. The governors' report (status_report) sets the same.
     rl_config.useA85 = 0
     buffer = io.BytesIO()
     # invariant: no wall-clock time or random ID in the file; the dates are the acknowledgement's.
@@ -320,7 +320,7 @@ _faces: _Typefaces | None = None
 _faces_lock = threading.Lock()
 
 
-def _typefaces() -> _Typefaces:
+def typefaces() -> _Typefaces:
     global _faces
     with _faces_lock:
         if _faces is None:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.acknowledgement import AcknowledgementOffer, PassedQuiz
     from holbrook_desktop.core.admin_password import AdminPassword
     from holbrook_desktop.core.attestation import AttestationCheck
-    from holbrook_desktop.core.attestation_export import AttestationExportResult
+    from holbrook_desktop.core.attestation_export import AttestationExportPlan, AttestationExportResult
     from holbrook_desktop.core.due import DueRules, PersonStatus
     from holbrook_desktop.core.exports import AcknowledgementRow
     from holbrook_desktop.core.quiz_bank import QuizBank
@@ -493,6 +493,12 @@ class HandbookService:
         return export_attestations(self._records(), folder, since=since, progress=progress,
                                    cancelled=cancelled)
 
+    def plan_attestation_export(self, *, since: date | None = None) -> AttestationExportPlan:
+        """What to copy, read on the thread that opened the records; the copying may run on another."""
+        from holbrook_desktop.core.attestation_export import plan_attestation_export
+
+        return plan_attestation_export(self._records(), since=since)
+
     def status_report_pdf(self, statuses: list[PersonStatus], *, today: date | None = None) -> bytes:
         """The governors' printable report: counts by status and role, and the overdue list."""
         from holbrook_desktop.core.status_report import status_report_pdf
@@ -504,7 +510,7 @@ class HandbookService:
     def reminder_list(self, statuses: list[PersonStatus]) -> ReminderList:
         from holbrook_desktop.core.reminders import reminder_list
 
-        return reminder_list(statuses)
+        return reminder_list(statuses, policy_titles={p.id: p.title for p in self.policies})
 
     # Staff import and leavers ----------------------------------------------------------------
 

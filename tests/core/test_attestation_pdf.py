@@ -251,7 +251,7 @@ def test_letters_missing_from_dejavu_switch_to_a_fallback_font(tmp_path, monkeyp
 
 
 def test_a_chinese_name_uses_a_chinese_font_when_the_computer_has_one(tmp_path):
-    fallback = attestation_pdf._typefaces()._fallback("王")
+    fallback = attestation_pdf.typefaces()._fallback("王")
     if fallback is None:
         pytest.skip("no TrueType font with Chinese characters on this machine")
     pdf = render_attestation(typed(full_name="王小明", typed_name="王小明"))

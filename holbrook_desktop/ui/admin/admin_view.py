@@ -198,9 +198,11 @@ class AdminView(QWidget):
             self.save_report(Path(path))
 
     def save_report(self, path: Path) -> bool:
+        from holbrook_desktop.core.attestation_export import write_whole
+
         statuses = self.table.model.statuses()
         try:
-            path.write_bytes(self.service.status_report_pdf(statuses))
+            write_whole(path, self.service.status_report_pdf(statuses))
         except OSError as exc:
             self.tell(self.tr("The report could not be saved as %1: %2").replace("%1", str(path))
                       .replace("%2", exc.strerror or str(exc)))

@@ -1,0 +1,302 @@
+"""“Signed PDFs…”: every signed attestation copied into a folder HR chooses, on a worker thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from holbrook_desktop.core.attestation_export import (
+    AttestationExportPlan,
+    AttestationExportResult,
+    copy_attestations,
+)
+from holbrook_desktop.core.store.errors import StoreError
+
+log = logging.getLogger(__name__)
+ERROR_STYLE = "color: #a1150b; font-weight: 600;"  # 7:1 on the window's light grey
+# Each copy's thread and worker, held until the thread ends: the dialog may be destroyed first (the
+# admin area locked mid-copy), and a QThread destroyed while running aborts the whole app.
+_running: dict[QThread, QObject] = {}
+
+
+class AttestationCopy(QObject):
+    """Copies the planned PDFs on its own thread and reports only by signal: it never touches a
+    widget, and never the records (SQLite may be used only on the thread that opened it)."""
+
+    progress = Signal(int, int)  # done, total
+    finished = Signal(object)  # AttestationExportResult
+    failed = Signal(str)
+
+    def __init__(self, plan: AttestationExportPlan, folder: Path, stop: threading.Event) -> None:
+        super().__init__()
+        self._plan = plan
+        self._folder = folder
+        self._stop = stop
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = copy_attestations(self._plan, self._folder, progress=self.progress.emit,
+                                       cancelled=self._stop.is_set)
+        except ValueError as exc:
+            self.failed.emit(str(exc))
+            return
+        except OSError as exc:
+            where = exc.filename or self._folder
+            self.failed.emit(f"The PDFs could not be copied into {where}: {exc.strerror or exc}")
+            return
+        except Exception as exc:  # reported in the dialog, not lost with the thread
+            log.exception("copying the signed PDFs failed")
+            self.failed.emit(f"The PDFs could not be copied: {exc}")
+            return
+        self.finished.emit(result)
+
+
+class AttestationExportDialog(QDialog):
+    exportFinished = Signal(object)  # AttestationExportResult
+    exportFailed = Signal(str)
+
+    def __init__(self, service, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.result: AttestationExportResult | None = None
+        self._stop = threading.Event()
+        self._thread: QThread | None = None
+        self._worker: AttestationCopy | None = None
+        self.setWindowTitle(self.tr("Copy the signed PDFs"))
+        self.setMinimumWidth(560)
+
+        intro = QLabel(self.tr("Every signed attestation is copied into the folder you choose, named "
+                               "surname-firstname_policy_date.pdf for filing. Nothing already in the "
+                               "folder is replaced: copies made before are recognised and skipped."), self)
+        intro.setWordWrap(True)
+        self.folder_edit = QLineEdit(self)
+        self.folder_edit.setAccessibleName(self.tr("Folder to copy into"))
+        self.folder_edit.setPlaceholderText(self.tr("Choose a folder, e.g. on the HR shared drive"))
+        self.choose_button = QPushButton(self.tr("C&hoose…"), self)
+        self.since_check = QCheckBox(self.tr("Only those signed on or &after"), self)
+        self.since_date = QDateEdit(QDate.currentDate().addMonths(-1), self)
+        self.since_date.setAccessibleName(self.tr("Signed on or after"))
+        self.since_date.setCalendarPopup(True)
+        self.since_date.setDisplayFormat("d MMMM yyyy")
+        self.since_date.setEnabled(False)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(self.choose_button)
+        since_row = QHBoxLayout()
+        since_row.addWidget(self.since_check)
+        since_row.addWidget(self.since_date)
+        since_row.addStretch(1)
+        form = QFormLayout()
+        form.addRow(self.tr("Folder:"), folder_row)
+        form.addRow(self.tr("Which:"), since_row)
+
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setAccessibleName(self.tr("PDFs copied"))
+        self.progress_bar.hide()
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setAccessibleName(self.tr("What happened"))
+        self.details = QPlainTextEdit(self)
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName(self.tr("PDFs that could not be copied"))
+        self.details.setMaximumHeight(120)
+        self.details.hide()
+
+        self.start_button = QPushButton(self.tr("&Copy"), self)
+        self.start_button.setDefault(True)
+        self.cancel_button = QPushButton(self.tr("&Stop"), self)
+        self.cancel_button.setToolTip(self.tr("Stop after the file being copied; the files done so far stay"))
+        self.cancel_button.setEnabled(False)
+        self.open_button = QPushButton(self.tr("&Open folder"), self)
+        self.open_button.hide()
+        self.close_button = QPushButton(self.tr("Close"), self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        for button in (self.start_button, self.cancel_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.message)
+        layout.addWidget(self.details)
+        layout.addLayout(buttons)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.destroyed.connect(self._stop.set)  # gone mid-copy: the worker stops at the next file
+        self.choose_button.clicked.connect(self.choose_folder)
+        self.since_check.toggled.connect(self.since_date.setEnabled)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.open_button.clicked.connect(self.open_folder)
+        self.close_button.clicked.connect(self.reject)
+
+    # What to copy --------------------------------------------------------------------------
+
+    def choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Copy the signed PDFs into"),
+                                                  self.folder_edit.text())
+        if chosen:
+            self.set_folder(Path(chosen))
+
+    def set_folder(self, folder: Path) -> None:
+        self.folder_edit.setText(str(folder))
+
+    def set_since(self, day: date | None) -> None:
+        self.since_check.setChecked(day is not None)
+        if day is not None:
+            self.since_date.setDate(QDate(day.year, day.month, day.day))
+
+    def since(self) -> date | None:
+        return self.since_date.date().toPython() if self.since_check.isChecked() else None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    # Copying -------------------------------------------------------------------------------
+
+    def start(self) -> bool:
+        """Plan here (the records are read on this thread), then copy on a worker thread."""
+        if self.running:
+            return False
+        text = self.folder_edit.text().strip()
+        if not text:
+            self._say(self.tr("Choose the folder to copy into first."), problem=True)
+            return False
+        folder = Path(text).expanduser()
+        try:
+            plan = self._plan(self.since())
+        except StoreError as exc:
+            self._say(str(exc), problem=True)
+            return False
+        if not plan.items:
+            self._say(self.tr("There are no signed PDFs to copy.") if self.since() is None else
+                      self.tr("No signed PDFs since that day."), problem=False)
+            return False
+        self._stop.clear()
+        self.result = None
+        self.details.hide()
+        self.open_button.hide()
+        self.progress_bar.setRange(0, len(plan.items))
+        self.progress_bar.setValue(0)
+        self.progress_bar.show()
+        self._say(self.tr("Copying %1 signed PDFs…").replace("%1", str(len(plan.items))), problem=False)
+        self._set_running(True)
+
+        self._thread = QThread()
+        self._worker = AttestationCopy(plan, folder, self._stop)
+        _running[self._thread] = self._worker
+        thread = self._thread
+        thread.finished.connect(lambda: _running.pop(thread, None))
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progress.connect(self._on_progress)
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self._worker.finished.connect(self._thread.quit)
+        self._worker.failed.connect(self._thread.quit)
+        self._thread.start()
+        return True
+
+    def _plan(self, since: date | None) -> AttestationExportPlan:
+        return self.service.plan_attestation_export(since=since)
+
+    def cancel(self) -> None:
+        """Stop after the file being copied; what is copied stays, and a new start skips it."""
+        if self.running:
+            self._stop.set()
+            self.cancel_button.setEnabled(False)
+            self._say(self.tr("Stopping…"), problem=False)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setMaximum(total)
+        self.progress_bar.setValue(done)
+
+    def _on_finished(self, result: AttestationExportResult) -> None:
+        self._finish_thread()
+        self.result = result
+        copied = self.tr("Copied %1 files to %2, %3 already there, %4 missing.").replace(
+            "%1", str(result.copied)).replace("%2", str(result.folder)).replace(
+            "%3", str(result.skipped_identical)).replace("%4", str(len(result.missing)))
+        if result.cancelled:
+            done = result.copied + result.skipped_identical + len(result.missing)
+            copied = self.tr("Stopped after %1 of %2. ").replace("%1", str(done)).replace(
+                "%2", str(result.total)) + copied + " " + self.tr("Copy again to finish: files already "
+                                                               "there are skipped.")
+        self._say(copied, problem=bool(result.missing))
+        if result.missing:
+            lines = [self.tr("Record %1: %2").replace("%1", str(record_id)).replace("%2", reason)
+                     for record_id, reason in result.missing]
+            self.details.setPlainText("\n".join(lines))
+            self.details.show()
+        self.open_button.show()
+        self.exportFinished.emit(result)
+
+    def _on_failed(self, message: str) -> None:
+        self._finish_thread()
+        self._say(message, problem=True)
+        self.exportFailed.emit(message)
+
+    def open_folder(self) -> None:
+        if self.result is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.folder)))
+
+    def _finish_thread(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+        self._thread = None
+        self._worker = None
+        self._set_running(False)
+
+    def _set_running(self, running: bool) -> None:
+        self.start_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        for field in (self.folder_edit, self.choose_button, self.since_check):
+            field.setEnabled(not running)
+        self.since_date.setEnabled(not running and self.since_check.isChecked())
+
+    def _say(self, text: str, *, problem: bool) -> None:
+        self.message.setStyleSheet(ERROR_STYLE if problem else "")
+        self.message.setText(text)
+
+    # Closing while copying: stop, and wait for the file being copied --------------------------
+
+    def stop_and_wait(self) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.quit()
+            self._thread.wait()
+
+    def done(self, code: int) -> None:
+        self.stop_and_wait()
+        super().done(code)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_and_wait()
+        super().closeEvent(event)
