@@ -5,14 +5,16 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.handbook import Policy
     from holbrook_desktop.core.store import StaffMember
-    from holbrook_desktop.core.store.acknowledgements import AcknowledgementRecord
+    from holbrook_desktop.core.store.acknowledgements import AcknowledgementRecord, AcknowledgementSummary
+
+    Acknowledged = AcknowledgementRecord | AcknowledgementSummary
 
 
 class Status(StrEnum):
@@ -39,7 +41,9 @@ class PersonStatus:
     policy_id: str
     status: Status
     due: date | None  # None for leavers
-    acknowledgement: AcknowledgementRecord | None  # the latest, of any version
+    # The latest, of any version. From statuses_for, a summary (id, policy_sha256, version_label,
+    # acknowledged_at, method, quiz_attempt_id): the full record is store.acknowledgements.get(id).
+    acknowledgement: AcknowledgementSummary | AcknowledgementRecord | None
 
 
 def add_months(day: date, months: int) -> date:
@@ -54,12 +58,18 @@ def status_for(member: StaffMember, policy: Policy, acknowledgements: Sequence[A
                equivalent_versions: frozenset[str] = frozenset()) -> PersonStatus:
     """`acknowledgements`: this person's for this policy, newest first. `equivalent_versions`:
     earlier versions whose acknowledgements still count (changes the administrator marked minor)."""
+    counts = {policy.sha256, *equivalent_versions}
     latest = acknowledgements[0] if acknowledgements else None
+    current = next((a for a in acknowledgements if a.policy_sha256 in counts), None)
+    return status_from(member, policy, latest, current, today, rules)
+
+
+def status_from(member: StaffMember, policy: Policy, latest: Acknowledged | None,
+                current: Acknowledged | None, today: date, rules: DueRules = DueRules()) -> PersonStatus:
+    """The rules themselves, given the person's newest acknowledgement of any version (`latest`) and
+    their newest of a version that still counts (`current`)."""
     if not member.active or (member.leaving_date and date.fromisoformat(member.leaving_date) <= today):
         return PersonStatus(member, policy.id, Status.LEAVER, None, latest)
-    counts = {policy.sha256, *equivalent_versions}
-    current = next((a for a in acknowledgements if a.policy_sha256 in counts), None)
-    started = date.fromisoformat(member.start_date)
     if current is not None:
         due = add_months(_day(current.acknowledged_at), rules.refresher_months)
         if today > due:
@@ -71,8 +81,9 @@ def status_for(member: StaffMember, policy: Policy, acknowledgements: Sequence[A
         return PersonStatus(member, policy.id, status, due, latest)
     # Not acknowledged this version: a new starter has their days from starting, everyone else
     # from the day the version took effect, whichever is later.
-    due = max(date.fromordinal(started.toordinal() + rules.new_starter_days),
-              date.fromordinal(policy.meta.effective.toordinal() + rules.new_version_days))
+    started = date.fromisoformat(member.start_date)
+    due = max(started + timedelta(days=rules.new_starter_days),
+              policy.meta.effective + timedelta(days=rules.new_version_days))
     late = Status.OVERDUE if latest is not None else Status.NEVER
     return PersonStatus(member, policy.id, Status.DUE_SOON if today <= due else late, due, latest)
 
@@ -84,10 +95,13 @@ def _day(utc_iso: str) -> date:
 def statuses_for(store, policies: Sequence[Policy], *, today: date, rules: DueRules,
                  equivalent_versions: dict[str, frozenset[str]],
                  include_leavers: bool = True) -> list[PersonStatus]:
-    """Everyone's status on each of `policies`, reading the records once."""
-    by_person: dict[tuple[int, str], list] = {}
-    for record in reversed(store.acknowledgements.all()):  # newest first within each person
-        by_person.setdefault((record.staff_id, record.policy_id), []).append(record)
-    return [status_for(member, policy, by_person.get((member.id, policy.id), []), today, rules,
-                       equivalent_versions.get(policy.id, frozenset()))
+    """Everyone's status on each of `policies`: one query for the staff, one for the records that
+    matter (each person's newest, and newest counted, on each policy; no declarations or signatures)."""
+    counted = {p.id: frozenset({p.sha256, *equivalent_versions.get(p.id, frozenset())}) for p in policies}
+    found = store.acknowledgements.latest_by_person(counted)
+    nothing = _NOTHING
+    return [status_from(member, policy, *found.get((member.id, policy.id), nothing), today, rules)
             for member in store.staff.list(include_inactive=include_leavers) for policy in policies]
+
+
+_NOTHING = (None, None)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from holbrook_desktop.core.store import audit
 from holbrook_desktop.core.store.errors import StoreWriteError
@@ -60,7 +61,46 @@ class Stamp:
     audit_anchor: str
 
 
+@dataclass(frozen=True)
+class AcknowledgementSummary:
+    """What the status table and HR's export need of a record: no declaration, no signature, so that
+    a school's whole history (100,000 records) is read in a fraction of a second."""
+
+    id: int
+    staff_id: int
+    policy_id: str
+    policy_sha256: str
+    version_label: str
+    acknowledged_at: str  # UTC, ISO 8601
+    method: str
+    quiz_attempt_id: int | None
+
+
+class LatestAcknowledgements(NamedTuple):
+    """One person's standing on one policy, as the records have it."""
+
+    latest: AcknowledgementSummary | None  # the newest record, of any version
+    counted: AcknowledgementSummary | None  # the newest record of a version that still counts
+
+
 _COLUMNS = ", ".join(AcknowledgementRecord.__dataclass_fields__)
+_SUMMARY_COLUMNS = ", ".join(f"a.{name}" for name in AcknowledgementSummary.__dataclass_fields__)
+# One pass over the records: for each person and policy asked about, the newest record (by number, as
+# everywhere else) and the newest of a counted version. `?` is a JSON list of [policy_id, sha256]
+# pairs; a policy with no counted version is asked about as [policy_id, null].
+_LATEST_SQL = f"""
+    WITH wanted(policy_id, sha256) AS (
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)),
+    latest(id) AS (
+        SELECT max(id) FROM acknowledgements
+        WHERE policy_id IN (SELECT policy_id FROM wanted) GROUP BY staff_id, policy_id),
+    counted(id) AS (
+        SELECT max(id) FROM acknowledgements
+        WHERE (policy_id, policy_sha256) IN (SELECT policy_id, sha256 FROM wanted)
+        GROUP BY staff_id, policy_id)
+    SELECT {_SUMMARY_COLUMNS}, a.id IN (SELECT id FROM latest), a.id IN (SELECT id FROM counted)
+    FROM acknowledgements a WHERE a.id IN (SELECT id FROM latest UNION ALL SELECT id FROM counted)
+"""
 
 
 class Acknowledgements:
@@ -135,6 +175,23 @@ class Acknowledgements:
         rows = self._store.db.execute(f"SELECT {_COLUMNS} FROM acknowledgements {where} ORDER BY id",
                                       params).fetchall()
         return [AcknowledgementRecord(*row) for row in rows]
+
+    def latest_by_person(self, counted: Mapping[str, Collection[str]]
+                         ) -> dict[tuple[int, str], LatestAcknowledgements]:
+        """For each person with a record of a policy in `counted` (policy id → the versions whose
+        acknowledgements count): their newest record and their newest counted one, by (staff_id,
+        policy_id). One query, reading neither declarations nor signatures."""
+        pairs = [[policy_id, sha] for policy_id, shas in counted.items() for sha in (shas or [None])]
+        latest: dict[tuple[int, str], AcknowledgementSummary] = {}
+        current: dict[tuple[int, str], AcknowledgementSummary] = {}
+        for row in self._store.db.execute(_LATEST_SQL, (json.dumps(pairs),)):
+            summary = AcknowledgementSummary(*row[:-2])
+            key = (summary.staff_id, summary.policy_id)
+            if row[-2]:
+                latest[key] = summary
+            if row[-1]:
+                current[key] = summary
+        return {key: LatestAcknowledgements(record, current.get(key)) for key, record in latest.items()}
 
     def pdf_path(self, record: AcknowledgementRecord) -> Path:
         return self._store.path.parent / record.pdf_file

@@ -44,10 +44,14 @@ class Change:
 
 
 class Store:
-    def __init__(self, db: Database, path: Path, actor: Actor) -> None:
+    def __init__(self, db: Database, path: Path, actor: Actor, *,
+                 now: Callable[[], str] | None = None) -> None:
         self.db = db
         self.path = path
         self.actor = actor
+        # The time each change is stamped with (UTC, ISO 8601). Replaced only to build a sample
+        # school whose records lie in the past (core.demo) and in tests.
+        self.clock: Callable[[], str] = now or utc_now
         self.staff = StaffDirectory(self)
         self.policy_versions = PolicyVersions(self)
         self.quiz_attempts = QuizAttempts(self)
@@ -62,10 +66,11 @@ class Store:
         *,
         daily_backups_kept: int = backups.DEFAULT_DAILY_KEPT,
         today: Callable[[], date] = date.today,
+        now: Callable[[], str] | None = None,
     ) -> Store:
         path = data_dir / DATABASE_FILE
         db = open_database(path, daily_backups_kept=daily_backups_kept, today=today)
-        return cls(db, path, actor)
+        return cls(db, path, actor, now=now)
 
     @staticmethod
     def restore_newest_backup(data_dir: Path) -> Path:
@@ -87,7 +92,7 @@ class Store:
     def change(self, action: str) -> Iterator[Change]:
         """A change and its audit row, written together or not at all."""
         with write_transaction(self.db):
-            change = Change(self.db, self.actor, utc_now())
+            change = Change(self.db, self.actor, self.clock())
             yield change
             if not change.skipped:
                 audit.append(self.db, self.actor, action, change.details, change.at)
