@@ -30,7 +30,8 @@ REPO = Path(__file__).resolve().parent.parent
 STAFF = 10_000
 PROGRESS_ROWS = 1_000_000
 VERSIONS = 8  # made-up earlier versions of the policy, 14 sections each: 112 sections a person
-CACHE = Path(tempfile.gettempdir()) / f"holbrook-bench-store-{STAFF}-{PROGRESS_ROWS}-v1"
+# v2: schema 5 (the audit chain sealed so that erasure does not break it)
+CACHE = Path(tempfile.gettempdir()) / f"holbrook-bench-store-{STAFF}-{PROGRESS_ROWS}-v2"
 DAY = date(2026, 9, 1)
 ROLES = ("teacher", "teaching-assistant", "office", "lunchtime", "governor", "contractor",
          "volunteer", "trainee", "supply", "other")
@@ -53,7 +54,7 @@ def build(target: Path) -> None:
     """The big database: schema by the app's own migrations, rows by bulk SQL in one transaction."""
     from holbrook_desktop.core.content_folder import load_content
     from holbrook_desktop.core.store import Store
-    from holbrook_desktop.core.store.audit import GENESIS_HASH, row_hash
+    from holbrook_desktop.core.store.audit import COLUMNS, GENESIS_HASH, sealed_row
 
     policy = load_content(REPO / "content").handbook.policies[0]
     sections = [section.number for section in policy.all_sections()]
@@ -65,13 +66,15 @@ def build(target: Path) -> None:
     audit_rows: list[tuple] = []
     previous = GENESIS_HASH
 
+    actor = _actor()
+
     def log(action: str, details: dict, when: datetime) -> None:
         nonlocal previous
         row_id, stamp = len(audit_rows) + 1, when.isoformat(timespec="microseconds")
         text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        digest = row_hash(previous, row_id, stamp, "bench", None, "window", action, text)
-        audit_rows.append((row_id, stamp, "bench", None, "window", action, text, previous, digest))
-        previous = digest
+        row = sealed_row(previous, row_id, stamp, actor, action, text)
+        audit_rows.append(row)
+        previous = row[8]  # its hash
 
     staff = []
     for i in range(1, STAFF + 1):
@@ -81,7 +84,9 @@ def build(target: Path) -> None:
         staff.append((i, name, None, ROLES[i % len(ROLES)], f"H{i:05d}", f"staff{i}@holbrook.example", start,
                       None if active else DAY.isoformat(), int(active), at.isoformat(), "bench"))
         log("staff.add", {"staff_id": i, "full_name": name, "role": ROLES[i % len(ROLES)]}, at)
-    db.executemany("INSERT INTO staff VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staff)
+    db.executemany("INSERT INTO staff (id, full_name, preferred_name, role, staff_number, work_email, "
+                   "start_date, leaving_date, active, created_at, created_by) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staff)
 
     versions = [f"{v:064x}" for v in range(1, VERSIONS + 1)]
     db.executemany("INSERT INTO policy_versions (policy_id, sha256, label, title, effective, first_seen) "
@@ -99,7 +104,8 @@ def build(target: Path) -> None:
                                   "section": section, "completed_at": when},
                 at + timedelta(minutes=staff_id * 7 + n))
     db.executemany("INSERT INTO reading_progress VALUES (?, ?, ?, ?, ?, ?)", progress)
-    db.executemany("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", audit_rows)
+    db.executemany(f"INSERT INTO audit_log ({COLUMNS}) VALUES ({', '.join('?' * len(audit_rows[0]))})",
+                   audit_rows)
     db.execute("COMMIT")
     db.close()  # the last connection: the WAL is checkpointed into the file
 

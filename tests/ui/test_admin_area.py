@@ -139,3 +139,24 @@ def test_a_leaver_is_marked_from_the_table(admin_window, staff):
     assert view.mark_leaver(staff["Joanna Smith"].id, date(2026, 1, 31))
     leavers = [s for s in view.table.model.statuses() if s.status is Status.LEAVER]
     assert [s.member.full_name for s in leavers] == ["Joanna Smith"]
+
+
+def test_leavers_past_retention_are_erased_from_the_admin_area(admin_window, staff, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    _unlock(admin_window)
+    view = admin_window.admin.view
+    assert view.retention_dialog() is None and "Nobody is past" in view.note.text()
+    admin_window.service.set_retention_years(1)
+    assert view.mark_leaver(staff["Zoë Ndiaye"].id, date(2025, 1, 31))
+    made = view.subject_access(staff["Zoë Ndiaye"].id, tmp_path)  # before erasure: what is held
+    assert made is not None and (made / "data.json").is_file()
+    box = view.retention_dialog()
+    assert isinstance(box, QMessageBox) and "1 leavers" in box.text()
+    assert "Zoë Ndiaye" in box.detailedText()
+    erase = next(b for b in box.buttons() if b.text() == "Erase")
+    erase.click()
+    qtbot.waitUntil(lambda: "Erased the personal data of 1" in view.note.text())
+    names = [s.member.full_name for s in view.table.model.statuses()]
+    assert "Zoë Ndiaye" not in names
+    assert admin_window.service.records.verify_audit().ok

@@ -147,10 +147,67 @@ def m0004_settings_and_minor_versions(db: Database) -> None:
     db.execute("ALTER TABLE policy_clause_hashes ADD COLUMN text TEXT")
 
 
+def m0005_erasure_and_resealed_audit(db: Database) -> None:
+    # UK GDPR: a leaver's personal data is erased once the school's retention period is over. The
+    # staff row and each acknowledgement say when; what was erased is NULL (nullable columns) or
+    # "[erased]" (text the app always expects). SQLite cannot change a CHECK in place, so the
+    # acknowledgements table is rebuilt with the same columns and checks, each now "unless erased".
+    # Nothing references acknowledgements, so it is dropped and renamed within the transaction
+    # with foreign keys on (its own references are checked as the rows are copied).
+    db.execute("ALTER TABLE staff ADD COLUMN erased_at TEXT")
+    db.execute("""
+        CREATE TABLE acknowledgements_erasable (
+            id INTEGER PRIMARY KEY,
+            staff_id INTEGER NOT NULL REFERENCES staff(id),
+            policy_id TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL,
+            version_label TEXT NOT NULL,
+            quiz_attempt_id INTEGER REFERENCES quiz_attempts(id),
+            declaration_text TEXT NOT NULL,
+            declaration_sha256 TEXT NOT NULL,
+            typed_name TEXT NOT NULL,
+            method TEXT NOT NULL CHECK (method IN ('drawn', 'typed', 'on-behalf')),
+            signature_png BLOB,
+            signature_strokes TEXT,
+            on_behalf_note TEXT,
+            os_user TEXT NOT NULL,
+            machine TEXT NOT NULL,
+            app_version TEXT NOT NULL,
+            acknowledged_at TEXT NOT NULL,
+            audit_anchor TEXT NOT NULL,
+            certificate_fingerprint TEXT NOT NULL,
+            pdf_file TEXT NOT NULL,
+            pdf_sha256 TEXT NOT NULL,
+            erased_at TEXT,
+            CHECK (erased_at IS NOT NULL OR method != 'drawn' OR signature_png IS NOT NULL),
+            CHECK (erased_at IS NOT NULL OR method != 'on-behalf'
+                   OR length(trim(coalesce(on_behalf_note, ''))) > 0),
+            CHECK (method = 'on-behalf' OR quiz_attempt_id IS NOT NULL),
+            FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
+        )""")
+    columns = ("id, staff_id, policy_id, policy_sha256, version_label, quiz_attempt_id, declaration_text, "
+               "declaration_sha256, typed_name, method, signature_png, signature_strokes, on_behalf_note, "
+               "os_user, machine, app_version, acknowledged_at, audit_anchor, certificate_fingerprint, "
+               "pdf_file, pdf_sha256")
+    db.execute(f"INSERT INTO acknowledgements_erasable ({columns}) SELECT {columns} FROM acknowledgements")
+    db.execute("DROP TABLE acknowledgements")
+    db.execute("ALTER TABLE acknowledgements_erasable RENAME TO acknowledgements")
+    db["acknowledgements"].create_index(["staff_id", "policy_id"], index_name="acknowledgements_by_person")
+    # The audit chain re-sealed so that personal fields can be erased without breaking it (see
+    # core/store/audit.py): every row keeps its id, text and old hash, and a last row records it.
+    from datetime import UTC, datetime
+
+    from holbrook_desktop.core.identity import Actor, os_user
+    from holbrook_desktop.core.store.audit import reseal_v1_chain
+
+    reseal_v1_chain(db, Actor(os_user(), "upgrade"), datetime.now(UTC).isoformat(timespec="microseconds"))
+
+
 # The order is the schema's history: number n is MIGRATIONS[n - 1].
 MIGRATIONS: list[Callable[[Database], None]] = [
     m0001_staff_progress_versions_audit,
     m0002_quiz_attempts_and_clause_hashes,
     m0003_acknowledgements,
     m0004_settings_and_minor_versions,
+    m0005_erasure_and_resealed_audit,
 ]

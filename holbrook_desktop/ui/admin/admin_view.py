@@ -294,12 +294,12 @@ class AdminView(QWidget):
         except StoreError as exc:
             self.tell(str(exc))
             return None
-        people = getattr(plan, "people", None) or []
-        if not people:
+        if not plan.people:
             self.tell(self.tr("Nobody is past the retention period (%1 years after leaving).").replace(
-                "%1", str(self.service.retention_years())))
+                "%1", str(plan.years)))
             return None
-        names = "\n".join(f"• {getattr(p, 'full_name', p)}" for p in people)
+        people = plan.people
+        names = "\n".join(f"• {p.full_name} ({p.role}), left {p.leaving_date:%d/%m/%Y}" for p in people)
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Erase leavers' personal data"),
                           self.tr("%1 leavers are past the retention period. Erase their personal data? "
                                   "Anonymous counts are kept; this cannot be undone.").replace(
@@ -317,10 +317,10 @@ class AdminView(QWidget):
         except (StoreError, ValueError) as exc:
             self.tell(str(exc))
             return False
-        erased = getattr(result, "erased", None)
-        count = len(erased) if isinstance(erased, list | tuple) else erased
-        self.tell(self.tr("Erased the personal data of %1 leavers. Backups made before today still hold "
-                          "it until they are replaced.").replace("%1", str(count)))
+        told = [self.tr("Erased the personal data of %1 leavers.").replace("%1", str(len(result.erased)))]
+        told += [f"{self.tr('Not erased')}: #{r.staff_id}: {r.reason}" for r in result.refused]
+        told += [result.backups_note(), result.file_note or ""]
+        self.tell(" ".join(t for t in told if t))
         self.reload_statuses()
         return True
 
