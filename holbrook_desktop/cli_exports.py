@@ -119,7 +119,7 @@ def _export_attestations(args: argparse.Namespace) -> int:
 
 
 def _export_report(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.attestation_export import write_whole
+    from holbrook_desktop.core.files import write_whole
 
     with cli._records_service(args) as service:
         if service is None or _unknown_policy(service, args):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+from holbrook_desktop.core.files import write_whole
 
 log = logging.getLogger(__name__)
 
@@ -200,19 +200,3 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
-
-
-def write_whole(path: Path, data: bytes) -> None:
-    """Whole or not at all: a cancelled or failed copy never leaves half a PDF under the real name."""
-    partial = path.with_name(path.name + ".part")
-    descriptor = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from holbrook_desktop.core.due import PersonStatus
+from holbrook_desktop.core.files import replacing
 
 # OWASP "CSV injection": a cell starting with one of these may be run as a formula by a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -86,7 +85,7 @@ def _text(value: object) -> str:
 def write_csv(rows: Iterable[AcknowledgementRow], path: Path) -> int:
     """UTF-8 with a byte-order mark, so that Excel shows accents correctly. Returns the row count."""
     count = 0
-    with _replacing(path) as temporary, temporary.open("w", encoding="utf-8-sig", newline="") as handle:
+    with replacing(path) as temporary, temporary.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADERS)
         for row in rows:
@@ -131,22 +130,9 @@ def write_xlsx(rows: Iterable[AcknowledgementRow], path: Path) -> int:
             cells.append(cell)
         sheet.append(cells)
         count += 1
-    with _replacing(path) as temporary:
+    with replacing(path) as temporary:
         book.save(temporary)
     return count
-
-
-@contextlib.contextmanager
-def _replacing(path: Path):
-    """Write beside the target and swap it in at the end: a failure leaves any earlier file whole."""
-    temporary = path.with_name(f".{path.name}.part")
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
 
 
 def filtered(statuses: Sequence[PersonStatus], wanted: set[str] | None) -> list[PersonStatus]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from holbrook_desktop import __version__
+from holbrook_desktop.core.files import write_whole
 from holbrook_desktop.core.roles import ROLE_LABELS
 
 if TYPE_CHECKING:
@@ -69,8 +69,8 @@ def export_subject_access(store: Store, staff_id: int, folder: Path) -> Path:
             "audit_log": audit_rows,
             "files": sorted([DATA_FILE, README_FILE, *files]),
         }
-        _write_private(target / DATA_FILE, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
-        _write_private(target / README_FILE, _readme(person, data).encode("utf-8"))
+        write_whole(target / DATA_FILE, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+        write_whole(target / README_FILE, _readme(person, data).encode("utf-8"))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # never a half-made copy of someone's data
         raise
@@ -151,7 +151,7 @@ def _write_acknowledgement_files(store: Store, target: Path, acknowledgements: l
         record["signature_image_file"] = None
         if png:
             name = f"signature-{record['id']:06d}.png"
-            _write_private(target / name, png)
+            write_whole(target / name, png)
             record["signature_image_file"] = name
             written.append(name)
         record["signed_pdf_file"] = None
@@ -160,18 +160,12 @@ def _write_acknowledgement_files(store: Store, target: Path, acknowledgements: l
             record["signed_pdf_note"] = "deleted when the personal data was erased"
         elif source.is_file():
             name = Path(record["pdf_file"]).name
-            _write_private(target / name, source.read_bytes())
+            write_whole(target / name, source.read_bytes())
             record["signed_pdf_file"] = name
             written.append(name)
         else:
             record["signed_pdf_note"] = f"the signed PDF {record['pdf_file']} is missing from the data folder"
     return written
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
 
 
 def _readme(person: dict[str, Any], data: dict[str, Any]) -> str:

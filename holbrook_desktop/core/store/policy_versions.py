@@ -17,6 +17,8 @@ class PolicyVersions:
 
     def record_seen(self, policy: Policy) -> bool:
         """Note this version if it is new; True when it was."""
+        if self._complete(policy):
+            return False  # the usual case (every sign-in, every admin page): no write lock taken
         with self._store.change("policy_version.seen") as change:
             cursor = change.db.execute(
                 "INSERT OR IGNORE INTO policy_versions (policy_id, sha256, label, title, effective, "
@@ -38,6 +40,14 @@ class PolicyVersions:
             change.details = {"policy_id": policy.id, "sha256": policy.sha256,
                               "label": policy.meta.version}
             return new
+
+    def _complete(self, policy: Policy) -> bool:
+        """On record, with every clause's hash and words."""
+        known, with_words = self._store.db.execute(
+            "SELECT (SELECT count(*) FROM policy_versions WHERE policy_id = ? AND sha256 = ?), "
+            "(SELECT count(*) FROM policy_clause_hashes WHERE policy_id = ? AND policy_sha256 = ? "
+            "AND text IS NOT NULL)", (policy.id, policy.sha256, policy.id, policy.sha256)).fetchone()
+        return known == 1 and with_words == len({c.number for c in policy.clauses()})
 
     def changed_clauses(self, policy: Policy, since_sha256: str) -> set[str]:
         """Clauses of `policy` whose text differs from (or is new since) the version `since_sha256`.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from holbrook_desktop import APP_NAME
@@ -20,9 +20,6 @@ log = logging.getLogger(__name__)
 
 
 class AdminAccess(QObject):
-    opened = Signal()
-    locked = Signal()
-
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
@@ -97,7 +94,6 @@ class AdminAccess(QObject):
         window.show_admin_page(self.view)
         self.view.reload()
         window.idle_lock.start()
-        self.opened.emit()
 
     def change_password(self) -> AdminPasswordDialog:
         from holbrook_desktop.ui.admin.password_dialog import AdminPasswordDialog
@@ -115,7 +111,6 @@ class AdminAccess(QObject):
         self.forget()
         self._window.idle_lock.stop()
         self._window.show_start_after_admin(note)
-        self.locked.emit()
 
     def forget(self) -> None:
         self._open = False

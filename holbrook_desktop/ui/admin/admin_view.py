@@ -198,7 +198,7 @@ class AdminView(QWidget):
             self.save_report(Path(path))
 
     def save_report(self, path: Path) -> bool:
-        from holbrook_desktop.core.attestation_export import write_whole
+        from holbrook_desktop.core.files import write_whole
 
         statuses = self.table.model.statuses()
         try:

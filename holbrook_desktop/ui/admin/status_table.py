@@ -220,9 +220,6 @@ class StatusTable(QWidget):
                 "%1", status.value).replace("%2", str(counts.get(status, 0))))
         self._update_shown()
 
-    def counts(self) -> dict[Status, int]:
-        return dict(Counter(s.status for s in self.model.statuses()))
-
     def visible_statuses(self) -> list[PersonStatus]:
         """What the filters leave, in the order shown: what an export of "this view" takes."""
         return [self.model.status_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
