@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_global_options(parser)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail to stderr")
+    parser.add_argument(
+        "--self-test", action="store_true",
+        help="check this installation and exit: load the content, open a temporary database, draw "
+             "the window off screen (exit 0 if all is well, 1 if not)",
+    )
     commands = parser.add_subparsers(dest="noun", metavar="COMMAND")
 
     def command(group, name: str, help_text: str) -> argparse.ArgumentParser:
@@ -57,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     show = command(content_verbs, "show", "print the handbook's structure")
     show.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     show.set_defaults(handler=_content_show)
+    install = command(content_verbs, "install",
+                      "check a new content folder (a new policy version) and use it from now on")
+    install.add_argument("folder", metavar="DIR", type=Path, help="the new content folder")
+    install.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    install.set_defaults(handler=_content_install)
+    reset = command(content_verbs, "reset", "go back to the content shipped with the app")
+    reset.set_defaults(handler=_content_reset)
 
     search = command(commands, "search", "search the handbook's clauses")
     search.add_argument("query", nargs="+", help="words to look for")
@@ -145,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if args.self_test:
+        from holbrook_desktop.ui.self_test import run_self_test  # Qt is needed to draw the window
+
+        return run_self_test(args)
     if args.noun is None:
         from holbrook_desktop.ui.app import run_gui  # Qt is loaded only for the window
 
@@ -165,11 +181,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _service(args: argparse.Namespace):
     from holbrook_desktop.core.service import HandbookService
 
-    content_dir = paths.content_dir(args.content)
+    content_dir = _content_dir(args)
     if not content_dir.is_dir():
         _say(f"holbrook: content folder not found: {content_dir}")
         return None
     return HandbookService(content_dir)
+
+
+def _content_dir(args: argparse.Namespace) -> Path:
+    """--content or its variable, else what the data folder uses (a policy loaded by an administrator
+    there, or the one shipped); the data folder is only looked for when it can matter."""
+    if args.content or os.environ.get(paths.CONTENT_DIR_ENV):
+        return paths.content_dir(args.content)
+    return paths.content_dir(data_dir=paths.data_dir(args.data_dir))
 
 
 @contextlib.contextmanager
@@ -211,6 +235,46 @@ def _content_check(args: argparse.Namespace) -> int:
             print(diagnostic)
     _say(f"{len(service.policies)} policies checked: {errors} errors, {warnings} warnings")
     return EXIT_FAILED if errors else EXIT_OK
+
+
+def _content_install(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.content_install import ContentRefused
+
+    if not args.folder.is_dir():
+        _say(f"holbrook: no such folder: {args.folder}")
+        return EXIT_USAGE
+    with _records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        try:
+            installed = service.install_content(args.folder)
+        except ContentRefused as exc:
+            check = exc.check
+            if args.json and check is not None:
+                _print_json({**check.as_dict(), "installed": False})
+            for diagnostic in check.errors if check is not None else ():
+                _say(str(diagnostic))
+            _say(f"holbrook: refused: {exc}")
+            return EXIT_FAILED
+        if args.json:
+            _print_json({**installed.as_dict(), "installed": True})
+        for policy in installed.policies:
+            _say(f"now in use: {policy.title} ({policy.version}) sha256 {policy.sha256[:12]}")
+        _say(f"installed into {installed.folder}; the window reads it at its next start")
+        if args.content or os.environ.get(paths.CONTENT_DIR_ENV):
+            _say("note: --content or $HOLBROOK_CONTENT_DIR is set, and takes precedence over it")
+        return EXIT_OK
+
+
+def _content_reset(args: argparse.Namespace) -> int:
+    with _records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        if service.use_shipped_content():
+            _say(f"back to the content shipped with the app: {service.content_dir}")
+        else:
+            _say("this data folder already uses the content shipped with the app")
+        return EXIT_OK
 
 
 def _content_show(args: argparse.Namespace) -> int:
@@ -362,9 +426,7 @@ def _data_dir_set(args: argparse.Namespace) -> int:
     folder = Path(args.folder).expanduser().resolve()
     config = paths.machine_config_path()
     try:
-        config.parent.mkdir(parents=True, exist_ok=True)
-        config.write_text(f"# Written by 'holbrook data-dir set'.\ndata_dir = {json.dumps(str(folder))}\n",
-                          encoding="utf-8")
+        config = paths.write_machine_data_dir(folder, written_by="'holbrook data-dir set'")
     except OSError as exc:
         _say(f"holbrook data-dir set: cannot write {config} ({exc.strerror or exc}); "
              "run it as the PC's administrator")

@@ -1,4 +1,5 @@
-"""`holbrook admin …`: the administrator's password, the due rules and retention, policy versions."""
+"""`holbrook admin …`: the administrator's password, the due rules and retention, policy versions,
+the school's name and logo."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import dataclasses
 import getpass
 import sys
+from pathlib import Path
 
 from holbrook_desktop import cli
 from holbrook_desktop.cli import EXIT_OK, EXIT_USAGE
@@ -62,6 +64,19 @@ def add_commands(commands, command: Command) -> None:
     minor.add_argument("--policy", metavar="ID", help="the policy (needed when there are several)")
     minor.add_argument("--undo", action="store_true", help="take the mark off again")
     minor.set_defaults(handler=_versions_mark_minor)
+
+    school = nouns.add_parser("school", help="the school's name and logo, as printed on attestations")
+    school_verbs = school.add_subparsers(dest="action", metavar="VERB", required=True)
+    school_show = command(school_verbs, "show", "the name and logo in use")
+    school_show.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    school_show.set_defaults(handler=_school_show)
+    school_set = command(school_verbs, "set", "change the school's name, its logo, or both")
+    school_set.add_argument("--name", metavar="NAME", help="the school's name as it should be printed")
+    logo = school_set.add_mutually_exclusive_group()
+    logo.add_argument("--logo", type=Path, metavar="FILE", help="a PNG or JPEG picture of the school's logo")
+    logo.add_argument("--default-logo", action="store_true", help="go back to the logo shipped with the app")
+    school_set.add_argument("--json", action="store_true", help="print the profile afterwards as JSON")
+    school_set.set_defaults(handler=_school_set)
 
 
 def _read_passwords(args: argparse.Namespace, prompts: list[str]) -> list[str] | None:
@@ -250,4 +265,51 @@ def _versions_mark_minor(args: argparse.Namespace) -> int:
     cli._say(f"{policy.id} {policy.meta.version}: " + (
         "no longer marked minor; acknowledgements of earlier versions no longer count" if args.undo
         else "marked as a minor change; acknowledgements of the version before still count"))
+    return EXIT_OK
+
+
+def _profile_json(profile) -> dict:
+    return {"name": profile.name, "logo": str(profile.logo_path), "logo_is_custom": profile.logo_is_custom}
+
+
+def _school_show(args: argparse.Namespace) -> int:
+    with cli._records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        profile = service.school_profile()
+    if args.json:
+        cli._print_json(_profile_json(profile))
+    else:
+        print(f"{'name':<6} {profile.name}")
+        shipped = "" if profile.logo_is_custom else " (shipped with the app)"
+        print(f"{'logo':<6} {profile.logo_path}{shipped}")
+    return EXIT_OK
+
+
+def _school_set(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.school_profile import SchoolProfileRefused, clean_school_name
+
+    if args.name is None and args.logo is None and not args.default_logo:
+        cli._say("holbrook admin school set: say what to change: --name NAME, --logo FILE or --default-logo")
+        return EXIT_USAGE
+    with cli._records_service(args) as service:
+        if service is None:
+            return EXIT_USAGE
+        try:
+            # Both checked before either is saved: a bad name or file changes nothing.
+            if args.name is not None:
+                clean_school_name(args.name)
+            if args.logo is not None:
+                service.set_school_logo(args.logo)
+            elif args.default_logo:
+                service.use_default_school_logo()
+            if args.name is not None:
+                service.set_school_name(args.name)
+        except SchoolProfileRefused as exc:
+            cli._say(f"holbrook admin school set: {exc}")
+            return EXIT_USAGE
+        profile = service.school_profile()
+    if args.json:
+        cli._print_json(_profile_json(profile))
+    cli._say(f"saved: {profile.name}, logo {profile.logo_path}")
     return EXIT_OK

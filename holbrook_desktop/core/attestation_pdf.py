@@ -55,6 +55,8 @@ class AttestationContent:
     on_behalf_note: str | None  # only for "on-behalf": why an administrator recorded it
     audit_anchor: str
     certificate_fingerprint: str
+    # The school's logo (HandbookService.school_profile); None: the one shipped with the app.
+    logo: Path | None = None
 
 
 def attestation_title(policy_title: str) -> str:
@@ -108,7 +110,7 @@ def render_attestation(content: AttestationContent, *, logo: Path | None = None)
     if content.method not in METHODS:
         raise ValueError(f"unknown attestation method {content.method!r}; expected one of {METHODS}")
     moment = _utc(content.acknowledged_at)
-    logo_path = logo if logo is not None else resource_path("school-logo.png")
+    logo_path = logo or content.logo or resource_path("school-logo.png")
     if not logo_path.is_file():
         log.warning("school logo %s is missing; the attestation is printed without it", logo_path)
         logo_path = None

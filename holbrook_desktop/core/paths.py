@@ -12,21 +12,28 @@ from holbrook_desktop import APP_NAME
 
 DATA_DIR_ENV = "HOLBROOK_DATA_DIR"
 CONTENT_DIR_ENV = "HOLBROOK_CONTENT_DIR"
+INSTALLED_CONTENT = "content"  # inside the data folder: see core/content_install.py
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
+def _candidates(name: str) -> list[Path]:
+    """Where a top-level item shipped with the app lies: frozen (PyInstaller), installed (the wheel's
+    _bundled folder) or in a checkout, in that order."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    candidates = [Path(frozen_root) / name] if frozen_root else []
+    return [*candidates, _PACKAGE_DIR / "_bundled" / name, _PACKAGE_DIR.parent / name]
+
+
 def _bundled(name: str) -> Path:
     """A top-level folder shipped with the app, found the same way frozen, installed or in a checkout."""
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    candidates = []
-    if frozen_root:
-        candidates.append(Path(frozen_root) / name)
-    candidates += [_PACKAGE_DIR / "_bundled" / name, _PACKAGE_DIR.parent / name]
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    return candidates[-1]
+    candidates = _candidates(name)
+    return next((candidate for candidate in candidates if candidate.is_dir()), candidates[-1])
+
+
+def bundled_file(name: str) -> Path | None:
+    """A top-level file shipped with the app (the LICENSE), if it is there."""
+    return next((candidate for candidate in _candidates(name) if candidate.is_file()), None)
 
 
 def resources_dir() -> Path:
@@ -37,12 +44,19 @@ def resource_path(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
-def content_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The content folder: --content, then HOLBROOK_CONTENT_DIR, then the one shipped with the app."""
+def content_dir(explicit: str | os.PathLike[str] | None = None, *, data_dir: Path | None = None) -> Path:
+    """The content folder: --content, then HOLBROOK_CONTENT_DIR, then the one an administrator loaded
+    into the data folder (a new policy version, without reinstalling), then the one shipped."""
     if explicit:
         return Path(explicit)
     if os.environ.get(CONTENT_DIR_ENV):
         return Path(os.environ[CONTENT_DIR_ENV])
+    if data_dir is not None and (data_dir / INSTALLED_CONTENT / "policies").is_dir():
+        return data_dir / INSTALLED_CONTENT
+    return _bundled("content")
+
+
+def shipped_content_dir() -> Path:
     return _bundled("content")
 
 
@@ -75,6 +89,29 @@ def machine_config_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / MACHINE_CONFIG_FILE
+
+
+def write_machine_data_dir(folder: Path, *, written_by: str) -> Path:
+    """The data folder every account on this PC uses from its next start (`holbrook data-dir set`,
+    the first-run set-up). Raises OSError when this account may not write the machine setting."""
+    import json  # a JSON string is a valid TOML basic string, backslashes of Windows paths escaped
+
+    config = machine_config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"# Written by {written_by}.\ndata_dir = {json.dumps(str(folder.resolve()))}\n",
+                      encoding="utf-8")
+    return config
+
+
+def may_write_machine_setting() -> bool:
+    """Whether this account could write the machine setting (its folder, or the nearest that exists)."""
+    place = machine_config_path()
+    if place.exists():
+        return os.access(place, os.W_OK)
+    folder = place.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
 
 
 def configured_data_dir(config_path: Path | None = None) -> Path | None:

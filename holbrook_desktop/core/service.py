@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,12 +26,14 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.admin_password import AdminPassword
     from holbrook_desktop.core.attestation import AttestationCheck
     from holbrook_desktop.core.attestation_export import AttestationExportPlan, AttestationExportResult
+    from holbrook_desktop.core.content_install import ContentCheck
     from holbrook_desktop.core.due import DueRules, PersonStatus
     from holbrook_desktop.core.exports import AcknowledgementRow
     from holbrook_desktop.core.quiz_bank import QuizBank
     from holbrook_desktop.core.quiz_session import QuizSession
     from holbrook_desktop.core.reminders import ReminderList
     from holbrook_desktop.core.retention import RetentionPlan, RetentionResult
+    from holbrook_desktop.core.school_profile import SchoolProfile
     from holbrook_desktop.core.search import SearchHit, SearchIndex
     from holbrook_desktop.core.signature import Signature
     from holbrook_desktop.core.signing_key import SchoolCertificate, SchoolSigningKey
@@ -48,6 +50,21 @@ class QuizOutcome:
     total: int
     passed: bool
     finished_at: str  # UTC, ISO 8601
+
+
+@dataclass(frozen=True)
+class ReadingEstimate:
+    """What a person is about to do: minutes of reading, from the words, and the quiz's length."""
+
+    minutes: int
+    words: int
+    sections: int
+    quiz_questions: int  # asked in an induction quiz
+
+
+# A careful first read of a policy, not the quick pass the reading tracker accepts as a minimum
+# (reading_progress.SECONDS_PER_WORD is 500 words a minute).
+ESTIMATE_WORDS_PER_MINUTE = 200
 
 
 @dataclass(frozen=True)
@@ -364,10 +381,13 @@ class HandbookService:
             os_user=records.actor.os_user, machine=machine_name(), app_version=APP_VERSION,
             certificate_fingerprint=certificate.fingerprint)
         quiz = offer.quiz
+        profile = self.school_profile()
 
         def make_pdf(stamp) -> bytes:
             content = attestation_content(stamp, new, policy=policy, member=member, quiz=quiz,
                                           signature=signature)
+            # The school as the administrator named it, with its own logo (see school_profile).
+            content = replace(content, school=profile.name, logo=profile.logo_path)
             return signed_attestation(content, key)
 
         return records.acknowledgements.record(new, make_pdf)
@@ -398,7 +418,7 @@ class HandbookService:
     def create_signing_key(self, school: str | None = None) -> SchoolCertificate:
         """A new self-signed key for the school (the first one, or replacing the current one; the old
         certificate is kept so earlier attestations still verify)."""
-        school = school or next((p.meta.school for p in self.policies), "") or "School"
+        school = school or self.school_profile().name
         certificate = self.signing_key().create(school)
         with self._records().change("signing.key-created") as change:
             change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
@@ -411,6 +431,54 @@ class HandbookService:
             change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
                               "not_after": certificate.not_after.isoformat(), "file": str(p12)}
         return certificate
+
+    # The school's name and logo, and what a person is about to do ----------------------------
+
+    def school_profile(self) -> SchoolProfile:
+        """The name and logo printed on attestations and reports; the policy's school and the
+        shipped logo until the administrator chooses otherwise (also without records)."""
+        from holbrook_desktop.core.school_profile import SchoolProfile, default_school_name, school_profile
+
+        if self.records is None:
+            from holbrook_desktop.core.paths import resource_path
+            from holbrook_desktop.core.school_profile import LOGO_FILE
+
+            return SchoolProfile(default_school_name(self.policies), resource_path(LOGO_FILE), False)
+        return school_profile(self.records.settings, self.records.data_dir, self.policies)
+
+    def set_school_name(self, name: str) -> str:
+        """Raises SchoolProfileRefused for an empty or overlong name; returns the name as stored."""
+        from holbrook_desktop.core.school_profile import set_school_name
+
+        return set_school_name(self._records().settings, name)
+
+    def set_school_logo(self, path: Path) -> SchoolProfile:
+        """Raises SchoolProfileRefused, naming the file, for anything but a real PNG or JPEG picture."""
+        from holbrook_desktop.core.school_profile import set_school_logo
+
+        set_school_logo(self._records(), Path(path))
+        return self.school_profile()
+
+    def use_default_school_logo(self) -> SchoolProfile:
+        from holbrook_desktop.core.school_profile import use_default_school_logo
+
+        use_default_school_logo(self._records())
+        return self.school_profile()
+
+    def reading_estimate(self, policy_id: str | None = None, *, role: str | None = None) -> ReadingEstimate:
+        """How long reading takes (from the words shown, rounded up to whole minutes) and how many
+        questions the induction quiz asks; for every policy when `policy_id` is None."""
+        policies = [self._policy(policy_id)] if policy_id else list(self.policies)
+        words = sections = questions = 0
+        for policy in policies:
+            reading = policy.reading_sections()
+            sections += len(reading)
+            words += sum(section.word_count for section in reading)
+            bank = self.quizzes.get(policy.id)
+            if bank is not None:  # as quiz.select_induction: the setting, or all there are for the role
+                questions += min(bank.settings.induction_questions, len(bank.for_role(role)))
+        minutes = -(-words // ESTIMATE_WORDS_PER_MINUTE)  # rounded up: "about 16 minutes", never 0
+        return ReadingEstimate(minutes, words, sections, questions)
 
     # Who is due, and HR's export ------------------------------------------------------------
 
@@ -503,9 +571,9 @@ class HandbookService:
         """The governors' printable report: counts by status and role, and the overdue list."""
         from holbrook_desktop.core.status_report import status_report_pdf
 
-        school = next((p.meta.school for p in self.policies), "") or "School"
-        return status_report_pdf(statuses, school=school, policies=list(self.policies),
-                                 today=today or date.today())
+        profile = self.school_profile()
+        return status_report_pdf(statuses, school=profile.name, policies=list(self.policies),
+                                 today=today or date.today(), logo=profile.logo_path)
 
     def reminder_list(self, statuses: list[PersonStatus]) -> ReminderList:
         from holbrook_desktop.core.reminders import reminder_list
@@ -606,3 +674,50 @@ class HandbookService:
         numbers = {s.number for s in policy.reading_sections()}
         read = self._current_progress().read_sections(policy.id, policy.sha256) & numbers
         return ProgressSummary(len(read), len(numbers), frozenset(read))
+
+    # Content updates (core/content_install.py) ---------------------------------------------
+
+    def check_content_folder(self, folder: Path) -> ContentCheck:
+        from holbrook_desktop.core.content_install import check_folder
+
+        return check_folder(folder)
+
+    def install_content(self, folder: Path) -> ContentCheck:
+        """Check a new content folder, copy it into the data folder and read it from now on; raises
+        ContentRefused, with the checker's messages, leaving everything as it was."""
+        from holbrook_desktop.core.content_install import install
+
+        store = self._records()
+        installed = install(folder, store.data_dir)
+        with store.change("content.installed") as change:
+            change.details = {"from": str(folder),
+                              "policies": [{"id": p.id, "version": p.version, "sha256": p.sha256}
+                                           for p in installed.policies]}
+        self.reload_content(installed.folder)
+        return installed
+
+    def use_shipped_content(self) -> bool:
+        """Stop using content loaded into the data folder: back to the content shipped with the app."""
+        from holbrook_desktop.core.content_install import remove_installed
+        from holbrook_desktop.core.paths import shipped_content_dir
+
+        store = self._records()
+        if not remove_installed(store.data_dir):
+            return False
+        with store.change("content.reset") as change:
+            change.details = {"to": str(shipped_content_dir())}
+        self.reload_content(shipped_content_dir())
+        return True
+
+    def reload_content(self, content_dir: Path) -> None:
+        """Read the content afresh (after an update); whoever was reading is signed out first."""
+        if self.signed_in is not None:
+            self.sign_out()
+        self._tracker.close()
+        loaded = load_content(content_dir, quizzes=False)
+        self.content_dir = content_dir
+        self.handbook = loaded.handbook
+        self.diagnostics = loaded.diagnostics
+        self._declarations = loaded.declarations
+        self._quizzes = None
+        self._index = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
@@ -102,8 +103,9 @@ def _late_person(status: PersonStatus) -> LatePerson:
 
 
 def status_report_pdf(statuses: list[PersonStatus], *, school: str, policies: list[Policy],
-                      today: date) -> bytes:
-    """The report as A4 PDF bytes; the same input gives the same bytes (no clock, no random ids)."""
+                      today: date, logo: Path | None = None) -> bytes:
+    """The report as A4 PDF bytes; the same input gives the same bytes (no clock, no random ids).
+    `logo`: the school's (HandbookService.school_profile), printed beside its name when given."""
     import io
 
     from reportlab import rl_config
@@ -123,7 +125,7 @@ def status_report_pdf(statuses: list[PersonStatus], *, school: str, policies: li
         title=title, author=school, subject=f"Report of {long_date(today)}", creator=APP_NAME,
         invariant=1, pageCompression=1, lang="en-GB", initialFontName=REGULAR)
     story = _Story(faces, document.width)
-    story.header(title, school, today)
+    story.header(title, school, today, logo if logo is not None and logo.is_file() else None)
     for summary in summaries:
         story.policy(summary)
     footer = f"{school} · {title} · {long_date(today)}"
@@ -182,11 +184,24 @@ class _Story:
                          f'<font face="{font}">{escape(chunk)}</font>' for font, chunk, _covered in runs)
         return Paragraph(markup, style)
 
-    def header(self, title: str, school: str, today: date) -> None:
+    def header(self, title: str, school: str, today: date, logo: Path | None = None) -> None:
         from reportlab.platypus import Spacer
 
-        self.flowables += [self.text(school, self.school), self.text(title, self.title),
-                           self.text(f"As on {long_date(today)}. Prepared with {APP_NAME}.", self.note),
+        names = [self.text(school, self.school), self.text(title, self.title)]
+        if logo is None:
+            self.flowables += names
+        else:
+            from reportlab.lib.units import mm
+            from reportlab.platypus import Image, Table, TableStyle
+
+            side = 16 * mm
+            picture = Image(str(logo), width=side, height=side, kind="proportional")
+            row = Table([[picture, names]], colWidths=[side + 4 * mm, self.width - side - 4 * mm])
+            row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+            self.flowables.append(row)
+        self.flowables += [self.text(f"As on {long_date(today)}. Prepared with {APP_NAME}.", self.note),
                            Spacer(1, 4)]
         for status in STATUS_ORDER:
             meaning = f"{STATUS_HEADINGS[status]}: {STATUS_MEANINGS[status]}."

@@ -23,14 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.quiz_style import (
     COLUMN_WIDTH,
-    HEADING_COLOUR,
-    INK,
-    NOTE_STYLE,
-    QUIET_STYLE,
-    RIGHT_PANEL,
-    STORY_STYLE,
     big_button,
     scaled,
     wrapping_label,
@@ -97,13 +92,13 @@ class AcknowledgementView(QWidget):
         base = self.font()
         self.heading = QLabel(self)
         self.heading.setFont(scaled(base, 1.6, bold=True))
-        self.heading.setStyleSheet(f"color: {HEADING_COLOUR};")
+        theme.keep_styled(self.heading, theme.heading_style)
         self.heading.setWordWrap(True)
         self.details = wrapping_label("", self)
-        self.details.setStyleSheet(QUIET_STYLE)
+        theme.keep_styled(self.details, theme.quiet_style)
         self.details.setAccessibleName(self.tr("Policy version and quiz result"))
         self.declaration = wrapping_label("", self, font=scaled(base, 1.15))
-        self.declaration.setStyleSheet(STORY_STYLE)
+        theme.keep_styled(self.declaration, theme.story_style)
         self.declaration.setAccessibleName(self.tr("Declaration"))
         self.declaration.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.name_label = QLabel(self.tr("Type your &full name"), self)
@@ -112,7 +107,7 @@ class AcknowledgementView(QWidget):
         self.name_field.setAccessibleName(self.tr("Your full name"))
         self.name_label.setBuddy(self.name_field)
         self.name_hint = wrapping_label("", self)
-        self.name_hint.setStyleSheet(QUIET_STYLE)
+        theme.keep_styled(self.name_hint, theme.quiet_style)
         self.declare_box = QCheckBox(self.tr("I &make this declaration"), self)
         self.declare_box.setFont(scaled(base, 1.1, bold=True))
         self.signature_label = QLabel(self.tr("Your signature"), self)
@@ -123,7 +118,7 @@ class AcknowledgementView(QWidget):
         self.typed_only_box.setAccessibleDescription(
             self.tr("For keyboard users. Your record will say that you confirmed with your typed name."))
         self.problem = wrapping_label("", self)
-        self.problem.setStyleSheet(NOTE_STYLE)
+        theme.keep_styled(self.problem, theme.note_style)
         self.problem.setAccessibleName(self.tr("What to put right"))
         self.problem.hide()
         self.back_button = big_button(self.tr("Back to the policy"), self)
@@ -247,11 +242,11 @@ class AcknowledgementView(QWidget):
     def _build_done(self) -> QWidget:
         base = self.font()
         self.done_heading = wrapping_label("", self, font=scaled(base, 1.5, bold=True))
-        self.done_heading.setStyleSheet(RIGHT_PANEL)
+        theme.keep_styled(self.done_heading, theme.right_panel_style)
         self.done_text = wrapping_label("", self, font=scaled(base, 1.15))
-        self.done_text.setStyleSheet(f"color: {INK};")
+        theme.keep_styled(self.done_text, theme.ink_style)
         self.done_note = wrapping_label("", self)
-        self.done_note.setStyleSheet(QUIET_STYLE)
+        theme.keep_styled(self.done_note, theme.quiet_style)
         self.save_button = big_button(self.tr("Save a &copy…"), self)
         self.save_button.setAccessibleDescription(self.tr("Saves your signed certificate as a PDF file"))
         self.open_button = big_button(self.tr("&Open to print"), self)

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.store.errors import DuplicateStaff, StoreError
 from holbrook_desktop.core.store.staff import NewStaffMember, StaffMember
-
-ERROR_STYLE = "color: #a1150b; font-weight: 600;"  # 7:1 on the window's light grey
+from holbrook_desktop.ui import theme
 
 
 class StartDateEdit(QDateEdit):
@@ -71,7 +70,7 @@ class AddStaffForm(QWidget):
 
         self.error = QLabel(self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(theme.error_style())
         self.error.setAccessibleName(self.tr("Problem with the form"))
         self.error.hide()
 

@@ -17,6 +17,7 @@ from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.ui.main_window import MainWindow
 from holbrook_desktop.ui.preferences import Preferences
 from holbrook_desktop.ui.records_startup import open_records
+from holbrook_desktop.ui.theme import apply_theme
 
 # bench/startup.py sets this to time start-up: the app reports when its window is up and quits.
 STARTUP_PROBE_ENV = "HOLBROOK_STARTUP_PROBE"
@@ -28,10 +29,10 @@ def create_main_window(args: argparse.Namespace) -> MainWindow:
 
     If the records cannot be opened the person is told why (and offered the newest backup when the
     file is damaged); the handbook can then still be read, without anyone's progress being kept."""
-    service = HandbookService(paths.content_dir(args.content))
-    window = MainWindow(service, Preferences(paths.data_dir(args.data_dir)), records_pending=True)
-    window.offer_admin_setup = True
     data_dir = paths.data_dir(args.data_dir)
+    service = HandbookService(paths.content_dir(args.content, data_dir=data_dir))
+    window = MainWindow(service, Preferences(data_dir), records_pending=True)
+    window.offer_admin_setup = True
     # Two turns of the event loop: the first paints the window, the second opens the records.
     QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: open_records_later(window, data_dir)))
     return window
@@ -47,6 +48,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(paths.resource_path("icons", "holbrook.svg"))))
+    apply_theme(app)  # before any widget: they read their colours when they are made
     window = create_main_window(args)
     window.show()
     QTimer.singleShot(0, window.show_content_problems)

@@ -26,10 +26,12 @@ from holbrook_desktop.core.paths import resource_path
 from holbrook_desktop.core.render import Location
 from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.contents_tree import ContentsTree
 from holbrook_desktop.ui.idle_lock import DEFAULT_IDLE_MS, IdleLock, idle_duration_text
 from holbrook_desktop.ui.preferences import Preferences
 from holbrook_desktop.ui.quiz_bar import QuizBar
+from holbrook_desktop.ui.read_aloud import ReadAloud
 from holbrook_desktop.ui.reader_view import ReaderView, render_print_document
 from holbrook_desktop.ui.search_panel import SearchPanel
 
@@ -43,7 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 8
-WARNING_STYLE = "color: #8a3b00; font-weight: 600; padding-left: 4px;"  # 6:1 on the status bar's grey
 # Dialog classes (QMessageBox, QFileDialog, printing) are imported where they are used: each
 # costs milliseconds of start-up that a person reading the policy should not wait for.
 
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
         self.progress_label.setAccessibleName(self.tr("Reading progress"))
         self.records_note = QLabel(self)
         self.records_note.setAccessibleName(self.tr("Records"))
-        self.records_note.setStyleSheet(WARNING_STYLE)
+        theme.keep_styled(self.records_note, theme.warning_style)
         # A long note must not set the window's minimum width; the whole of it is in the tooltip.
         self.records_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         status = self.statusBar()
@@ -221,6 +222,14 @@ class MainWindow(QMainWindow):
         self.zoom_out_action = action(self.tr("Zoom &out"), QKeySequence(Key.ZoomOut), self.reader.zoom_out)
         self.zoom_reset_action = action(self.tr("&Actual size"), QKeySequence("Ctrl+0"),
                                         self.reader.reset_zoom)
+        self.read_aloud = ReadAloud(self)
+        self.read_aloud_action = action(self.tr("Read &aloud"), QKeySequence("Ctrl+Shift+R"),
+                                        self.toggle_read_aloud,
+                                        self.tr("Read the current section aloud; choose it again to stop"))
+        self.read_aloud_action.setCheckable(True)
+        # Only where Qt's speech module and a voice exist (PySide6-Addons): otherwise it is not offered.
+        self.read_aloud_action.setVisible(self.read_aloud.available())
+        self.read_aloud.stateChanged.connect(self.read_aloud_action.setChecked)
         self.find_action = action(self.tr("&Find…"), QKeySequence(Key.Find), self.focus_search)
         self.print_action = action(self.tr("&Print…"), QKeySequence(Key.Print), self.print_policy)
         self.save_pdf_action = action(self.tr("Save as &PDF…"), QKeySequence("Ctrl+Shift+S"),
@@ -245,13 +254,19 @@ class MainWindow(QMainWindow):
             self.tr("Check that a signed attestation PDF is genuine, unchanged and on record here"))
         self.check_attestation_action.triggered.connect(self.check_attestation_dialog)
         self.check_attestation_action.setVisible(self.service.records is not None)
+        # Help works everywhere, the start screen included: not one of the reading actions.
+        self.help_action = action(self.tr("&Help"), QKeySequence(Key.HelpContents), self.show_help,
+                                  self.tr("How to read, take the quiz and sign; keyboard shortcuts"))
+        self.about_action = QAction(self.tr("&About %1").replace("%1", APP_NAME), self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
         self.back_action.setEnabled(False)
         self.forward_action.setEnabled(False)
         self.switch_person_action.setVisible(self.start_screen is not None)
         # Actions that act on the policy shown: not available while the start screen is up.
         self._reading_actions = (self.back_action, self.forward_action, self.zoom_in_action,
                                  self.zoom_out_action, self.zoom_reset_action, self.find_action,
-                                 self.print_action, self.save_pdf_action)
+                                 self.print_action, self.save_pdf_action, self.read_aloud_action)
 
         toolbar = self.addToolBar(self.tr("Reading"))
         self.toolbar = toolbar
@@ -259,8 +274,8 @@ class MainWindow(QMainWindow):
         toolbar.setAccessibleName(self.tr("Reading tools"))
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for item in (self.back_action, self.forward_action, None, self.zoom_out_action,
-                     self.zoom_reset_action, self.zoom_in_action, None, self.print_action,
-                     self.save_pdf_action):
+                     self.zoom_reset_action, self.zoom_in_action, self.read_aloud_action, None,
+                     self.print_action, self.save_pdf_action):
             toolbar.addSeparator() if item is None else toolbar.addAction(item)
 
         menus = self.menuBar()
@@ -270,7 +285,7 @@ class MainWindow(QMainWindow):
             file_menu.addSeparator() if item is None else file_menu.addAction(item)
         view_menu = menus.addMenu(self.tr("&View"))
         for item in (self.find_action, None, self.zoom_in_action, self.zoom_out_action,
-                     self.zoom_reset_action):
+                     self.zoom_reset_action, None, self.read_aloud_action):
             view_menu.addSeparator() if item is None else view_menu.addAction(item)
         go_menu = menus.addMenu(self.tr("&Go"))
         go_menu.addAction(self.back_action)
@@ -285,6 +300,10 @@ class MainWindow(QMainWindow):
         self._admin_menu.addAction(self.admin.open_action)
         self._admin_menu.addAction(self.admin.lock_action)
         self._admin_menu.menuAction().setVisible(self.service.records is not None)
+        help_menu = menus.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.help_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
 
     def _quiz_action(self, text: str, slot, tip: str) -> QAction:
         new = QAction(text, self)
@@ -302,6 +321,7 @@ class MainWindow(QMainWindow):
             lambda text: self.contents.setVisible(not text.strip())
         )
         self.reader.locationChanged.connect(self._on_location_changed)
+        self.reader.locationChanged.connect(lambda _location: self.read_aloud.stop())
         self.reader.backwardAvailable.connect(self.back_action.setEnabled)
         self.reader.forwardAvailable.connect(self.forward_action.setEnabled)
         self.reader.endOfPageVisible.connect(self._on_end_of_page_visible)
@@ -411,6 +431,7 @@ class MainWindow(QMainWindow):
         assert self.start_screen is not None
         if self.admin.is_open():
             self.admin.forget()  # leaving the admin area by any road locks it
+        self.read_aloud.stop()
         self.signed_in_label.hide()
         self.switch_person_button.hide()
         self.progress_label.hide()
@@ -445,6 +466,24 @@ class MainWindow(QMainWindow):
         self._reading_timer.stop()
         self._show_task_page(page)
         self.setWindowTitle(self.admin.title())
+
+    def content_reloaded(self) -> None:
+        """An administrator put other content in use: contents, search and the reader start afresh
+        (the service has already signed out whoever was reading)."""
+        old = self.contents
+        self.contents = ContentsTree(self.service.policies, self)
+        old.parentWidget().layout().replaceWidget(old, self.contents)
+        old.deleteLater()
+        self.contents.locationActivated.connect(self.show_location)
+        self.contents.setVisible(not self.search_panel.field.text().strip())
+        self.search_panel.field.clear()
+        self.reader.clearHistory()
+        self._current_policy_id = None
+        self._last_quiz_results.clear()
+        if self.quiz_view is not None:
+            self.quiz_view.clear()
+        if self.acknowledgement_view is not None:
+            self.acknowledgement_view.clear()
 
     def show_start_after_admin(self, note: str | None) -> None:
         self._show_start_screen(note)
@@ -750,6 +789,7 @@ class MainWindow(QMainWindow):
 
     def _show_task_page(self, page: QWidget) -> None:
         """The quiz or the acknowledgement: the reading tools step aside."""
+        self.read_aloud.stop()
         self.toolbar.hide()
         for reading_action in self._reading_actions:
             reading_action.setEnabled(False)
@@ -829,7 +869,29 @@ class MainWindow(QMainWindow):
                                           "every section: %1 of %2 read so far.").replace(
                                               "%1", str(summary.read)).replace("%2", str(summary.total)))
 
-    # Zoom --------------------------------------------------------------------------------
+    # Help --------------------------------------------------------------------------------
+
+    def show_help(self) -> None:
+        from holbrook_desktop.ui.help_page import HelpDialog
+
+        dialog = HelpDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_about(self) -> None:
+        from holbrook_desktop.ui.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # Zoom and reading aloud ----------------------------------------------------------------
+
+    def toggle_read_aloud(self, *_args) -> None:
+        if self.read_aloud.speaking:
+            self.read_aloud.stop()
+        else:
+            self.read_aloud.speak(self.reader.toPlainText())
 
     def _on_zoom_changed(self, percent: int) -> None:
         self.preferences.set_zoom(percent)
@@ -932,6 +994,7 @@ class MainWindow(QMainWindow):
     # Closing -----------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.read_aloud.stop()
         self.preferences.set_geometry(self.saveGeometry())
         if self.quiz_view is not None and self.quiz_view.has_unfinished_session():
             try:

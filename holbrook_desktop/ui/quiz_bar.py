@@ -5,10 +5,25 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-OFFER_STYLE = "QFrame#quiz-bar { background: #e8f0fa; border-bottom: 1px solid #9fb6d3; }"
-WAITING_STYLE = "QFrame#quiz-bar { background: #fff4c2; border-bottom: 1px solid #d9b84a; }"
-TEXT_STYLE = "color: #17365d; background: transparent;"  # 10:1 on either background
-WAITING_TEXT_STYLE = "color: #3b2f00; background: transparent;"
+from holbrook_desktop.ui import theme
+
+
+def offer_style() -> str:
+    c = theme.colours()
+    return f"QFrame#quiz-bar {{ background: {c.key_background}; border-bottom: 1px solid {c.key_border}; }}"
+
+
+def waiting_style() -> str:
+    c = theme.colours()
+    return f"QFrame#quiz-bar {{ background: {c.note_background}; border-bottom: 1px solid {c.note_border}; }}"
+
+
+def text_style() -> str:
+    return f"color: {theme.colours().key_text}; background: transparent;"
+
+
+def waiting_text_style() -> str:
+    return f"color: {theme.colours().note_text}; background: transparent;"
 
 
 class QuizBar(QFrame):
@@ -51,19 +66,19 @@ class QuizBar(QFrame):
     def offer(self, text: str, button_text: str | None = None) -> None:
         """The quiz is open: a sentence and the button that starts it."""
         self.take_button.setText(button_text or self.tr("&Take the quiz"))
-        self._show(text, OFFER_STYLE, TEXT_STYLE, self.take_button)
+        self._show(text, offer_style(), text_style(), self.take_button)
 
     def offer_acknowledgement(self, text: str) -> None:
         """The quiz is passed: the next step is to acknowledge the policy."""
-        self._show(text, OFFER_STYLE, TEXT_STYLE, self.acknowledge_button)
+        self._show(text, offer_style(), text_style(), self.acknowledge_button)
 
     def explain(self, text: str) -> None:
         """Not open yet: only why, and how much is left."""
-        self._show(text, OFFER_STYLE, TEXT_STYLE, None)
+        self._show(text, offer_style(), text_style(), None)
 
     def waiting(self, text: str) -> None:
         """A quiz is under way (the person came to read a clause): the way back, plainly."""
-        self._show(text, WAITING_STYLE, WAITING_TEXT_STYLE, self.back_button)
+        self._show(text, waiting_style(), waiting_text_style(), self.back_button)
 
     def _show(self, text: str, frame_style: str, text_style: str, button: QPushButton | None) -> None:
         """The sentence, with at most one of the bar's buttons beside it."""

@@ -14,18 +14,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.ui.quiz_style import INK, RIGHT_INK, WRONG_INK, wrapping_label
+from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.quiz_style import transparent_ink, wrapping_label
 
-ROW_STYLES = {
-    # state → (background, border)
-    "plain": ("#ffffff", "2px solid #b5c0cb"),  # one border width in every state: no jump
-    "chosen": ("#eaf2fb", "2px solid #1f5f9e"),
-    "right": ("#e6f4ea", "2px solid #2e7d32"),
-    "wrong": ("#fdecea", "2px solid #c62828"),
-}
-FOCUS_BORDER = "2px solid #1f5f9e"
-KEY_STYLE = ("color: #17365d; background: #dfe8f3; border: 1px solid #8fa6c1; border-radius: 4px; "
-             "font-weight: 600; padding: 2px 0px;")
+
+def row_style(state: str) -> tuple[str, str]:
+    """state → (background, border) in the current theme; one border width in every state: no jump."""
+    c = theme.colours()
+    return {
+        "plain": (c.base, f"2px solid {c.mid}"),
+        "chosen": (c.alternate_base, f"2px solid {c.story_accent}"),
+        "right": (c.right_background, f"2px solid {c.right_border}"),
+        "wrong": (c.wrong_background, f"2px solid {c.wrong_border}"),
+        "focus": (c.base, f"2px solid {c.highlight}"),
+    }[state]
+
+
+def key_style() -> str:
+    c = theme.colours()
+    return (f"color: {c.key_text}; background: {c.key_background}; border: 1px solid {c.key_border}; "
+            "border-radius: 4px; font-weight: 600; padding: 2px 0px;")
 
 
 class OptionRow(QFrame):
@@ -45,10 +53,10 @@ class OptionRow(QFrame):
         self.key = QLabel(str(number), self)
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key.setFixedWidth(30)
-        self.key.setStyleSheet(KEY_STYLE)
+        theme.keep_styled(self.key, key_style)
         self.key.setToolTip(self.tr("Press %1").replace("%1", str(number)))
         self.text = wrapping_label(text, self, font=font)
-        self.text.setStyleSheet(f"color: {INK}; background: transparent; border: none;")
+        theme.keep_styled(self.text, transparent_ink)
         self.mark = QLabel(self)
         self.mark.hide()
         layout = QHBoxLayout(self)
@@ -63,6 +71,7 @@ class OptionRow(QFrame):
         self.button.toggled.connect(self._restyle)
         self.button.installEventFilter(self)
         self._restyle()
+        theme.on_theme_changed(self, self._restyle)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.button.isEnabled():
@@ -91,9 +100,6 @@ class OptionRow(QFrame):
             self._state, text = "plain", ""
         self.mark.setText(text)
         self.mark.setVisible(bool(text))
-        colour = RIGHT_INK if self._state == "right" else WRONG_INK
-        self.mark.setStyleSheet(f"font-weight: 600; background: transparent; border: none; "
-                                f"color: {colour};")
         self._restyle()
 
     def verdict(self) -> str:
@@ -103,8 +109,11 @@ class OptionRow(QFrame):
         state = self._state
         if state == "plain" and self.button.isChecked():
             state = "chosen"
-        background, border = ROW_STYLES[state]
         if self.button.hasFocus() and state == "plain":
-            border = FOCUS_BORDER
+            state = "focus"
+        background, border = row_style(state)
         self.setStyleSheet(f"QFrame#option {{ background: {background}; border: {border}; "
                            f"border-radius: 6px; }}")
+        c = theme.colours()
+        colour = c.right_text if self._state == "right" else c.wrong_text
+        self.mark.setStyleSheet(f"font-weight: 600; background: transparent; border: none; color: {colour};")

@@ -8,16 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.quiz_style import (
     COLUMN_WIDTH,
-    HEADING_COLOUR,
-    INK,
-    NOTE_STYLE,
-    QUIET_STYLE,
-    RIGHT_INK,
-    RIGHT_PANEL,
-    WRONG_INK,
-    WRONG_PANEL,
     big_button,
     percent,
     scaled,
@@ -62,19 +55,19 @@ class QuizResultPage(QWidget):
         super().__init__(parent)
         base = self.font()
         self.title = QLabel(self)
-        self.title.setStyleSheet(QUIET_STYLE)
+        theme.keep_styled(self.title, theme.quiet_style)
         self.title.setAccessibleName(self.tr("Quiz"))
         self.score = QLabel(self)
         self.score.setFont(scaled(base, 2.0, bold=True))
-        self.score.setStyleSheet(f"color: {INK};")
+        theme.keep_styled(self.score, theme.ink_style)
         self.score.setAccessibleName(self.tr("Score"))
         self.outcome = wrapping_label("", self, font=scaled(base, 1.3, bold=True))
         self.outcome.setAccessibleName(self.tr("Passed or not"))
         self.next_step = wrapping_label("", self, font=scaled(base, 1.15))
-        self.next_step.setStyleSheet(f"color: {INK};")
+        theme.keep_styled(self.next_step, theme.ink_style)
         self.next_step.setAccessibleName(self.tr("Next step"))
         self.save_notice = wrapping_label("", self)
-        self.save_notice.setStyleSheet(NOTE_STYLE)
+        theme.keep_styled(self.save_notice, theme.note_style)
         self.save_notice.setAccessibleName(self.tr("Notice"))
         self.save_notice.hide()
         self.save_again_button = big_button(self.tr("Try saving again"), self)
@@ -88,11 +81,12 @@ class QuizResultPage(QWidget):
         document = self.review.document()
         document.setDocumentMargin(14)
         document.setDefaultFont(scaled(base, 1.1))
+        c = theme.colours()  # the review is written once, when the result is shown
         document.setDefaultStyleSheet(
-            f"body {{ color: {INK}; }} h3 {{ color: {HEADING_COLOUR}; margin-top: 4px; margin-bottom: 6px; }}"
+            f"body {{ color: {c.text}; }} h3 {{ color: {c.heading}; margin-top: 4px; margin-bottom: 6px; }}"
             " p { margin-top: 0px; margin-bottom: 12px; line-height: 130%; }"
-            f" .scenario {{ color: #3e4a57; }} .right {{ color: {RIGHT_INK}; font-weight: bold; }}"
-            f" .wrong {{ color: {WRONG_INK}; font-weight: bold; }} a {{ color: #0a58a8; }}")
+            f" .scenario {{ color: {c.quiet}; }} .right {{ color: {c.right_text}; font-weight: bold; }}"
+            f" .wrong {{ color: {c.wrong_text}; font-weight: bold; }} a {{ color: {c.link}; }}")
         self.back_to_policy_button = big_button(self.tr("Back to the policy"), self)
         self.retake_button = big_button(self.tr("Retake the quiz"), self)
         self.acknowledge_button = big_button(self.tr("&Acknowledge the policy"), self)
@@ -148,12 +142,12 @@ class QuizResultPage(QWidget):
             "%2", str(marks_needed(result))).replace("%3", str(result.total))
         if result.passed:
             self.outcome.setText(self.tr("✔ Passed. The pass mark is %1.").replace("%1", mark))
-            self.outcome.setStyleSheet(RIGHT_PANEL)
+            self.outcome.setStyleSheet(theme.right_panel_style())
             self.next_step.setText(self.tr("Next: acknowledge the policy. You confirm you have read and "
                                            "understood it, and sign; the school keeps a signed certificate."))
         else:
             self.outcome.setText(self.tr("✘ Not passed. The pass mark is %1.").replace("%1", mark))
-            self.outcome.setStyleSheet(WRONG_PANEL)
+            self.outcome.setStyleSheet(theme.wrong_panel_style())
             self.next_step.setText(self.tr("Read the clauses below again, then retake the quiz. A retake "
                                            "asks different questions where it can."))
         self.save_notice.setText(problem or "")

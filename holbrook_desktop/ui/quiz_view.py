@@ -22,20 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.quiz_option import OptionRow
 from holbrook_desktop.ui.quiz_result import QuizResultPage, answer_lines
 from holbrook_desktop.ui.quiz_style import (
     COLUMN_WIDTH,
-    INK,
-    NOTE_STYLE,
-    QUIET_STYLE,
-    RIGHT_INK,
-    RIGHT_PANEL,
-    STORY_STYLE,
-    WRONG_INK,
-    WRONG_PANEL,
     big_button,
     scaled,
+    transparent_ink,
     wrapping_label,
 )
 
@@ -95,7 +89,7 @@ class QuizView(QWidget):
         base = self.font()
         page = QWidget(self)
         self.title = QLabel(page)
-        self.title.setStyleSheet(QUIET_STYLE)
+        theme.keep_styled(self.title, theme.quiet_style)
         self.title.setAccessibleName(self.tr("Quiz"))
         self.progress_label = QLabel(page)
         self.progress_label.setFont(scaled(base, 1.15, bold=True))
@@ -105,13 +99,13 @@ class QuizView(QWidget):
         self.progress_bar.setMaximumHeight(10)
         self.progress_bar.setAccessibleName(self.tr("Questions answered"))
         self.scenario = wrapping_label("", page, font=scaled(base, 1.35))
-        self.scenario.setStyleSheet(STORY_STYLE)
+        theme.keep_styled(self.scenario, theme.story_style)
         self.scenario.setAccessibleName(self.tr("Scenario"))
         self.prompt = wrapping_label("", page, font=scaled(base, 1.3, bold=True))
-        self.prompt.setStyleSheet(f"color: {INK};")
+        theme.keep_styled(self.prompt, theme.ink_style)
         self.prompt.setAccessibleName(self.tr("Question"))
         self.instruction = wrapping_label("", page)
-        self.instruction.setStyleSheet(QUIET_STYLE)
+        theme.keep_styled(self.instruction, theme.quiet_style)
         self.options_box = QWidget(page)
         self.options_layout = QVBoxLayout(self.options_box)
         self.options_layout.setContentsMargins(0, 0, 0, 0)
@@ -123,7 +117,7 @@ class QuizView(QWidget):
         self.verdict = wrapping_label("", self.feedback_box, font=scaled(base, 1.3, bold=True))
         self.verdict.setAccessibleName(self.tr("Right or wrong"))
         self.explanation = wrapping_label("", self.feedback_box, font=scaled(base, 1.15))
-        self.explanation.setStyleSheet(f"color: {INK}; background: transparent; border: none;")
+        theme.keep_styled(self.explanation, transparent_ink)
         self.explanation.setAccessibleName(self.tr("Why"))
         self.clause_row = QHBoxLayout()
         self.clause_row.setSpacing(8)
@@ -161,7 +155,7 @@ class QuizView(QWidget):
         self.scroll.setAccessibleName(self.tr("Question"))
 
         self.notice = wrapping_label("", page)
-        self.notice.setStyleSheet(NOTE_STYLE)
+        theme.keep_styled(self.notice, theme.note_style)
         self.notice.setAccessibleName(self.tr("Notice"))
         self.notice.hide()
         self.check_button = big_button(self.tr("Check answer"), page)
@@ -176,7 +170,9 @@ class QuizView(QWidget):
         buttons_layout.addWidget(self.next_button)
         bar = QFrame(page)
         bar.setObjectName("quiz-buttons")
-        bar.setStyleSheet("QFrame#quiz-buttons { border-top: 1px solid #c9d3de; }")
+        theme.keep_styled(
+            bar, lambda: f"QFrame#quiz-buttons {{ border-top: 1px solid {theme.colours().mid}; }}"
+        )
         bar_layout = QVBoxLayout(bar)
         bar_layout.setContentsMargins(0, 0, 0, 0)
         bar_layout.addWidget(_centred(buttons, bar, (24, 10, 24, 12)))
@@ -374,12 +370,11 @@ class QuizView(QWidget):
             row.show_verdict(position in chosen, position in right)
         if feedback.correct:
             self.verdict.setText(self.tr("✔ Right."))
-            self.verdict.setStyleSheet(f"color: {RIGHT_INK}; background: transparent; border: none;")
-            panel = RIGHT_PANEL
+            ink, panel = theme.colours().right_text, theme.right_panel_style()
         else:
             self.verdict.setText(self.tr("✘ Not right."))
-            self.verdict.setStyleSheet(f"color: {WRONG_INK}; background: transparent; border: none;")
-            panel = WRONG_PANEL
+            ink, panel = theme.colours().wrong_text, theme.wrong_panel_style()
+        self.verdict.setStyleSheet(f"color: {ink}; background: transparent; border: none;")
         self.feedback_box.setStyleSheet(f"QFrame#feedback {{ {panel} }}")
         self.explanation.setText(feedback.explanation)
         self._set_clause_buttons(feedback.clauses)

@@ -18,13 +18,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from holbrook_desktop.core.render import SCHEME, Location, clause_anchor, parse_href
+from holbrook_desktop.ui import theme
 
 ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 50, 300, 10
 # Long lines tire the eye: the text column stops growing past this width (at 100% zoom).
 MAX_TEXT_WIDTH = 780
 PAGE_MARGIN = 24
-CLAUSE_BACKGROUND = QColor("#fff4c2")
-TERM_BACKGROUND = QColor("#ffd54a")
 
 
 class ReaderView(QTextBrowser):
@@ -39,7 +38,9 @@ class ReaderView(QTextBrowser):
         self._page_for = page_for
         self._zoom = 100
         self._base_point_size = self.font().pointSizeF()
-        self.document().setDefaultStyleSheet(stylesheet)
+        self._base_css = stylesheet  # light, as printed; the theme adds its colours on screen
+        self.document().setDefaultStyleSheet(theme.reader_stylesheet(stylesheet))
+        theme.on_theme_changed(self, self._follow_theme)
         self.document().setDocumentMargin(PAGE_MARGIN)
         self.setOpenLinks(True)
         self.setOpenExternalLinks(False)
@@ -75,6 +76,13 @@ class ReaderView(QTextBrowser):
         if location is not None:
             self.locationChanged.emit(location)
         QTimer.singleShot(0, self._check_end_visible)  # after layout has settled
+
+    def _follow_theme(self) -> None:
+        self.document().setDefaultStyleSheet(theme.reader_stylesheet(self._base_css))
+        if not self.source().isEmpty():
+            scroll = self.verticalScrollBar().value()
+            self.reload()  # the page is parsed again with the new colours
+            self.verticalScrollBar().setValue(scroll)
 
     def _check_end_visible(self, *_args: object) -> None:
         scroll = self.verticalScrollBar()
@@ -112,7 +120,8 @@ class ReaderView(QTextBrowser):
         if span is None:
             return False
         start, end = span
-        selections = [self._selection(start, end, CLAUSE_BACKGROUND)]
+        colours = theme.colours()
+        selections = [self._selection(start, end, QColor(colours.clause_highlight))]
         document = self.document()
         for term in terms:
             cursor = QTextCursor(document)
@@ -121,9 +130,8 @@ class ReaderView(QTextBrowser):
                 cursor = document.find(term, cursor)
                 if cursor.isNull() or cursor.selectionEnd() > end:
                     break
-                selections.append(
-                    self._selection(cursor.selectionStart(), cursor.selectionEnd(), TERM_BACKGROUND)
-                )
+                found = (cursor.selectionStart(), cursor.selectionEnd())
+                selections.append(self._selection(*found, QColor(colours.term_highlight)))
         self.setExtraSelections(selections)
         self.scrollToAnchor(clause_anchor(clause_number))
         # Leave a few lines of context above the clause rather than pinning it to the edge.

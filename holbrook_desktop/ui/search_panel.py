@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from holbrook_desktop.ui import theme
+
 if TYPE_CHECKING:
     from holbrook_desktop.core.search import SearchHit
 
@@ -26,7 +28,7 @@ HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 HTML_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def hit_html(hit: SearchHit, number_colour: str | None = "#1f5f9e") -> str:
+def hit_html(hit: SearchHit, number_colour: str | None = None) -> str:
     """Clause number in bold, then the snippet with the matching words in bold."""
     text = hit.plain_snippet
     parts, cursor = [], 0
@@ -128,7 +130,7 @@ class SearchPanel(QWidget):
         for hit in hits:
             item = QStandardItem(f"{hit.number} {hit.plain_snippet}")
             item.setData(hit, HIT_ROLE)
-            item.setData(hit_html(hit), HTML_ROLE)
+            item.setData(hit_html(hit, number_colour=theme.colours().heading), HTML_ROLE)
             item.setData(f"Clause {hit.number}: {hit.plain_snippet}", Qt.ItemDataRole.AccessibleTextRole)
             self._model.appendRow(item)
         if hits:

@@ -26,11 +26,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from holbrook_desktop.core.signature import Signature
+from holbrook_desktop.ui import theme
 
 log = logging.getLogger(__name__)
 
+# The pad is a piece of paper in every theme: dark ink on white, as the signature is kept and printed.
+# Only its focus ring takes the theme's highlight colour.
 PAPER, PAPER_DISABLED = QColor("#ffffff"), QColor("#f1f3f5")
-BORDER, FOCUS_BORDER = QColor("#b5c0cb"), QColor("#1f5f9e")  # as the quiz's answer rows
+BORDER = QColor("#b5c0cb")
 BASELINE = QColor("#c9d3de")
 HINT = QColor("#7b8794")  # faint on purpose; the accessible description says the same in full
 INK, INK_DISABLED = QColor("#1a2a44"), QColor("#8a94a0")
@@ -337,7 +340,8 @@ class SignaturePad(QWidget):
         box = QRectF(self.rect())  # the parent's background shows at the rounded corners
         focused = self.hasFocus()
         frame = 2.0 if focused else 1.0
-        painter.setPen(QPen(FOCUS_BORDER if focused else BORDER, frame))
+        focus_ring = QColor(theme.colours().highlight)
+        painter.setPen(QPen(focus_ring if focused else BORDER, frame))
         painter.setBrush(PAPER if enabled else PAPER_DISABLED)
         painter.drawRoundedRect(box.adjusted(frame / 2, frame / 2, -frame / 2, -frame / 2), 6, 6)
 
@@ -437,10 +441,10 @@ class SignatureField(QWidget):
             return
         problem = self.signature().problem()
         if problem is None:
-            self._say(self.tr("✔ Signature drawn"), "color: #14471f; font-weight: 600;")
+            self._say(self.tr("✔ Signature drawn"), f"color: {theme.colours().right_text}; font-weight: 600;")
         else:
             # The core's sentence, offered to the translator under the same context as the field.
-            self._say(QCoreApplication.translate("SignatureField", problem), "color: #5a3d00;")
+            self._say(QCoreApplication.translate("SignatureField", problem), theme.ink_style())
 
     def _say(self, text: str, style: str) -> None:
         self.status.setStyleSheet(style)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.identity import os_user
 from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.add_staff_form import AddStaffForm
 from holbrook_desktop.ui.staff_list_model import (
     STAFF_ID_ROLE,
@@ -35,9 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 COLUMN_WIDTH = 560
-NOTE_STYLE = ("background: #fff4c2; color: #3b2f00; border: 1px solid #d9b84a; border-radius: 4px;"
-              " padding: 6px 10px;")
-QUIET_STYLE = "color: #4f4f4f;"  # about 7:1 on the window's light grey
 MOVE_KEYS = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 10, Qt.Key.Key_PageUp: -10}
 
 
@@ -56,12 +54,16 @@ class StartScreen(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
         self.heading.setFont(font)
+        self.intro = QLabel(self.intro_text(), self)
+        self.intro.setWordWrap(True)
+        self.intro.setAccessibleName(self.tr("What you will do"))
+        self.intro.setVisible(bool(self.intro.text()))
         self.hint = QLabel(self.tr("Type part of your name, choose it with the arrow keys and press "
                                    "Enter. Your reading is then kept for you."), self)
         self.hint.setWordWrap(True)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(NOTE_STYLE)
+        theme.keep_styled(self.note, theme.note_style)
         self.note.setAccessibleName(self.tr("Notice"))
         self.note.hide()
         self.field = QLineEdit(self)
@@ -86,14 +88,14 @@ class StartScreen(QWidget):
         self.people.setAccessibleDescription(self.tr("Enter or a double click signs that person in."))
         self.count = QLabel(self)
         self.count.setWordWrap(True)
-        self.count.setStyleSheet(QUIET_STYLE)
+        theme.keep_styled(self.count, theme.quiet_style)
         self.count.setAccessibleName(self.tr("Matching staff"))
         self.sign_in_button = QPushButton(self.tr("&Sign in"), self)
         self.sign_in_button.setDefault(True)
         self.new_button = QPushButton(self.tr("I’m &new – add me"), self)
         self.account = QLabel(self)
         self.account.setWordWrap(True)
-        self.account.setStyleSheet(QUIET_STYLE)
+        theme.keep_styled(self.account, theme.quiet_style)
         self.account.setText(self.tr("This PC is logged in as %1. No password is needed here: "
                                      "the PC’s login keeps the records safe.").replace("%1", os_user()))
 
@@ -106,6 +108,7 @@ class StartScreen(QWidget):
         choose_layout.setContentsMargins(0, 0, 0, 0)
         choose_layout.setSpacing(10)
         choose_layout.addWidget(self.heading)
+        choose_layout.addWidget(self.intro)
         choose_layout.addWidget(self.hint)
         choose_layout.addWidget(self.note)
         choose_layout.addWidget(self.field)
@@ -148,6 +151,37 @@ class StartScreen(QWidget):
         self.form.added.connect(self._on_added)
         self.form.cancelled.connect(self.show_list)
 
+    def intro_text(self) -> str:
+        """Two sentences: what staff are about to do and how long it takes, from the policy's words
+        and its quiz bank (empty if the content could not be read)."""
+        try:
+            estimate = self._service.reading_estimate()
+        except (KeyError, OSError, ValueError) as exc:
+            log.warning("no reading estimate: %s", exc)
+            return ""
+        policies = self._service.policies
+        if not policies or not estimate.words:
+            return ""
+        minutes = (self.tr("about 1 minute") if estimate.minutes == 1 else
+                   self.tr("about %1 minutes").replace("%1", str(estimate.minutes)))
+        if len(policies) == 1:
+            reading = (self.tr("You’ll read the %1 (%2)").replace("%2", minutes)
+                       .replace("%1", policies[0].title))
+            sign = self.tr("then sign to say you’ve understood it.")
+        else:
+            reading = (self.tr("You’ll read %1 policies (%2 in all)").replace("%1", str(len(policies)))
+                       .replace("%2", minutes))
+            sign = self.tr("then sign to say you’ve understood each.")
+        questions = estimate.quiz_questions
+        if questions:
+            situations = (self.tr("answer 1 short everyday situation") if questions == 1 else
+                          self.tr("answer %1 short everyday situations").replace("%1", str(questions)))
+            first = (self.tr("%1 and %2, %3").replace("%3", sign).replace("%2", situations)
+                     .replace("%1", reading))
+        else:
+            first = self.tr("%1, %2").replace("%1", reading).replace("%2", sign)
+        return first + " " + self.tr("Stop whenever you need to: your place is kept.")
+
     # What the window asks of it ------------------------------------------------------------
 
     def reload(self) -> None:
@@ -160,6 +194,8 @@ class StartScreen(QWidget):
             self.show_note(str(exc))
         self.model.set_staff(staff)
         self._on_query_changed(self.field.text())
+        self.intro.setText(self.intro_text())  # an administrator may have loaded a new policy version
+        self.intro.setVisible(bool(self.intro.text()))
 
     def reset(self, note: str | None = None, *, reload: bool = True) -> None:
         """Ready for the next person: list shown, search empty, an optional note on top."""

@@ -14,6 +14,7 @@ from holbrook_desktop.core.store.errors import StoreError
 if TYPE_CHECKING:
     from holbrook_desktop.ui.admin.admin_view import AdminView
     from holbrook_desktop.ui.admin.password_dialog import AdminPasswordDialog
+    from holbrook_desktop.ui.first_run_wizard import FirstRunWizard
     from holbrook_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -56,15 +57,36 @@ class AdminAccess(QObject):
         dialog.open()
         return dialog
 
-    def offer_first_run(self) -> AdminPasswordDialog | None:
-        """A fresh installation: ask the administrator to choose the password before anything else."""
+    def offer_first_run(self) -> FirstRunWizard | None:
+        """A fresh installation (records open, no password, no staff): the set-up wizard, which
+        ends in the admin area. Cancelled, nothing is set and it is offered at the next start."""
+        from holbrook_desktop.ui.first_run_wizard import FirstRunWizard
+
         service = self._window.service
         try:
             fresh = (service.records is not None and not service.admin_password().is_set()
                      and not service.staff_list())
         except StoreError:
             return None
-        return self.open_admin() if fresh else None
+        if not fresh:
+            return None
+        wizard = FirstRunWizard(service, self._window)
+        wizard.accepted.connect(self.show_area)
+        wizard.rejected.connect(self._after_set_up_cancelled)
+        wizard.open()
+        return wizard
+
+    def _after_set_up_cancelled(self) -> None:
+        try:
+            password_set = self._window.service.admin_password().is_set()
+        except StoreError:
+            password_set = False
+        if password_set:  # stopped after the password: the rest is in the admin area's settings
+            self._window.show_notice(self.tr("Set-up stopped part-way. The rest can be done in the admin "
+                                             "area's Settings."))
+        else:
+            self._window.show_notice(self.tr("Set-up was not finished; it is offered again the next time "
+                                             "the handbook starts."))
 
     def _after_first_set(self) -> None:
         # Set-up also makes the school's signing key, so the first acknowledgement doesn't wait on it.
@@ -87,6 +109,7 @@ class AdminAccess(QObject):
             self.view = AdminView(window.service, window)
             self.view.lockRequested.connect(lambda: self.lock())
             self.view.changePasswordRequested.connect(self.change_password)
+            self.view.contentChanged.connect(window.content_reloaded)
             window.pages.addWidget(self.view)
         self._open = True
         self.lock_action.setEnabled(True)

@@ -22,14 +22,27 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.ui.admin.content_page import ContentPage
 from holbrook_desktop.ui.admin.settings_page import SettingsPage
 from holbrook_desktop.ui.admin.status_table import StatusTable
 from holbrook_desktop.ui.admin.versions_page import VersionsPage
 
 
+def fill_policy_choice(choice: QComboBox, policies, all_label: str | None = None) -> None:
+    """The policies in a drop-down, refilled quietly (content may change while the area is open)."""
+    choice.blockSignals(True)
+    choice.clear()
+    if all_label is not None:
+        choice.addItem(all_label, None)
+    for policy in policies:
+        choice.addItem(policy.title, policy.id)
+    choice.blockSignals(False)
+
+
 class AdminView(QWidget):
     lockRequested = Signal()
     changePasswordRequested = Signal()
+    contentChanged = Signal()
 
     def __init__(self, service, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +71,9 @@ class AdminView(QWidget):
         self.settings_page.rulesChanged.connect(self.reload_statuses)
         self.settings_page.changePasswordRequested.connect(self.changePasswordRequested)
         self.tabs.addTab(self.settings_page, self.tr("Settings"))
+        self.content_page = ContentPage(service, self)
+        self.content_page.contentChanged.connect(self._on_content_changed)
+        self.tabs.addTab(self.content_page, self.tr("Content"))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.note)
@@ -67,9 +83,7 @@ class AdminView(QWidget):
         page = QWidget(self)
         self.policy_choice = QComboBox(page)
         self.policy_choice.setAccessibleName(self.tr("Policy"))
-        self.policy_choice.addItem(self.tr("All policies"), None)
-        for policy in self.service.policies:
-            self.policy_choice.addItem(policy.title, policy.id)
+        self._fill_policy_choice()
         self.policy_choice.currentIndexChanged.connect(lambda _i: self.reload_statuses())
         self.table = StatusTable(page)
 
@@ -127,6 +141,9 @@ class AdminView(QWidget):
         layout.addLayout(people)
         return page
 
+    def _fill_policy_choice(self) -> None:
+        fill_policy_choice(self.policy_choice, self.service.policies, self.tr("All policies"))
+
     # Loading -------------------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -134,6 +151,15 @@ class AdminView(QWidget):
         self.reload_statuses()
         self.versions_page.reload()
         self.settings_page.reload()
+        self.content_page.reload()
+
+    def _on_content_changed(self) -> None:
+        """Another policy version is in use: the lists of policies and who is due follow it."""
+        self._fill_policy_choice()
+        fill_policy_choice(self.versions_page.policy_choice, self.service.policies)
+        self.reload_statuses()
+        self.versions_page.reload()
+        self.contentChanged.emit()
 
     def reload_statuses(self) -> None:
         titles = {p.id: p.title for p in self.service.policies}
@@ -149,6 +175,7 @@ class AdminView(QWidget):
         self.table.set_statuses([], {})
         self.table.search.clear()
         self.note.clear()
+        self.content_page.clear()
         self.tabs.setCurrentIndex(0)
 
     def tell(self, text: str) -> None:

@@ -31,9 +31,9 @@ from holbrook_desktop.core.attestation_export import (
     copy_attestations,
 )
 from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.ui import theme
 
 log = logging.getLogger(__name__)
-ERROR_STYLE = "color: #a1150b; font-weight: 600;"  # 7:1 on the window's light grey
 # Each copy's thread and worker, held until the thread ends: the dialog may be destroyed first (the
 # admin area locked mid-copy), and a QThread destroyed while running aborts the whole app.
 _running: dict[QThread, QObject] = {}
@@ -282,7 +282,7 @@ class AttestationExportDialog(QDialog):
         self.since_date.setEnabled(not running and self.since_check.isChecked())
 
     def _say(self, text: str, *, problem: bool) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if problem else "")
+        self.message.setStyleSheet(theme.error_style() if problem else "")
         self.message.setText(text)
 
     # Closing while copying: stop, and wait for the file being copied --------------------------

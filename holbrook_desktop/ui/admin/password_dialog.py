@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.admin_password import AdminPassword, PasswordRefused, problem_with
 from holbrook_desktop.core.store.errors import StoreError
-
-ERROR_STYLE = "color: #a1150b; font-weight: 600;"  # 7:1 on the window's light grey
+from holbrook_desktop.ui import theme
 
 
 class AdminPasswordDialog(QDialog):
@@ -48,7 +47,7 @@ class AdminPasswordDialog(QDialog):
                 form.addRow(field.accessibleName() + ":", field)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(theme.error_style())
         self.message.setAccessibleName(self.tr("Problem"))
         self.message.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -1,13 +1,19 @@
-"""The administrator's settings: the due rules, retention, the password, the school's signing key."""
+"""The administrator's settings: the school's name and logo, the due rules, retention, the password,
+the school's signing key."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -16,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.admin_settings import LIMITS, RETENTION_LIMITS, SettingRefused
 from holbrook_desktop.core.due import DueRules
+from holbrook_desktop.core.school_profile import SchoolProfileRefused
 from holbrook_desktop.core.store.errors import StoreError
 
 RULE_LABELS = {
@@ -24,6 +31,14 @@ RULE_LABELS = {
     "new_version_days": "Days everyone has after a new version",
     "due_soon_days": "Days before the due date that count as “due soon”",
 }
+LOGO_PREVIEW_SIDE = 64
+
+
+def ask_for_logo(parent: QWidget) -> Path | None:
+    """The file dialog for the school's logo (the settings page and the first-run wizard)."""
+    chosen, _ = QFileDialog.getOpenFileName(parent, parent.tr("Choose the school logo"), str(Path.home()),
+                                            parent.tr("Pictures (*.png *.jpg *.jpeg)"))
+    return Path(chosen) if chosen else None
 
 
 class SettingsPage(QWidget):
@@ -33,6 +48,37 @@ class SettingsPage(QWidget):
     def __init__(self, service, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
+        school_box = QGroupBox(self.tr("The school"), self)
+        school = QFormLayout(school_box)
+        self.school_name = QLineEdit(school_box)
+        self.school_name.setAccessibleName(self.tr("School name"))
+        self.school_name.setToolTip(self.tr("Printed on attestations and the governors' report"))
+        self.save_name_button = QPushButton(self.tr("Save the name"), school_box)
+        self.save_name_button.clicked.connect(self.save_school_name)
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.school_name, 1)
+        name_row.addWidget(self.save_name_button)
+        school.addRow(self.tr("School name:"), name_row)
+        self.logo_preview = QLabel(school_box)
+        self.logo_preview.setFixedSize(LOGO_PREVIEW_SIDE, LOGO_PREVIEW_SIDE)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setAccessibleName(self.tr("School logo"))
+        self.choose_logo_button = QPushButton(self.tr("Choose a logo…"), school_box)
+        self.choose_logo_button.setToolTip(self.tr("A PNG or JPEG picture of the school's logo or crest"))
+        self.choose_logo_button.clicked.connect(self.choose_logo)
+        self.default_logo_button = QPushButton(self.tr("Use the shipped logo"), school_box)
+        self.default_logo_button.clicked.connect(self.use_default_logo)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_preview)
+        logo_row.addWidget(self.choose_logo_button)
+        logo_row.addWidget(self.default_logo_button)
+        logo_row.addStretch(1)
+        school.addRow(self.tr("Logo:"), logo_row)
+        self.school_note = QLabel(school_box)
+        self.school_note.setWordWrap(True)
+        self.school_note.setAccessibleName(self.tr("School settings"))
+        school.addRow(self.school_note)
+
         rules_box = QGroupBox(self.tr("Who is due"), self)
         form = QFormLayout(rules_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -73,6 +119,7 @@ class SettingsPage(QWidget):
         access.addWidget(self.key_label)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(school_box)
         layout.addWidget(rules_box)
         layout.addWidget(access_box)
         layout.addStretch(1)
@@ -83,6 +130,8 @@ class SettingsPage(QWidget):
             field.setValue(getattr(rules, name))
         self.retention.setValue(self.service.retention_years())
         self.saved_note.clear()
+        self.school_note.clear()
+        self._show_school()
         certificate = self.service.signing_key().current()
         if certificate is None:
             self.key_label.setText(self.tr("No signing key yet: it is made with the first acknowledgement."))
@@ -105,3 +154,50 @@ class SettingsPage(QWidget):
         self.saved_note.setText(self.tr("Saved. The table of who is due uses them now."))
         self.rulesChanged.emit()
         return True
+
+    # The school's name and logo ------------------------------------------------------------
+
+    def _show_school(self) -> None:
+        profile = self.service.school_profile()
+        self.school_name.setText(profile.name)
+        picture = QPixmap(str(profile.logo_path))
+        if picture.isNull():
+            self.logo_preview.setText(self.tr("(none)"))
+        else:
+            self.logo_preview.setPixmap(picture.scaled(
+                LOGO_PREVIEW_SIDE, LOGO_PREVIEW_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+        self.default_logo_button.setEnabled(profile.logo_is_custom)
+
+    def save_school_name(self) -> bool:
+        try:
+            name = self.service.set_school_name(self.school_name.text())
+        except (SchoolProfileRefused, StoreError) as exc:
+            self.school_note.setText(str(exc))
+            return False
+        self.school_name.setText(name)
+        self.school_note.setText(self.tr("Saved. New attestations and reports use this name."))
+        return True
+
+    def choose_logo(self) -> None:
+        if chosen := ask_for_logo(self):
+            self.use_logo(chosen)
+
+    def use_logo(self, path: Path) -> bool:
+        try:
+            self.service.set_school_logo(path)
+        except (SchoolProfileRefused, StoreError, OSError) as exc:
+            self.school_note.setText(str(exc))
+            return False
+        self._show_school()
+        self.school_note.setText(self.tr("Saved. New attestations and reports carry this logo."))
+        return True
+
+    def use_default_logo(self) -> None:
+        try:
+            self.service.use_default_school_logo()
+        except (StoreError, OSError) as exc:
+            self.school_note.setText(str(exc))
+            return
+        self._show_school()
+        self.school_note.setText(self.tr("The logo shipped with the app is used again."))

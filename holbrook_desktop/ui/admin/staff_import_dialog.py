@@ -43,6 +43,7 @@ from holbrook_desktop.core.staff_import import (
     StaffImportStale,
 )
 from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.ui import theme
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.service import HandbookService
@@ -50,7 +51,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
-ERROR_STYLE = "color: #a1150b; font-weight: 600;"  # 7:1 on the window's light grey
 # Rejected rows say so in bold, with a warning icon: colour alone would fail people who cannot see it.
 ACTION_TEXT = {CREATE: "Add", UPDATE: "Update", UNCHANGED: "Unchanged", REJECT: "Rejected"}
 WRAPPED_ROWS_AT_MOST = 2000  # beyond this, long reasons stay on one line (full text in the tooltip)
@@ -162,7 +162,7 @@ class StaffImportDialog(QDialog):
                                         self)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(theme.error_style())
         self.message.setAccessibleName(self.tr("Problem"))
         self.message.hide()
         self.buttons = QDialogButtonBox(self)

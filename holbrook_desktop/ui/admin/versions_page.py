@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.admin_settings import SettingRefused
 from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.ui import theme
 
 
 class VersionsPage(QWidget):
@@ -88,6 +89,7 @@ def changes_html(changes) -> str:
     if changes.first_version:
         return (f"<p><b>{escape(changes.current_label)}</b> is the first version shown on this PC: "
                 "there is nothing earlier to compare it with.</p>")
+    colours = theme.colours()
     parts = [f"<h3>{escape(changes.previous_label or '')} → {escape(changes.current_label)}</h3>"]
     if not changes.clauses:
         parts.append("<p>No clause's words changed (only layout or headings).</p>")
@@ -101,9 +103,9 @@ def changes_html(changes) -> str:
         pieces = []
         for op, words in clause.word_diff():
             if op == "removed":
-                pieces.append(f"<s style='color:#a1150b'>[removed: {escape(words)}]</s>")
+                pieces.append(f"<s style='color:{colours.removed}'>[removed: {escape(words)}]</s>")
             elif op == "added":
-                pieces.append(f"<u style='color:#0b5d1e'><b>[added: {escape(words)}]</b></u>")
+                pieces.append(f"<u style='color:{colours.added}'><b>[added: {escape(words)}]</b></u>")
             else:
                 pieces.append(escape(words))
         parts.append("<p>" + " ".join(pieces) + "</p>")

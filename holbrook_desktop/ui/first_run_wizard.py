@@ -1,0 +1,371 @@
+"""First run: the administrator names the school, sets the password, makes the signing key, sees
+where the data lives. Everything is written through the façade, page by page."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from holbrook_desktop import APP_NAME
+from holbrook_desktop.core import paths
+from holbrook_desktop.core.admin_password import PasswordRefused
+from holbrook_desktop.core.school_profile import SchoolProfileRefused
+from holbrook_desktop.core.store.backups import BACKUP_FOLDER
+from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.ui import theme
+
+if TYPE_CHECKING:
+    from holbrook_desktop.core.service import HandbookService
+
+log = logging.getLogger(__name__)
+LOGO_PREVIEW_SIDE = 96
+
+
+def current_certificate(service: HandbookService):
+    from holbrook_desktop.core.signing_key import SigningKeyError  # cryptography: not before it's needed
+
+    try:
+        return service.signing_key().current()
+    except (SigningKeyError, OSError, ValueError) as exc:  # a damaged key folder: don't stop set-up
+        log.warning("signing key unreadable: %s", exc)
+        return None
+
+
+def _paragraph(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _problem_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    theme.keep_styled(label, theme.error_style)
+    label.setAccessibleName(parent.tr("Problem"))
+    label.hide()
+    return label
+
+
+def _show_problem(label: QLabel, text: str, field: QWidget | None = None) -> None:
+    label.setText(text)
+    label.show()
+    if field is not None:
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class WelcomePage(QWizardPage):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Welcome to %1").replace("%1", APP_NAME))
+        layout = QVBoxLayout(self)
+        layout.addWidget(_paragraph(self.tr(
+            "This sets up the handbook on this PC in about 2 minutes: the school's name and logo, the "
+            "administrator password, the school's signing key, and where the records are kept."), self))
+        layout.addWidget(_paragraph(self.tr(
+            "Staff cannot sign in until it is done. If you stop now, it is offered again the next time "
+            "the handbook starts."), self))
+        layout.addStretch(1)
+
+
+class SchoolPage(QWizardPage):
+    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.setTitle(self.tr("The school"))
+        self.setSubTitle(self.tr("Printed at the top of every attestation and on the governors' report."))
+        profile = service.school_profile()
+        self.name = QLineEdit(profile.name, self)
+        self.name.setAccessibleName(self.tr("School name"))
+        self.logo_preview = QLabel(self)
+        self.logo_preview.setFixedSize(LOGO_PREVIEW_SIDE, LOGO_PREVIEW_SIDE)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setAccessibleName(self.tr("School logo"))
+        self.logo_note = _paragraph("", self)
+        self.choose_logo_button = QPushButton(self.tr("&Choose…"), self)
+        self.choose_logo_button.setAccessibleName(self.tr("Choose the school logo"))
+        self.choose_logo_button.setToolTip(self.tr("A PNG or JPEG picture of the school's logo or crest"))
+        self.choose_logo_button.clicked.connect(self.choose_logo)
+        self.problem = _problem_label(self)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_preview)
+        logo_column = QVBoxLayout()
+        logo_column.addWidget(self.logo_note)
+        logo_column.addWidget(self.choose_logo_button, 0, Qt.AlignmentFlag.AlignLeft)
+        logo_column.addStretch(1)
+        logo_row.addLayout(logo_column, 1)
+        form = QFormLayout(self)
+        form.addRow(self.tr("School &name:"), self.name)
+        form.addRow(self.tr("Logo:"), logo_row)
+        form.addRow(self.problem)
+        self._show_logo()
+
+    def _show_logo(self) -> None:
+        profile = self._service.school_profile()
+        picture = QPixmap(str(profile.logo_path))
+        if picture.isNull():
+            self.logo_preview.setText(self.tr("(none)"))
+        else:
+            self.logo_preview.setPixmap(picture.scaled(
+                LOGO_PREVIEW_SIDE, LOGO_PREVIEW_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+        self.logo_note.setText(self.tr("Your school's logo.") if profile.logo_is_custom else self.tr(
+            "The logo shipped with the app. Choose your school's own (PNG or JPEG), or keep this one."))
+
+    def choose_logo(self) -> None:
+        from holbrook_desktop.ui.admin.settings_page import ask_for_logo
+
+        if chosen := ask_for_logo(self):
+            self.use_logo(chosen)
+
+    def use_logo(self, path: Path) -> bool:
+        try:
+            self._service.set_school_logo(path)
+        except (SchoolProfileRefused, StoreError, OSError) as exc:
+            _show_problem(self.problem, str(exc), self.choose_logo_button)
+            return False
+        self.problem.hide()
+        self._show_logo()
+        return True
+
+    def validatePage(self) -> bool:
+        try:
+            self._service.set_school_name(self.name.text())
+        except (SchoolProfileRefused, StoreError) as exc:
+            _show_problem(self.problem, str(exc), self.name)
+            return False
+        return True
+
+
+class PasswordPage(QWizardPage):
+    """The same rules as the admin password dialog: AdminPassword.set_first checks them."""
+
+    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.setTitle(self.tr("Administrator password"))
+        self.setSubTitle(self.tr("It opens the admin area: who is due, HR's exports, the staff list."))
+        # Once saved there is no going back to choose another: it is changed from the admin area.
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Save password"))
+        self.new = self._field(self.tr("New password"))
+        self.again = self._field(self.tr("New password again"))
+        self.problem = _problem_label(self)
+        form = QFormLayout(self)
+        form.addRow(_paragraph(self.tr(
+            "Keep it to the people who manage staff records. Use at least 8 characters. It is stored "
+            "only as a one-way hash, so nobody can read it back."), self))
+        form.addRow(self.tr("&New password:"), self.new)
+        form.addRow(self.tr("New password &again:"), self.again)
+        form.addRow(self.problem)
+
+    def _field(self, name: str) -> QLineEdit:
+        field = QLineEdit(self)
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        field.setAccessibleName(name)
+        return field
+
+    def validatePage(self) -> bool:
+        try:
+            password = self._service.admin_password()
+            if password.is_set():
+                return True  # set already (by the command line, say): nothing to choose here
+            if self.new.text() != self.again.text():
+                self.again.clear()
+                _show_problem(self.problem, self.tr("The two passwords are different. Type them again."),
+                              self.again)
+                return False
+            password.set_first(self.new.text())
+        except PasswordRefused as exc:
+            _show_problem(self.problem, str(exc), self.new)
+            self.new.selectAll()
+            return False
+        except StoreError as exc:
+            _show_problem(self.problem, str(exc))
+            return False
+        self.new.clear()  # not kept in the widget once it is stored
+        self.again.clear()
+        return True
+
+
+class SigningKeyPage(QWizardPage):
+    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.setTitle(self.tr("The school's signing key"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(_paragraph(self.tr(
+            "Each acknowledgement is saved as a PDF signed with this key, so anyone can check later "
+            "that it came from this school and has not been changed."), self))
+        self.create_choice = QRadioButton(self.tr("&Create the school's key now (recommended)"), self)
+        self.later_choice = QRadioButton(self.tr(
+            "&Not now: IT will import the school's key with “holbrook signing import FILE.p12”"), self)
+        self.create_choice.setChecked(True)
+        self._choices = QButtonGroup(self)
+        for choice in (self.create_choice, self.later_choice):
+            self._choices.addButton(choice)
+            layout.addWidget(choice)
+        self.state = _paragraph("", self)
+        self.state.setAccessibleName(self.tr("Signing key"))
+        self.problem = _problem_label(self)
+        layout.addWidget(self.state)
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        certificate = self._current()
+        for choice in (self.create_choice, self.later_choice):
+            choice.setVisible(certificate is None)
+        self.state.setText(self.tr("The school's key is ready. Its fingerprint is %1.").replace(
+            "%1", certificate.short_fingerprint) if certificate else "")
+
+    def _current(self):
+        return current_certificate(self._service)
+
+    def validatePage(self) -> bool:
+        from holbrook_desktop.core.signing_key import SigningKeyError
+
+        if self._current() is not None or not self.create_choice.isChecked():
+            return True
+        try:
+            certificate = self._service.create_signing_key()
+        except (SigningKeyError, StoreError, OSError, ValueError) as exc:
+            _show_problem(self.problem, self.tr("The key could not be made: %1").replace("%1", str(exc)))
+            return False
+        self.initializePage()
+        log.info("signing key created at first run: %s", certificate.fingerprint)
+        return True
+
+
+class DataFolderPage(QWizardPage):
+    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.setTitle(self.tr("Where the records are kept"))
+        data_dir = service.records.data_dir if service.records is not None else paths.data_dir()
+        layout = QVBoxLayout(self)
+        layout.addWidget(_paragraph(self.tr(
+            "Staff records, signed attestations and the school's key are kept in this folder:"), self))
+        self.folder = _paragraph(str(data_dir), self)
+        self.folder.setAccessibleName(self.tr("Data folder"))
+        layout.addWidget(self.folder)
+        layout.addWidget(_paragraph(self.tr(
+            "A backup of the records is made there each day, in “%1”. Include the whole folder in the "
+            "school's own backups.").replace("%1", str(data_dir / BACKUP_FOLDER)), self))
+        self.change_button = QPushButton(self.tr("&Use another folder…"), self)
+        self.change_button.clicked.connect(self.choose_folder)
+        self.outcome = _paragraph("", self)
+        self.outcome.setAccessibleName(self.tr("Data folder change"))
+        if paths.may_write_machine_setting():
+            self.outcome.setText(self.tr("A different folder (a shared drive, say) takes effect the next "
+                                         "time the handbook starts; the records here are not moved."))
+        else:
+            self.change_button.setEnabled(False)
+            self.outcome.setText(self.tr("Only IT can choose another folder for this PC: with the "
+                                         "installer's /DATADIR option, or “holbrook data-dir set”."))
+        layout.addWidget(self.change_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.outcome)
+        layout.addStretch(1)
+
+    def choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose the data folder"), str(Path.home()))
+        if chosen:
+            self.use_folder(Path(chosen))
+
+    def use_folder(self, folder: Path) -> bool:
+        try:
+            config = paths.write_machine_data_dir(folder, written_by=f"{APP_NAME}'s first-run set-up")
+        except OSError as exc:
+            self.outcome.setText(self.tr("This account may not change the folder (%1). IT can set it with "
+                                         "the installer's /DATADIR option.").replace("%1", exc.strerror or
+                                                                                      str(exc)))
+            return False
+        self.outcome.setText(self.tr("From the next start the handbook uses %1 (set in %2). Move or copy "
+                                     "the records there first if they should come too.")
+                             .replace("%1", str(folder.resolve())).replace("%2", str(config)))
+        return True
+
+
+class DonePage(QWizardPage):
+    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.setTitle(self.tr("Where things are"))
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAccessibleName(self.tr("Where things are"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        import html
+
+        service = self._service
+        data_dir = service.records.data_dir if service.records is not None else paths.data_dir()
+        certificate = current_certificate(service)
+        key = (self.tr("made; fingerprint %1").replace("%1", certificate.short_fingerprint) if certificate
+               else self.tr("not yet: it is made with the first acknowledgement, or IT imports the school's"))
+        rows = [
+            (self.tr("Admin area"), self.tr("Admin menu → Open the admin area, or Ctrl+Shift+A")),
+            (self.tr("Records"), str(data_dir)),
+            (self.tr("Backups"), str(data_dir / BACKUP_FOLDER)),
+            (self.tr("Signing key"), key),
+            (self.tr("School"), service.school_profile().name),
+            (self.tr("Help"), self.tr("Help menu, or F1")),
+        ]
+        items = "".join(f"<tr><td><b>{html.escape(a)}</b>&nbsp;&nbsp;</td><td>{html.escape(b)}</td></tr>"
+                        for a, b in rows)
+        intro = self.tr("Set-up is done. Finish opens the admin area, where staff can be added or imported.")
+        self.summary.setText(f"<p>{html.escape(intro)}</p><table>{items}</table>")
+
+
+class FirstRunWizard(QWizard):
+    """Finishing needs the password to be set; Cancel before then leaves the installation fresh."""
+
+    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle(self.tr("Set up %1").replace("%1", APP_NAME))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)  # the same on every platform, readable
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.welcome_page = WelcomePage(self)
+        self.school_page = SchoolPage(service, self)
+        self.password_page = PasswordPage(service, self)
+        self.key_page = SigningKeyPage(service, self)
+        self.folder_page = DataFolderPage(service, self)
+        self.done_page = DonePage(service, self)
+        for page in (self.welcome_page, self.school_page, self.password_page, self.key_page,
+                     self.folder_page, self.done_page):
+            self.addPage(page)
+        self.setMinimumSize(620, 460)
+
+    def accept(self) -> None:
+        try:
+            ready = self.service.admin_password().is_set()
+        except StoreError:
+            ready = False
+        if not ready:  # never reached through the pages; a guard all the same
+            self.restart()
+            return
+        super().accept()

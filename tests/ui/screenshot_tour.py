@@ -1,0 +1,185 @@
+"""Walks the real window through the screens a person sees and saves each as a PNG, with a report of
+text that does not fit (a clipped label or button) and of a window that cannot fit the screen.
+
+Run by tests/ui/test_screenshots.py under Xvfb with the xcb platform, a real window as on a school
+PC; run it by hand to look at the screens:
+
+    python -m tests.ui.screenshot_tour OUT_DIR [--zoom 200] [--theme dark]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QSizePolicy, QWidget
+
+REPO = Path(__file__).resolve().parents[2]
+SECRET = "Screenshot-Tour-2026"
+NEWCOMER = "Amira Khan"
+
+
+def layout_problems(window: QWidget, screen: QSize) -> list[str]:
+    """Text cut short: a label or button narrower than its text needs, or a window the screen can't hold."""
+    problems = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.width() <= 0:
+            continue
+        if isinstance(widget, QLabel):
+            elides = widget.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Ignored  # tooltip has it
+            if widget.wordWrap() or elides or not widget.text() or widget.pixmap() is not None:
+                continue
+            needed = widget.fontMetrics().horizontalAdvance(_plain(widget.text())) + 2 * widget.margin()
+            if needed > widget.contentsRect().width() + 2:
+                problems.append(f"label {widget.text()[:60]!r} needs {needed}px, has {widget.width()}px")
+        elif (isinstance(widget, QAbstractButton) and widget.text()
+              and widget.sizeHint().width() > widget.width() + 2):
+            problems.append(f"button {widget.text()!r} needs {widget.sizeHint().width()}px, "
+                            f"has {widget.width()}px")
+    needed = window.minimumSizeHint()
+    if needed.width() > screen.width() or needed.height() > screen.height():
+        problems.append(f"window needs at least {needed.width()}×{needed.height()}, "
+                        f"screen has {screen.width()}×{screen.height()}")
+    return problems
+
+
+def _plain(text: str) -> str:
+    if "<" in text:
+        from PySide6.QtGui import QTextDocument
+
+        document = QTextDocument()
+        document.setHtml(text)
+        return document.toPlainText()
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+class Tour:
+    def __init__(self, out: Path, data_dir: Path, zoom: int, size: QSize) -> None:
+        from holbrook_desktop.core.admin_password import AdminPassword
+        from holbrook_desktop.core.identity import Actor
+        from holbrook_desktop.core.service import HandbookService
+        from holbrook_desktop.core.store import NewStaffMember, Store
+        from holbrook_desktop.ui.main_window import MainWindow
+        from holbrook_desktop.ui.preferences import Preferences
+
+        self.out = out
+        self.report: dict[str, list[str]] = {}
+        self.store = Store.open(data_dir, Actor("screenshots", "window"))
+        password = AdminPassword(self.store.settings)
+        if not password.is_set():
+            password.set_first(SECRET)
+        self.service = HandbookService(REPO / "content", records=self.store, seconds_for=lambda _w: 0.2)
+        today = datetime.now(UTC).date()
+        self.newcomer = self.service.add_staff(NewStaffMember(NEWCOMER, "teacher", today))
+        preferences = Preferences(data_dir)
+        preferences.set_zoom(zoom)
+        self.window = MainWindow(self.service, preferences)
+        # Xvfb has no window manager to maximise it: sized by hand, as a maximised window on that screen.
+        self.size = size
+        self.window.setGeometry(0, 0, size.width(), size.height())
+        self.window.show()
+
+    def shoot(self, name: str) -> None:
+        app = QApplication.instance()
+        for _ in range(5):
+            app.processEvents()
+        self.window.grab().save(str(self.out / f"{name}.png"))
+        self.report[name] = layout_problems(self.window, self.size)
+
+    def run(self) -> dict[str, list[str]]:
+        window, service = self.window, self.service
+        self.shoot("1-start-screen")
+
+        policy = service.policies[0]
+        self.store.policy_versions.record_seen(policy)
+        progress = self.store.progress_for(self.newcomer.id)
+        from holbrook_desktop.core.reading_progress import SectionKey
+
+        for section in list(policy.reading_sections())[:4]:
+            progress.mark_read(SectionKey(policy.id, policy.sha256, section.number), datetime.now(UTC))
+        window.sign_in(self.newcomer.id)
+        target = service.locate(f"{policy.id}/5.2")
+        if target is not None:
+            window.show_location(target)
+        self.shoot("2-reader")
+
+        for section in policy.reading_sections():
+            progress.mark_read(SectionKey(policy.id, policy.sha256, section.number), datetime.now(UTC))
+        window.switch_person()
+        window.sign_in(self.newcomer.id)
+        window.take_quiz()
+        self.shoot("3-quiz")
+
+        window.switch_person()
+        service.sign_in(self.newcomer.id)
+        session = service.start_quiz(policy.id, "induction", seed=3)
+        for index, presented in enumerate(session.questions):
+            session.answer(index, presented.correct_answer())
+        session.finish()
+        service.sign_out()
+        window.sign_in(self.newcomer.id)
+        window.acknowledge_policy(policy.id)
+        self.shoot("4-acknowledgement")
+
+        window.switch_person()
+        dialog = window.admin.open_admin()
+        dialog.current.setText(SECRET)
+        dialog.submit()
+        self.shoot("5-admin-table")
+        window.admin.lock()
+        return self.report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--zoom", type=int, default=100, help="the reader's text size, per cent")
+    parser.add_argument("--theme", help="light, dark or high-contrast (HOLBROOK_THEME)")
+    parser.add_argument("--size", default="1366x768", help="the window, in logical pixels (1366x768)")
+    parser.add_argument("--demo-staff", type=int, default=40, help="the sample school's size")
+    args = parser.parse_args(argv)
+    if args.theme:
+        os.environ["HOLBROOK_THEME"] = args.theme
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _apply_theme(app)
+    with tempfile.TemporaryDirectory() as folder:
+        from holbrook_desktop.core.demo import build_demo
+
+        data_dir = Path(folder) / "data"
+        build_demo(data_dir, REPO / "content", staff=args.demo_staff)
+        width, height = (int(n) for n in args.size.split("x"))
+        tour = Tour(args.out, data_dir, args.zoom, QSize(width, height))
+        result: dict[str, list[str]] = {}
+
+        def go() -> None:
+            try:
+                result.update(tour.run())
+            finally:
+                tour.window.close()
+                tour.store.close()
+                app.quit()
+
+        QTimer.singleShot(0, go)
+        app.exec()
+    (args.out / "report.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False))
+    return 0 if result else 1
+
+
+def _apply_theme(app: QApplication) -> None:
+    try:
+        from holbrook_desktop.ui.theme import apply_theme
+    except ImportError:
+        return
+    apply_theme(app)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

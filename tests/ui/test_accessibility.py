@@ -1,0 +1,383 @@
+"""Accessibility as a keyboard or screen-reader user meets it: every control named, Tab reaching the
+sign-in button, themes with AAA contrast and a focus ring, text that grows with the system font, and
+reading aloud only when a voice exists."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import ClassVar
+
+import pytest
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QSlider,
+    QTextEdit,
+    QWidget,
+)
+
+from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.read_aloud import ReadAloud, plain_text
+from tests.ui.test_acknowledgement_screen import passed_window  # noqa: F401 (a fixture)
+from tests.ui.test_admin_area import SECRET
+from tests.ui.test_quiz_screen import (  # noqa: F401 (the fixtures)
+    _mark_read,
+    _sign_in,
+    make_quiz_content,
+    open_quiz_window,
+)
+
+CONTROLS = (QAbstractButton, QLineEdit, QAbstractItemView, QComboBox, QAbstractSpinBox, QTextEdit, QSlider)
+
+
+# Names ------------------------------------------------------------------------------------
+
+def _buddy_text(widget: QWidget) -> str:
+    for label in widget.window().findChildren(QLabel):
+        if label.buddy() is widget and label.text().strip():
+            return label.text()
+    return ""
+
+
+def _name(widget: QWidget) -> str:
+    if widget.accessibleName().strip():
+        return widget.accessibleName()
+    if isinstance(widget, QAbstractButton) and widget.text().replace("&", "").strip():
+        return widget.text()
+    return _buddy_text(widget)
+
+
+def _inside_composite(widget: QWidget) -> bool:
+    """The line edit inside a spin box, date edit or combo box is named by its owner."""
+    parent = widget.parentWidget()
+    return isinstance(parent, (QAbstractSpinBox, QComboBox))
+
+
+def _describe(widget: QWidget) -> str:
+    parent = widget.parentWidget()
+    owner = f"{type(parent).__name__}({parent.objectName()!r})" if parent else "-"
+    hint = widget.toolTip() or getattr(widget, "placeholderText", lambda: "")()
+    return f"{type(widget).__name__}(objectName={widget.objectName()!r}, in {owner}, hint={hint!r})"
+
+
+def reachable_controls(root: QWidget) -> list[QWidget]:
+    """The visible controls that take Tab."""
+    return [widget for widget in root.findChildren(QWidget)
+            if isinstance(widget, CONTROLS) and widget.isVisible() and not _inside_composite(widget)
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus]
+
+
+def _assert_named(root: QWidget, page: str, at_least: int = 3) -> None:
+    controls = reachable_controls(root)
+    assert len(controls) >= at_least, f"{page}: only {len(controls)} controls found; is the page shown?"
+    offenders = [_describe(widget) for widget in controls if not _name(widget).strip()]
+    assert not offenders, f"{page}: controls without an accessible name:\n  " + "\n  ".join(offenders)
+
+
+def test_the_reader_page_names_every_control(window):
+    _assert_named(window, "reader page")
+
+
+def test_the_start_screen_and_the_add_form_name_every_control(staff_window):
+    screen = staff_window.start_screen
+    assert staff_window.is_showing_start_screen()
+    _assert_named(staff_window, "start screen")
+    screen.show_add_form()
+    _assert_named(staff_window, "add-yourself form")
+
+
+def test_the_quiz_and_acknowledgement_pages_name_every_control(open_quiz_window, qtbot, store, staff):  # noqa: F811
+    window = open_quiz_window()
+    _mark_read(window, store, staff["Siân O’Brien"].id)
+    _sign_in(window, qtbot)
+    _assert_named(window, "reader page, signed in")
+    assert window.take_quiz() and window.is_showing_quiz()
+    _assert_named(window, "quiz question")
+    view = window.quiz_view
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert view.feedback_shown()
+    _assert_named(window, "quiz feedback")
+    window.leave_quiz()
+
+
+def test_the_acknowledgement_page_names_every_control(passed_window):  # noqa: F811
+    window = passed_window
+    assert window.acknowledge_policy()
+    _assert_named(window, "acknowledgement page")
+
+
+def test_the_admin_area_names_every_control(open_staff_window, store, staff, qtbot):
+    from holbrook_desktop.core.admin_password import AdminPassword
+
+    AdminPassword(store.settings).set_first(SECRET)
+    window = open_staff_window()
+    dialog = window.admin.open_admin()
+    _assert_named(dialog, "admin password dialog")
+    dialog.current.setText(SECRET)
+    dialog.submit()
+    view = window.admin.view
+    assert window.is_showing_admin()
+    for index in range(view.tabs.count()):
+        view.tabs.setCurrentIndex(index)
+        _assert_named(window, f"admin tab {view.tabs.tabText(index)!r}")
+    view.tabs.setCurrentIndex(0)
+    for opened in (view.open_reminders(), view.open_attestation_export()):
+        qtbot.addWidget(opened)
+        _assert_named(opened, type(opened).__name__, at_least=2)
+        opened.reject()
+
+
+# Keyboard ---------------------------------------------------------------------------------
+
+def test_tab_goes_round_the_start_screen_and_reaches_sign_in(staff_window, qtbot):
+    screen = staff_window.start_screen
+    qtbot.keyClicks(screen.field, "sian")
+    assert screen.field.hasFocus() and screen.sign_in_button.isEnabled()
+    reached = []
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+        if reached[-1] is screen.field:
+            break
+    assert screen.sign_in_button in reached and screen.new_button in reached and screen.people in reached
+    assert reached[-1] is screen.field, "Tab never came back to the name box: focus is trapped"
+    assert reached.index(screen.people) < reached.index(screen.sign_in_button)
+
+
+# Themes -----------------------------------------------------------------------------------
+
+def _luminance(colour: str | QColor) -> float:
+    colour = QColor(colour)
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.red()) + 0.7152 * channel(colour.green()) + 0.0722 * channel(colour.blue())
+
+
+def contrast(one: str | QColor, other: str | QColor) -> float:
+    lighter, darker = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _style_colour(style: str, prop: str) -> str:
+    for part in style.split(";"):
+        key, _, value = part.partition(":")
+        if key.strip() == prop:
+            return value.strip()
+    raise AssertionError(f"no {prop} in {style!r}")
+
+
+def test_contrast_is_computed_as_wcag_says():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+@pytest.fixture
+def restore_app_look(qapp):
+    saved = (qapp.style().name(), QPalette(qapp.palette()), qapp.styleSheet())
+    yield qapp
+    if saved[0]:
+        qapp.setStyle(saved[0])
+    qapp.setPalette(saved[1])
+    qapp.setStyleSheet(saved[2])
+    theme.forget_applied_theme()
+
+
+@pytest.mark.parametrize("name", ["dark", "high-contrast"])
+def test_the_dark_and_high_contrast_themes_reach_aaa(name, monkeypatch, restore_app_look):
+    app = restore_app_look
+    theme.apply_theme(app, theme.Theme.LIGHT)
+    light_note, light_quiet = theme.note_style(), theme.quiet_style()
+    monkeypatch.setenv(theme.THEME_ENV, name)
+    assert theme.system_theme() == theme.Theme(name)
+    assert theme.apply_theme(app) == theme.Theme(name)
+
+    palette, role = app.palette(), QPalette.ColorRole
+    assert contrast(palette.color(role.Window), palette.color(role.WindowText)) >= 7
+    assert contrast(palette.color(role.Base), palette.color(role.Text)) >= 7
+    assert contrast(palette.color(role.Button), palette.color(role.ButtonText)) >= 7
+    focus_ring = f"2px solid {palette.color(QPalette.ColorRole.Highlight).name()}"
+    assert "QPushButton:focus" in app.styleSheet() and focus_ring in app.styleSheet()
+
+    note, quiet = theme.note_style(), theme.quiet_style()
+    assert note != light_note and quiet != light_quiet
+    assert contrast(_style_colour(note, "color"), _style_colour(note, "background")) >= 4.5
+    assert contrast(_style_colour(quiet, "color"), palette.color(QPalette.ColorRole.Window)) >= 4.5
+    for panel in (theme.right_panel_style(), theme.wrong_panel_style(), theme.story_style()):
+        assert contrast(_style_colour(panel, "color"), _style_colour(panel, "background")) >= 7
+    for snippet in (theme.error_style(), theme.warning_style(), theme.heading_style()):
+        assert contrast(_style_colour(snippet, "color"), palette.color(QPalette.ColorRole.Window)) >= 7
+    assert "px" not in theme.reader_css_extra().replace("0px", "")
+
+
+def test_every_theme_keeps_text_at_aaa_on_its_own_backgrounds():
+    for chosen, c in theme.COLOURS.items():
+        pairs = {
+            "text on base": (c.text, c.base), "window text": (c.window_text, c.window),
+            "quiet": (c.quiet, c.window), "heading": (c.heading, c.window),
+            "note": (c.note_text, c.note_background),
+            "right": (c.right_text, c.right_background), "wrong": (c.wrong_text, c.wrong_background),
+            "error": (c.error, c.window), "link": (c.link, c.base),
+            "selection": (c.highlighted_text, c.highlight),
+            "key": (c.key_text, c.key_background), "story": (c.text, c.story_background),
+        }
+        weak = {what: round(contrast(*pair), 1) for what, pair in pairs.items() if contrast(*pair) < 7}
+        assert not weak, f"{chosen.value}: under 7:1: {weak}"
+
+
+def test_an_unknown_theme_name_falls_back_to_the_system(monkeypatch):
+    monkeypatch.setenv(theme.THEME_ENV, "purple")
+    assert theme.theme_from_env() is None
+    assert theme.system_theme() in set(theme.Theme)
+
+
+def test_styled_widgets_follow_a_change_of_theme(qtbot, restore_app_look):
+    label = QLabel("Secondary text")
+    qtbot.addWidget(label)
+    theme.apply_theme(restore_app_look, theme.Theme.LIGHT)
+    theme.keep_styled(label, theme.quiet_style)
+    assert theme.LIGHT.quiet in label.styleSheet()
+    theme.apply_theme(restore_app_look, theme.Theme.HIGH_CONTRAST)
+    assert theme.HIGH_CONTRAST.quiet in label.styleSheet() and theme.LIGHT.quiet not in label.styleSheet()
+
+
+def test_the_reader_shows_the_themes_colours(open_window, monkeypatch, restore_app_look):
+    theme.apply_theme(restore_app_look, theme.Theme.DARK)
+    window = open_window()
+    css = window.reader.document().defaultStyleSheet()
+    assert theme.DARK.link in css and theme.DARK.text in css
+    theme.apply_theme(restore_app_look, theme.Theme.HIGH_CONTRAST)
+    css = window.reader.document().defaultStyleSheet()
+    assert theme.HIGH_CONTRAST.link in css and theme.DARK.link not in css
+
+
+# Text size --------------------------------------------------------------------------------
+
+@pytest.fixture
+def double_font(qapp):
+    saved = QFont(qapp.font())
+    bigger = QFont(saved)
+    bigger.setPointSizeF(saved.pointSizeF() * 2)
+    qapp.setFont(bigger)
+    yield bigger
+    qapp.setFont(saved)
+
+
+def _not_clipped(label: QLabel) -> bool:
+    if label.wordWrap():
+        return label.height() >= label.heightForWidth(label.width())
+    return label.width() >= label.sizeHint().width() and label.height() >= label.sizeHint().height()
+
+
+def test_start_and_quiz_labels_grow_with_a_doubled_system_font(
+        double_font, open_quiz_window, qtbot, store, staff):  # noqa: F811 (the fixture)
+    window = open_quiz_window()
+    screen = window.start_screen
+    assert screen.hint.font().pointSizeF() == pytest.approx(double_font.pointSizeF())
+    for label in (screen.hint, screen.count, screen.account):
+        assert label.wordWrap() and _not_clipped(label), label.text()
+    assert screen.heading.font().pointSizeF() > double_font.pointSizeF()  # relative, so it grew too
+
+    _mark_read(window, store, staff["Siân O’Brien"].id)
+    _sign_in(window, qtbot)
+    assert window.take_quiz()
+    view = window.quiz_view
+    qtbot.waitUntil(lambda: _not_clipped(view.scenario))
+    for label in (view.scenario, view.prompt, view.progress_label):
+        assert _not_clipped(label), label.text()
+    assert view.scenario.font().pointSizeF() >= double_font.pointSizeF()
+
+
+# Reading aloud ----------------------------------------------------------------------------
+
+@pytest.mark.skipif(importlib.util.find_spec("PySide6.QtTextToSpeech") is not None,
+                    reason="this PC has PySide6-Addons: the module is present")
+def test_without_the_speech_module_read_aloud_is_unavailable():
+    reader = ReadAloud()
+    assert not reader.available()
+    assert not reader.speak("Anything") and not reader.speaking
+
+
+class FakeSpeech(QObject):
+    """Stands in for QTextToSpeech: the same few members the app uses."""
+
+    stateChanged = Signal(object)
+    engines: ClassVar[list[str]] = ["fake"]
+    said: ClassVar[list[str]] = []
+
+    @classmethod
+    def availableEngines(cls) -> list[str]:
+        return cls.engines
+
+    def say(self, text: str) -> None:
+        FakeSpeech.said.append(text)
+        self.stateChanged.emit("Speaking")
+
+    def stop(self) -> None:
+        self.stateChanged.emit("Ready")
+
+
+def test_read_aloud_speaks_the_sections_plain_text(window, qtbot):
+    FakeSpeech.said = []
+    html = window.service.section_page(window.reader.location())
+    assert html and "<" in html
+    reader = ReadAloud(engine_class=FakeSpeech)
+    assert reader.available()
+    with qtbot.waitSignal(reader.stateChanged) as speaking:
+        assert reader.speak_html(html)
+    assert speaking.args == [True] and reader.speaking
+    [said] = FakeSpeech.said
+    assert said == plain_text(html) and "<" not in said and len(said) > 40
+    assert said.split()[0] in window.reader.toPlainText()
+    with qtbot.waitSignal(reader.stateChanged) as stopped:
+        reader.stop()
+    assert stopped.args == [False] and not reader.speaking
+
+
+def test_no_engine_means_no_reading_aloud():
+    class Silent(FakeSpeech):
+        engines: ClassVar[list[str]] = []
+
+    assert not ReadAloud(engine_class=Silent).available()
+
+
+def test_the_window_offers_read_aloud_only_where_speech_exists_and_reads_the_section(window, qtbot):
+    assert window.read_aloud_action.isVisible() == window.read_aloud.available()
+    FakeSpeech.said = []
+    window.read_aloud = ReadAloud(window, engine_class=FakeSpeech)  # as on a PC with a voice
+    window.read_aloud_action.trigger()
+    [said] = FakeSpeech.said
+    assert said == window.reader.toPlainText()
+    assert window.read_aloud.speaking
+    window.read_aloud_action.trigger()  # the same action stops it
+    assert not window.read_aloud.speaking
+
+
+@pytest.mark.parametrize("name", ["light", "dark", "high-contrast"])
+def test_radio_buttons_and_check_boxes_are_drawn_in_the_themes_ink(name, qtbot, restore_app_look):
+    """Fusion outlines an indicator in a shade of the window colour: black on the high-contrast theme's
+    black. The theme draws it in the text colour instead; the indicator's pixels must show it."""
+    from PySide6.QtWidgets import QRadioButton
+
+    theme.apply_theme(restore_app_look, name)
+    ink = QColor(theme.colours().text)
+    for button in (QRadioButton("Choose"), QCheckBox("Choose")):
+        qtbot.addWidget(button)
+        button.show()
+        qtbot.waitExposed(button)
+        image = button.grab().toImage()
+        box = min(image.height(), button.fontMetrics().height() + 8)
+        inked = sum(1 for x in range(box) for y in range(image.height())
+                    if contrast(QColor(image.pixel(x, y)), ink) < 1.5)
+        assert inked > 10, f"{type(button).__name__} indicator not visible on the {name} theme"
