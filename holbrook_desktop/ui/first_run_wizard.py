@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -91,7 +90,6 @@ class SchoolPage(QWizardPage):
         super().__init__(parent)
         self._service = service
         self.setTitle(self.tr("The school"))
-        self.setSubTitle(self.tr("Printed at the top of every attestation and on the governors' report."))
         profile = service.school_profile()
         self.name = QLineEdit(profile.name, self)
         self.name.setAccessibleName(self.tr("School name"))
@@ -105,16 +103,16 @@ class SchoolPage(QWizardPage):
         self.choose_logo_button.setToolTip(self.tr("A PNG or JPEG picture of the school's logo or crest"))
         self.choose_logo_button.clicked.connect(self.choose_logo)
         self.problem = _problem_label(self)
-        logo_row = QHBoxLayout()
-        logo_row.addWidget(self.logo_preview)
         logo_column = QVBoxLayout()
+        logo_column.addWidget(self.logo_preview, 0, Qt.AlignmentFlag.AlignLeft)
         logo_column.addWidget(self.logo_note)
         logo_column.addWidget(self.choose_logo_button, 0, Qt.AlignmentFlag.AlignLeft)
-        logo_column.addStretch(1)
-        logo_row.addLayout(logo_column, 1)
         form = QFormLayout(self)
+        # A paragraph, not a subtitle: a subtitle switches the wizard to a different header style.
+        form.addRow(_paragraph(self.tr("Printed at the top of every attestation and on the governors' "
+                                       "report."), self))
         form.addRow(self.tr("School &name:"), self.name)
-        form.addRow(self.tr("Logo:"), logo_row)
+        form.addRow(self.tr("Logo:"), logo_column)
         form.addRow(self.problem)
         self._show_logo()
 
@@ -162,7 +160,6 @@ class PasswordPage(QWizardPage):
         super().__init__(parent)
         self._service = service
         self.setTitle(self.tr("Administrator password"))
-        self.setSubTitle(self.tr("It opens the admin area: who is due, HR's exports, the staff list."))
         # Once saved there is no going back to choose another: it is changed from the admin area.
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Save password"))
@@ -171,6 +168,7 @@ class PasswordPage(QWizardPage):
         self.problem = _problem_label(self)
         form = QFormLayout(self)
         form.addRow(_paragraph(self.tr(
+            "It opens the admin area: who is due, HR's exports, the staff list. "
             "Keep it to the people who manage staff records. Use at least 8 characters. It is stored "
             "only as a one-way hash, so nobody can read it back."), self))
         form.addRow(self.tr("&New password:"), self.new)
