@@ -48,8 +48,9 @@ class OptionRow(QFrame):
         self.button.setAccessibleDescription(
             (self.tr("Press %1 to tick or untick it.") if multiple else self.tr("Press %1 to choose it."))
             .replace("%1", str(number)))
+        # Larger than the theme's indicators; a radio's radius is half its box with the 2 px border.
         self.button.setStyleSheet("QRadioButton::indicator, QCheckBox::indicator { width: 22px; "
-                                  "height: 22px; }")
+                                  "height: 22px; } QRadioButton::indicator { border-radius: 13px; }")
         self.key = QLabel(str(number), self)
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key.setFixedWidth(30)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from holbrook_desktop.core.paths import resource_path
@@ -259,10 +259,13 @@ def indicator_stylesheet(c: Colours) -> str:
     of the window colour, which on the high-contrast theme's black is black (invisible)."""
     shade = "light" if QColor(c.highlighted_text).lightness() > 127 else "dark"
     tick = resource_path("icons", f"tick-{shade}.svg")
+    # In pixels from the application's font (text scales with the system's size); a radio's radius
+    # is half of its box, border included, or Qt draws a rounded square.
+    side = QFontMetrics(QApplication.font()).height()
     return (
-        "QRadioButton::indicator, QCheckBox::indicator { width: 1em; height: 1em; "
+        f"QRadioButton::indicator, QCheckBox::indicator {{ width: {side}px; height: {side}px; "
         f"border: 2px solid {c.text}; background: {c.base}; }}\n"
-        "QRadioButton::indicator { border-radius: 0.6em; }\n"
+        f"QRadioButton::indicator {{ border-radius: {side // 2 + 2}px; }}\n"
         "QCheckBox::indicator { border-radius: 3px; }\n"
         "QRadioButton::indicator:checked { background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, "
         f"fx:0.5, fy:0.5, stop:0 {c.highlight}, stop:0.5 {c.highlight}, stop:0.58 {c.base}, "

@@ -368,7 +368,7 @@ def test_the_window_offers_read_aloud_only_where_speech_exists_and_reads_the_sec
 def test_radio_buttons_and_check_boxes_are_drawn_in_the_themes_ink(name, qtbot, restore_app_look):
     """Fusion outlines an indicator in a shade of the window colour: black on the high-contrast theme's
     black. The theme draws it in the text colour instead; the indicator's pixels must show it."""
-    from PySide6.QtWidgets import QRadioButton
+    from PySide6.QtWidgets import QRadioButton, QStyle, QStyleOptionButton
 
     theme.apply_theme(restore_app_look, name)
     ink = QColor(theme.colours().text)
@@ -381,3 +381,21 @@ def test_radio_buttons_and_check_boxes_are_drawn_in_the_themes_ink(name, qtbot, 
         inked = sum(1 for x in range(box) for y in range(image.height())
                     if contrast(QColor(image.pixel(x, y)), ink) < 1.5)
         assert inked > 10, f"{type(button).__name__} indicator not visible on the {name} theme"
+    # A radio button stays round: too small a radius draws a rounded square, like a check box.
+    # Probed on the quiz's large answers, where it showed: a tenth of the way in from the corner of
+    # the box is outside a circle but inside a rounded square's border.
+    from holbrook_desktop.ui.quiz_option import OptionRow
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    for row in (OptionRow(1, "Round", False, parent.font(), parent), QRadioButton("Round", parent)):
+        radio = row.button if isinstance(row, OptionRow) else row
+        parent.show()
+        qtbot.waitExposed(parent)
+        option = QStyleOptionButton()
+        radio.initStyleOption(option)
+        box = radio.style().subElementRect(QStyle.SubElement.SE_RadioButtonIndicator, option, radio)
+        image = radio.grab().toImage()
+        inset = max(2, box.width() // 10)
+        corner = QColor(image.pixel(box.left() + inset, box.top() + inset))
+        assert contrast(corner, ink) > 3, f"the radio button is drawn square on the {name} theme"
