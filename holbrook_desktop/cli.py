@@ -193,7 +193,7 @@ def _content_dir(args: argparse.Namespace) -> Path:
     there, or the one shipped); the data folder is only looked for when it can matter."""
     if args.content or os.environ.get(paths.CONTENT_DIR_ENV):
         return paths.content_dir(args.content)
-    return paths.content_dir(data_dir=paths.data_dir(args.data_dir))
+    return paths.content_dir(data_dir=paths.choose_data_dir(args.data_dir, create=False).path)
 
 
 @contextlib.contextmanager

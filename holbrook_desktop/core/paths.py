@@ -124,9 +124,12 @@ def configured_data_dir(config_path: Path | None = None) -> Path | None:
     return Path(value) if isinstance(value, str) and value.strip() else None
 
 
-def choose_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataDirChoice:
+def choose_data_dir(explicit: str | os.PathLike[str] | None = None, *, create: bool = True) -> DataDirChoice:
     """--data-dir, then HOLBROOK_DATA_DIR, then the administrator's setting, then the shared
-    per-machine folder when this account may write there, else a per-user folder."""
+    per-machine folder when this account may write there, else a per-user folder.
+
+    `create=False` only looks (for a command that reads): the shared folder counts if it exists and
+    is writable, and nothing is made on disk."""
     if explicit:
         return DataDirChoice(Path(explicit), "--data-dir")
     if os.environ.get(DATA_DIR_ENV):
@@ -135,7 +138,7 @@ def choose_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataDirCh
     if configured is not None:
         return DataDirChoice(configured, f"administrator setting in {machine_config_path()}")
     shared = shared_data_dir()
-    if is_writable_dir(shared):
+    if is_writable_dir(shared) if create else (shared.is_dir() and os.access(shared, os.W_OK)):
         return DataDirChoice(shared, "shared per-machine folder")
     return DataDirChoice(user_data_dir(), "per-user folder (the shared folder is not writable)")
 

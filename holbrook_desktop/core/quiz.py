@@ -59,6 +59,11 @@ def present(questions: Sequence[Question], rng: random.Random) -> list[Presented
     return presented
 
 
+def induction_length(bank: QuizBank, role: str | None = None) -> int:
+    """How many questions `select_induction` asks: the bank's setting, or all there are for the role."""
+    return min(bank.settings.induction_questions, len(bank.for_role(role)))
+
+
 def select_induction(
     bank: QuizBank,
     *,

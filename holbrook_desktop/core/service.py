@@ -84,19 +84,22 @@ class HandbookService:
         seconds_for: Callable[[int], float] = minimum_reading_seconds,
         records: Store | None = None,
     ) -> None:
-        self.content_dir = content_dir
         self.records = records
         self.signed_in: StaffMember | None = None
-        # Quiz banks are read on first use: the window can appear without them.
+        self._renderer = PolicyRenderer()
+        self._progress_store = progress_store or InMemoryProgressStore()
+        self._tracker = ReadingTracker(self._progress_store, clock, seconds_for)
+        self._read_content(content_dir)
+
+    def _read_content(self, content_dir: Path) -> None:
+        # Quiz banks and the search index are made on first use: the window can appear without them.
         loaded = load_content(content_dir, quizzes=False)
+        self.content_dir = content_dir
         self.handbook: Handbook = loaded.handbook
         self.diagnostics: tuple[Diagnostic, ...] = loaded.diagnostics
         self._declarations = loaded.declarations
         self._quizzes: dict[str, QuizBank] | None = None
-        self._renderer = PolicyRenderer()
         self._index: SearchIndex | None = None
-        self._progress_store = progress_store or InMemoryProgressStore()
-        self._tracker = ReadingTracker(self._progress_store, clock, seconds_for)
 
     # Content -----------------------------------------------------------------------------
 
@@ -468,6 +471,8 @@ class HandbookService:
     def reading_estimate(self, policy_id: str | None = None, *, role: str | None = None) -> ReadingEstimate:
         """How long reading takes (from the words shown, rounded up to whole minutes) and how many
         questions the induction quiz asks; for every policy when `policy_id` is None."""
+        from holbrook_desktop.core.quiz import induction_length
+
         policies = [self._policy(policy_id)] if policy_id else list(self.policies)
         words = sections = questions = 0
         for policy in policies:
@@ -475,8 +480,8 @@ class HandbookService:
             sections += len(reading)
             words += sum(section.word_count for section in reading)
             bank = self.quizzes.get(policy.id)
-            if bank is not None:  # as quiz.select_induction: the setting, or all there are for the role
-                questions += min(bank.settings.induction_questions, len(bank.for_role(role)))
+            if bank is not None:
+                questions += induction_length(bank, role)
         minutes = -(-words // ESTIMATE_WORDS_PER_MINUTE)  # rounded up: "about 16 minutes", never 0
         return ReadingEstimate(minutes, words, sections, questions)
 
@@ -714,10 +719,4 @@ class HandbookService:
         if self.signed_in is not None:
             self.sign_out()
         self._tracker.close()
-        loaded = load_content(content_dir, quizzes=False)
-        self.content_dir = content_dir
-        self.handbook = loaded.handbook
-        self.diagnostics = loaded.diagnostics
-        self._declarations = loaded.declarations
-        self._quizzes = None
-        self._index = None
+        self._read_content(content_dir)

@@ -33,11 +33,18 @@ class ContentsTree(QTreeView):
         self.setAccessibleDescription(
             self.tr("Policies, their sections and clauses. Arrow keys move; the text follows.")
         )
+        self.set_policies(policies)
+        self.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.activated.connect(self._on_activated)
+
+    def set_policies(self, policies: tuple[Policy, ...]) -> None:
+        """The tree for these policies (at start, and when an administrator loads new content)."""
+        self._model.clear()
+        self._sections.clear()
+        self._items.clear()
         for policy in policies:
             self._model.appendRow(self._policy_item(policy))
         self.expandToDepth(0)
-        self.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.activated.connect(self._on_activated)
 
     def _policy_item(self, policy: Policy) -> QStandardItem:
         item = QStandardItem(policy.title)

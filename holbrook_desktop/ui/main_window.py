@@ -228,7 +228,9 @@ class MainWindow(QMainWindow):
                                         self.tr("Read the current section aloud; choose it again to stop"))
         self.read_aloud_action.setCheckable(True)
         # Only where Qt's speech module and a voice exist (PySide6-Addons): otherwise it is not offered.
-        self.read_aloud_action.setVisible(self.read_aloud.available())
+        # Looked for once the window is up: the speech plugins take a moment to list their voices.
+        self.read_aloud_action.setVisible(False)
+        QTimer.singleShot(0, lambda: self.read_aloud_action.setVisible(self.read_aloud.available()))
         self.read_aloud.stateChanged.connect(self.read_aloud_action.setChecked)
         self.find_action = action(self.tr("&Find…"), QKeySequence(Key.Find), self.focus_search)
         self.print_action = action(self.tr("&Print…"), QKeySequence(Key.Print), self.print_policy)
@@ -470,12 +472,7 @@ class MainWindow(QMainWindow):
     def content_reloaded(self) -> None:
         """An administrator put other content in use: contents, search and the reader start afresh
         (the service has already signed out whoever was reading)."""
-        old = self.contents
-        self.contents = ContentsTree(self.service.policies, self)
-        old.parentWidget().layout().replaceWidget(old, self.contents)
-        old.deleteLater()
-        self.contents.locationActivated.connect(self.show_location)
-        self.contents.setVisible(not self.search_panel.field.text().strip())
+        self.contents.set_policies(self.service.policies)
         self.search_panel.field.clear()
         self.reader.clearHistory()
         self._current_policy_id = None
@@ -484,6 +481,8 @@ class MainWindow(QMainWindow):
             self.quiz_view.clear()
         if self.acknowledgement_view is not None:
             self.acknowledgement_view.clear()
+        if self.start_screen is not None:
+            self.start_screen.refresh_intro()
 
     def show_start_after_admin(self, note: str | None) -> None:
         self._show_start_screen(note)

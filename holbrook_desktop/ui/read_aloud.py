@@ -38,12 +38,16 @@ class ReadAloud(QObject):
 
     def __init__(self, parent: QObject | None = None, *, engine_class: type | None = None) -> None:
         super().__init__(parent)
-        self._engine_class = engine_class if engine_class is not None else _speech_class()
+        self._engine_class = engine_class
+        self._looked_for_engine = engine_class is not None
         self._engine: Any = None
         self._speaking = False
 
     def available(self) -> bool:
         """True when speech can be heard: the module imports and at least one engine exists."""
+        if not self._looked_for_engine:  # importing QtTextToSpeech loads its plugins: only when asked
+            self._engine_class = _speech_class()
+            self._looked_for_engine = True
         if self._engine_class is None:
             return False
         try:

@@ -194,7 +194,10 @@ class StartScreen(QWidget):
             self.show_note(str(exc))
         self.model.set_staff(staff)
         self._on_query_changed(self.field.text())
-        self.intro.setText(self.intro_text())  # an administrator may have loaded a new policy version
+
+    def refresh_intro(self) -> None:
+        """After an administrator loaded a new policy version: its length and quiz may differ."""
+        self.intro.setText(self.intro_text())
         self.intro.setVisible(bool(self.intro.text()))
 
     def reset(self, note: str | None = None, *, reload: bool = True) -> None:

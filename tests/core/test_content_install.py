@@ -140,3 +140,14 @@ def test_the_facade_reads_the_new_text_at_once_and_signs_out_whoever_was_reading
         assert service.search("always be conscious")
     finally:
         store.close()
+
+
+def test_reading_the_content_from_the_command_line_creates_no_data_folder(tmp_path, monkeypatch, capsys):
+    shared, own = tmp_path / "ProgramData" / "Holbrook", tmp_path / "home" / "Holbrook"
+    monkeypatch.delenv(paths.DATA_DIR_ENV, raising=False)
+    monkeypatch.delenv(paths.CONTENT_DIR_ENV, raising=False)
+    monkeypatch.setattr(paths, "shared_data_dir", lambda: shared)
+    monkeypatch.setattr(paths, "user_data_dir", lambda: own)
+    monkeypatch.setattr(paths, "configured_data_dir", lambda config_path=None: None)
+    assert _run(capsys, "content", "check")[0] == 0
+    assert not shared.exists() and not own.exists()

@@ -25,18 +25,7 @@ from holbrook_desktop.core.store.errors import StoreError
 from holbrook_desktop.ui.admin.content_page import ContentPage
 from holbrook_desktop.ui.admin.settings_page import SettingsPage
 from holbrook_desktop.ui.admin.status_table import StatusTable
-from holbrook_desktop.ui.admin.versions_page import VersionsPage
-
-
-def fill_policy_choice(choice: QComboBox, policies, all_label: str | None = None) -> None:
-    """The policies in a drop-down, refilled quietly (content may change while the area is open)."""
-    choice.blockSignals(True)
-    choice.clear()
-    if all_label is not None:
-        choice.addItem(all_label, None)
-    for policy in policies:
-        choice.addItem(policy.title, policy.id)
-    choice.blockSignals(False)
+from holbrook_desktop.ui.admin.versions_page import VersionsPage, fill_policy_choice
 
 
 class AdminView(QWidget):
@@ -156,7 +145,7 @@ class AdminView(QWidget):
     def _on_content_changed(self) -> None:
         """Another policy version is in use: the lists of policies and who is due follow it."""
         self._fill_policy_choice()
-        fill_policy_choice(self.versions_page.policy_choice, self.service.policies)
+        self.versions_page.set_policies(self.service.policies)
         self.reload_statuses()
         self.versions_page.reload()
         self.contentChanged.emit()

@@ -20,6 +20,17 @@ from holbrook_desktop.core.store.errors import StoreError
 from holbrook_desktop.ui import theme
 
 
+def fill_policy_choice(choice: QComboBox, policies, all_label: str | None = None) -> None:
+    """The policies in a drop-down, refilled quietly (content may change while the area is open)."""
+    choice.blockSignals(True)
+    choice.clear()
+    if all_label is not None:
+        choice.addItem(all_label, None)
+    for policy in policies:
+        choice.addItem(policy.title, policy.id)
+    choice.blockSignals(False)
+
+
 class VersionsPage(QWidget):
     minorChanged = Signal()
 
@@ -28,8 +39,7 @@ class VersionsPage(QWidget):
         self.service = service
         self.policy_choice = QComboBox(self)
         self.policy_choice.setAccessibleName(self.tr("Policy"))
-        for policy in service.policies:
-            self.policy_choice.addItem(policy.title, policy.id)
+        self.set_policies(service.policies)
         self.policy_choice.currentIndexChanged.connect(lambda _i: self.reload())
         self.history = QLabel(self)
         self.history.setWordWrap(True)
@@ -50,6 +60,9 @@ class VersionsPage(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.changes, 1)
         self._loading = False
+
+    def set_policies(self, policies) -> None:
+        fill_policy_choice(self.policy_choice, policies)
 
     def policy_id(self) -> str | None:
         return self.policy_choice.currentData()
