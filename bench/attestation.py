@@ -33,8 +33,8 @@ SIGNATURE_POINTS = [[(20 + 9 * i, 80 + (30 if i % 2 else -25)) for i in range(34
 
 def _school(folder: Path):
     from holbrook_desktop.core.identity import Actor
+    from holbrook_desktop.core.records import Store
     from holbrook_desktop.core.service import HandbookService
-    from holbrook_desktop.core.store import Store
     from tests.conftest import REAL_CONTENT
     from tests.core.test_quiz_records import _bank_text
 
@@ -47,8 +47,8 @@ def _school(folder: Path):
 
 def _ready_to_sign(service, store, n: int):
     """A person who has read everything and passed the quiz, signed in."""
-    from holbrook_desktop.core.reading_progress import SectionKey
-    from holbrook_desktop.core.store import NewStaffMember
+    from holbrook_desktop.core.reading.progress import SectionKey
+    from holbrook_desktop.core.records import NewStaffMember
 
     member = service.add_staff(NewStaffMember(f"Person Number{n}", "teacher", date(2026, 9, 1)))
     service.sign_in(member.id)
@@ -64,7 +64,7 @@ def _ready_to_sign(service, store, n: int):
 
 
 def _sign(service, member) -> float:
-    from holbrook_desktop.core.signature import Signature
+    from holbrook_desktop.core.attestation.signature import Signature
 
     signature = Signature.from_points(400, 150, SIGNATURE_POINTS)
     started = time.perf_counter()
@@ -73,7 +73,7 @@ def _sign(service, member) -> float:
 
 
 def signing_times(count: int = 20) -> list[float]:
-    from holbrook_desktop.core.attestation import warm_up
+    from holbrook_desktop.core.attestation.document import warm_up
 
     with tempfile.TemporaryDirectory() as folder:
         service, store = _school(Path(folder))
@@ -108,7 +108,7 @@ def first_signature_in_a_fresh_process() -> float:
 
 
 def batch_seconds(count: int = BATCH) -> float:
-    from holbrook_desktop.core.store import NewStaffMember
+    from holbrook_desktop.core.records import NewStaffMember
 
     with tempfile.TemporaryDirectory() as folder:
         service, store = _school(Path(folder))

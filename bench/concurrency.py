@@ -37,7 +37,7 @@ START = date(2026, 9, 1)
 def worker(data_dir: Path, index: int, writes: int, go_file: Path, open_after_start: bool) -> int:
     sys.path.insert(0, str(REPO))
     from holbrook_desktop.core.identity import Actor
-    from holbrook_desktop.core.store import NewStaffMember, Store
+    from holbrook_desktop.core.records import NewStaffMember, Store
 
     def open_store() -> Store:
         return Store.open(data_dir, Actor(f"worker-{index}", "cli"))
@@ -70,7 +70,7 @@ class Result:
 def run(data_dir: Path, processes: int, writes: int, *, open_together: bool = False) -> Result:
     """Start the workers together, wait for them, check the database."""
     from holbrook_desktop.core.identity import Actor
-    from holbrook_desktop.core.store import Store
+    from holbrook_desktop.core.records import Store
 
     if not open_together:
         Store.open(data_dir, Actor("setup", "cli")).close()

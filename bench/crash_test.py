@@ -77,7 +77,7 @@ def _wait_for_ready(out_path: Path, child: subprocess.Popen) -> None:
 def check(data_dir: Path, day: date, promises: list[str]) -> list[str]:
     """Everything that must hold after a crash; an empty list when it all does."""
     from holbrook_desktop.core.identity import Actor
-    from holbrook_desktop.core.store import Store
+    from holbrook_desktop.core.records import Store
 
     problems: list[str] = []
     store = Store.open(data_dir, Actor("crash-check", "cli"), today=lambda: day)
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             for problem in result.problems:
                 print(f"run {number}: FAIL {problem}", flush=True)
         from holbrook_desktop.core.identity import Actor
-        from holbrook_desktop.core.store import Store
+        from holbrook_desktop.core.records import Store
 
         last_day = FIRST_DAY + timedelta(days=args.runs - 1)
         store = Store.open(data_dir, Actor("crash-check", "cli"), today=lambda: last_day)

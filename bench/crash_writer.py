@@ -27,10 +27,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from holbrook_desktop.core.content_folder import load_content  # noqa: E402
+from holbrook_desktop.core.content.folder import load_content  # noqa: E402
 from holbrook_desktop.core.identity import Actor  # noqa: E402
-from holbrook_desktop.core.reading_progress import SectionKey  # noqa: E402
-from holbrook_desktop.core.store import NewStaffMember, Store  # noqa: E402
+from holbrook_desktop.core.reading.progress import SectionKey  # noqa: E402
+from holbrook_desktop.core.records import NewStaffMember, Store  # noqa: E402
 
 ROLES = ("teacher", "teaching-assistant", "office", "lunchtime", "governor")
 

@@ -43,14 +43,14 @@ _measured: dict[str, dict] = {}
 
 
 def _policy():
-    from holbrook_desktop.core.content_folder import load_content
+    from holbrook_desktop.core.content.folder import load_content
 
     return load_content(REPO / "content", quizzes=False).handbook.policies[0]
 
 
 def _signature_variants() -> list[tuple[bytes, str]]:
     """A few drawn signatures, as PNG and strokes, the size real ones are."""
-    from holbrook_desktop.core.signature import Signature
+    from holbrook_desktop.core.attestation.signature import Signature
 
     variants = []
     for n in range(5):
@@ -70,10 +70,10 @@ def _signature_variants() -> list[tuple[bytes, str]]:
 def build(target: Path) -> None:
     """The big database: schema by the app's migrations, rows by bulk SQL in one transaction."""
     from bench.store_speed import FIRST, LAST, ROLES
-    from holbrook_desktop.core.declaration import declaration_sha256
+    from holbrook_desktop.core.content.declaration import declaration_sha256
     from holbrook_desktop.core.identity import Actor
+    from holbrook_desktop.core.records import Store
     from holbrook_desktop.core.service import HandbookService
-    from holbrook_desktop.core.store import Store
 
     policy = _policy()
     declaration = HandbookService(REPO / "content").declaration_text(policy.id)
@@ -177,8 +177,8 @@ def big_database() -> Path:
 
 def _open(data_dir: Path):
     from holbrook_desktop.core.identity import Actor
+    from holbrook_desktop.core.records import Store
     from holbrook_desktop.core.service import HandbookService
-    from holbrook_desktop.core.store import Store
 
     store = Store.open(data_dir, Actor("bench", "window"), today=lambda: DAY)
     return HandbookService(REPO / "content", records=store), store
@@ -189,7 +189,7 @@ def measure_export(kind: str) -> dict:
     the writer alone on 100,000 rows (ten policies' worth), should HR's file be that long."""
     import resource
 
-    from holbrook_desktop.core.exports import write_csv, write_xlsx
+    from holbrook_desktop.core.hr.exports import write_csv, write_xlsx
 
     write = write_csv if kind == "csv" else write_xlsx
     source = big_database()

@@ -19,7 +19,7 @@ QUERIES = ["friend request", "former pupils", "photographs of pupils", "wikipedi
 def measure() -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
-    from holbrook_desktop.core.render import Location
+    from holbrook_desktop.core.content.render import Location
     from holbrook_desktop.core.service import HandbookService
     from holbrook_desktop.ui.main_window import MainWindow
     from holbrook_desktop.ui.preferences import Preferences

@@ -31,9 +31,9 @@ LAST = ("O’Brien", "Ndiaye", "Kowalski", "Murphy", "Khan", "Smith", "Jones", "
 def _statuses():
     from types import SimpleNamespace
 
-    from holbrook_desktop.core.due import PersonStatus, Status
-    from holbrook_desktop.core.roles import ROLES
-    from holbrook_desktop.core.store import StaffMember
+    from holbrook_desktop.core.hr.due import PersonStatus, Status
+    from holbrook_desktop.core.hr.roles import ROLES
+    from holbrook_desktop.core.records import StaffMember
 
     rng = random.Random(6)
     statuses = []

@@ -52,9 +52,9 @@ def _actor():
 
 def build(target: Path) -> None:
     """The big database: schema by the app's own migrations, rows by bulk SQL in one transaction."""
-    from holbrook_desktop.core.content_folder import load_content
-    from holbrook_desktop.core.store import Store
-    from holbrook_desktop.core.store.audit import COLUMNS, GENESIS_HASH, sealed_row
+    from holbrook_desktop.core.content.folder import load_content
+    from holbrook_desktop.core.records import Store
+    from holbrook_desktop.core.records.audit import COLUMNS, GENESIS_HASH, sealed_row
 
     policy = load_content(REPO / "content").handbook.policies[0]
     sections = [section.number for section in policy.all_sections()]
@@ -122,9 +122,9 @@ def big_database() -> Path:
 
 
 def measure() -> dict[str, float]:
-    from holbrook_desktop.core.content_folder import load_content
-    from holbrook_desktop.core.reading_progress import SectionKey
-    from holbrook_desktop.core.store import Store
+    from holbrook_desktop.core.content.folder import load_content
+    from holbrook_desktop.core.reading.progress import SectionKey
+    from holbrook_desktop.core.records import Store
 
     source = big_database()
     policy = load_content(REPO / "content").handbook.policies[0]

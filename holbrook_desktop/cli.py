@@ -15,8 +15,8 @@ from pathlib import Path
 
 from holbrook_desktop import APP_NAME, __version__
 from holbrook_desktop.core import paths
-from holbrook_desktop.core.diagnostics import Severity
-from holbrook_desktop.core.roles import ROLES
+from holbrook_desktop.core.content.diagnostics import Severity
+from holbrook_desktop.core.hr.roles import ROLES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -238,7 +238,7 @@ def _content_check(args: argparse.Namespace) -> int:
 
 
 def _content_install(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.content_install import ContentRefused
+    from holbrook_desktop.core.content.install import ContentRefused
 
     if not args.folder.is_dir():
         _say(f"holbrook: no such folder: {args.folder}")
@@ -339,7 +339,7 @@ def _quiz_list(args: argparse.Namespace) -> int:
 def _open_records(args: argparse.Namespace):
     """The records store, or None after saying why on stderr (a damaged or newer database)."""
     from holbrook_desktop.core.identity import Actor
-    from holbrook_desktop.core.store import Store, StoreError
+    from holbrook_desktop.core.records import Store, StoreError
 
     folder = paths.data_dir(args.data_dir)
     try:
@@ -372,7 +372,7 @@ def _staff_list(args: argparse.Namespace) -> int:
 
 
 def _staff_add(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.store import NewStaffMember, StoreError
+    from holbrook_desktop.core.records import NewStaffMember, StoreError
 
     store = _open_records(args)
     if store is None:
@@ -436,8 +436,8 @@ def _data_dir_set(args: argparse.Namespace) -> int:
 
 
 def _backup_list(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.store import backups
-    from holbrook_desktop.core.store.database import DATABASE_FILE
+    from holbrook_desktop.core.records import backups
+    from holbrook_desktop.core.records.database import DATABASE_FILE
 
     found = backups.existing_backups(paths.data_dir(args.data_dir) / DATABASE_FILE)
     if args.json:
@@ -450,7 +450,7 @@ def _backup_list(args: argparse.Namespace) -> int:
 
 
 def _backup_restore(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.store import Store
+    from holbrook_desktop.core.records import Store
 
     folder = paths.data_dir(args.data_dir)
     try:

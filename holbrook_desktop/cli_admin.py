@@ -98,7 +98,7 @@ def _read_passwords(args: argparse.Namespace, prompts: list[str]) -> list[str] |
 
 
 def _password_set(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.admin_password import PasswordRefused
+    from holbrook_desktop.core.admin.password import PasswordRefused
 
     with cli._records_service(args) as service:
         if service is None:
@@ -122,7 +122,7 @@ def _password_set(args: argparse.Namespace) -> int:
 
 
 def _password_reset(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.admin_password import PasswordRefused
+    from holbrook_desktop.core.admin.password import PasswordRefused
 
     # Whoever can run this can already write the data folder (the PC's administrator): the audit
     # log records the reset and the account that made it.
@@ -159,7 +159,7 @@ def _settings_show(args: argparse.Namespace) -> int:
 
 
 def _settings_set(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.admin_settings import SettingRefused
+    from holbrook_desktop.core.admin.settings import SettingRefused
 
     given = {name: getattr(args, name) for name in RULE_OPTIONS if getattr(args, name) is not None}
     if not given and args.retention_years is None:
@@ -244,7 +244,7 @@ def _marked(op: str, words: str) -> str:
 
 
 def _versions_mark_minor(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.admin_settings import SettingRefused
+    from holbrook_desktop.core.admin.settings import SettingRefused
 
     with cli._records_service(args) as service:
         if service is None:
@@ -287,7 +287,7 @@ def _school_show(args: argparse.Namespace) -> int:
 
 
 def _school_set(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.school_profile import SchoolProfileRefused, clean_school_name
+    from holbrook_desktop.core.admin.school_profile import SchoolProfileRefused, clean_school_name
 
     if args.name is None and args.logo is None and not args.default_logo:
         cli._say("holbrook admin school set: say what to change: --name NAME, --logo FILE or --default-logo")

@@ -107,9 +107,9 @@ def _acknowledgement_list(args: argparse.Namespace) -> int:
 
 
 def _acknowledgement_record(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.acknowledgement import AcknowledgementRefused
-    from holbrook_desktop.core.signing_key import SigningKeyError
-    from holbrook_desktop.core.store import StoreError
+    from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementRefused
+    from holbrook_desktop.core.attestation.signing_key import SigningKeyError
+    from holbrook_desktop.core.records import StoreError
 
     with cli._records_service(args) as service:
         if service is None:
@@ -158,7 +158,7 @@ def _attestation_save(args: argparse.Namespace) -> int:
 
 
 def _signing_show(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.signing_key import SchoolSigningKey, SigningKeyError
+    from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey, SigningKeyError
 
     key = SchoolSigningKey(cli.paths.data_dir(args.data_dir))
     try:
@@ -182,8 +182,8 @@ def _signing_show(args: argparse.Namespace) -> int:
 
 
 def _signing_create(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.signing_key import SigningKeyError
-    from holbrook_desktop.core.store import StoreError
+    from holbrook_desktop.core.attestation.signing_key import SigningKeyError
+    from holbrook_desktop.core.records import StoreError
 
     with cli._records_service(args) as service:
         if service is None:
@@ -203,8 +203,8 @@ def _signing_create(args: argparse.Namespace) -> int:
 
 
 def _signing_import(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.signing_key import SigningKeyError
-    from holbrook_desktop.core.store import StoreError
+    from holbrook_desktop.core.attestation.signing_key import SigningKeyError
+    from holbrook_desktop.core.records import StoreError
 
     if args.password_file is not None:
         try:
@@ -232,7 +232,7 @@ def _signing_import(args: argparse.Namespace) -> int:
 
 
 def _signing_export(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.signing_key import SchoolSigningKey, SigningKeyError
+    from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey, SigningKeyError
 
     key = SchoolSigningKey(cli.paths.data_dir(args.data_dir))
     try:

@@ -24,7 +24,7 @@ def add_commands(commands, command) -> None:
 
 def _demo(args: argparse.Namespace) -> int:
     from holbrook_desktop.core.demo import DemoRefused, build_demo
-    from holbrook_desktop.core.store import StoreError
+    from holbrook_desktop.core.records import StoreError
 
     if not (args.data_dir or os.environ.get(paths.DATA_DIR_ENV)):
         # The usual folder is where the school's own records belong: a sample school there would be

@@ -68,7 +68,7 @@ def _unknown_policy(service, args: argparse.Namespace) -> bool:
 
 
 def _export_acknowledgements(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.exports import filtered, write_csv, write_xlsx
+    from holbrook_desktop.core.hr.exports import filtered, write_csv, write_xlsx
 
     chosen = args.format or args.output.suffix.lower().lstrip(".")
     if chosen not in ("csv", "xlsx"):

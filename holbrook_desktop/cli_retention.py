@@ -98,7 +98,7 @@ def _retention_apply(args: argparse.Namespace) -> int:
 
 
 def _subject_access_export(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.subject_access import UnknownStaff
+    from holbrook_desktop.core.hr.subject_access import UnknownStaff
 
     with cli._records_service(args) as service:
         if service is None:

@@ -35,7 +35,7 @@ def add_commands(staff_verbs, command: Command) -> None:
 
 
 def _uk_date(text: str) -> date:
-    from holbrook_desktop.core.staff_import import parse_uk_date
+    from holbrook_desktop.core.hr.staff_import import parse_uk_date
 
     try:
         return parse_uk_date(text)
@@ -44,8 +44,8 @@ def _uk_date(text: str) -> date:
 
 
 def _staff_import(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.staff_import import StaffImportFileError, StaffImportStale
-    from holbrook_desktop.core.store import StoreError
+    from holbrook_desktop.core.hr.staff_import import StaffImportFileError, StaffImportStale
+    from holbrook_desktop.core.records import StoreError
 
     with cli._records_service(args) as service:
         if service is None:
@@ -98,8 +98,8 @@ def _print_report(plan) -> None:
 
 
 def _staff_leave(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.staff_import import shown
-    from holbrook_desktop.core.store import StoreError
+    from holbrook_desktop.core.hr.staff_import import shown
+    from holbrook_desktop.core.records import StoreError
 
     with cli._records_service(args) as service:
         if service is None:

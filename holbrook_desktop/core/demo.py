@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from holbrook_desktop.core.attestation.signature import Signature
+    from holbrook_desktop.core.records import StaffMember, Store
     from holbrook_desktop.core.service import HandbookService
-    from holbrook_desktop.core.signature import Signature
-    from holbrook_desktop.core.store import StaffMember, Store
 
 DEMO_SETTING = "demo"  # present in a sample school's settings: what made it, and when
 EMAIL_DOMAIN = "holbrook.sch.uk"
@@ -134,7 +134,7 @@ def is_demo(store: Store) -> bool:
 def check_empty(store: Store) -> None:
     """DemoRefused unless the folder holds no school's records: no staff, no acknowledgements, no
     signing key. A sample school is never mixed into real records, nor signed with a real key."""
-    from holbrook_desktop.core.signing_key import SchoolSigningKey
+    from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
 
     folder = store.data_dir
     if is_demo(store):
@@ -156,9 +156,9 @@ def build_demo(data_dir: Path, content_dir: Path, *, staff: int = 40, seed: int 
     """Fill an empty data folder with a sample school of `staff` people, its history running up to
     the day before `today`. DemoRefused (and nothing written) if the folder holds records already."""
     from holbrook_desktop.core.identity import Actor, os_user
+    from holbrook_desktop.core.records import Store
+    from holbrook_desktop.core.records.database import utc_now
     from holbrook_desktop.core.service import HandbookService
-    from holbrook_desktop.core.store import Store
-    from holbrook_desktop.core.store.database import utc_now
 
     if not MIN_STAFF <= staff <= MAX_STAFF:
         raise DemoRefused(f"A sample school has {MIN_STAFF} to {MAX_STAFF} staff, not {staff}.")
@@ -380,7 +380,7 @@ def _weekday(day: date) -> date:
 
 def _add(service: HandbookService, person: _Person) -> Callable[[], None]:
     def action() -> None:
-        from holbrook_desktop.core.store import NewStaffMember
+        from holbrook_desktop.core.records import NewStaffMember
 
         person.member = service.add_staff(NewStaffMember(
             person.full_name, person.role, person.start, person.preferred_name, person.staff_number,
@@ -406,7 +406,7 @@ def _signed_in(service: HandbookService, person: _Person, work: Callable[[], Non
 
 def _read(service: HandbookService, share: float = 1.0) -> None:
     """Open each section and scroll to its end (reading time is not waited for here)."""
-    from holbrook_desktop.core.render import Location
+    from holbrook_desktop.core.content.render import Location
 
     for policy in service.policies:
         sections = policy.reading_sections()
@@ -418,7 +418,7 @@ def _read(service: HandbookService, share: float = 1.0) -> None:
 
 def _quiz(service: HandbookService, policy_id: str, mode: str, rng: random.Random, wrong: int) -> bool:
     """Answer the quiz through its session, `wrong` of the answers wrongly; True if passed."""
-    from holbrook_desktop.core.quiz_session import QuizNotReady
+    from holbrook_desktop.core.quiz.session import QuizNotReady
 
     try:
         session = service.start_quiz(policy_id, mode, seed=rng.randrange(2**31))
@@ -484,7 +484,7 @@ def _on_paper(service: HandbookService, person: _Person, rng: random.Random) -> 
 
 def _signature(rng: random.Random) -> Signature:
     """A plausible hand-drawn signature: a looping line across the pad and a flourish under it."""
-    from holbrook_desktop.core.signature import Signature
+    from holbrook_desktop.core.attestation.signature import Signature
 
     width, height = 480.0, 160.0
     while True:

@@ -12,7 +12,7 @@ from holbrook_desktop import APP_NAME
 
 DATA_DIR_ENV = "HOLBROOK_DATA_DIR"
 CONTENT_DIR_ENV = "HOLBROOK_CONTENT_DIR"
-INSTALLED_CONTENT = "content"  # inside the data folder: see core/content_install.py
+INSTALLED_CONTENT = "content"  # inside the data folder: see core/content/install.py
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 

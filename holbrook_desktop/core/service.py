@@ -9,38 +9,38 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from holbrook_desktop.core.content_folder import load_content
-from holbrook_desktop.core.diagnostics import Diagnostic, has_errors
-from holbrook_desktop.core.handbook import Handbook, Policy, Section
-from holbrook_desktop.core.reading_progress import (
+from holbrook_desktop.core.content.diagnostics import Diagnostic, has_errors
+from holbrook_desktop.core.content.folder import load_content
+from holbrook_desktop.core.content.handbook import Handbook, Policy, Section
+from holbrook_desktop.core.content.render import Location, PolicyRenderer, location_of, parse_href
+from holbrook_desktop.core.reading.progress import (
     InMemoryProgressStore,
     ProgressStore,
     ReadingTracker,
     SectionKey,
     minimum_reading_seconds,
 )
-from holbrook_desktop.core.render import Location, PolicyRenderer, location_of, parse_href
 
 if TYPE_CHECKING:
-    from holbrook_desktop.core.acknowledgement import AcknowledgementOffer, PassedQuiz
-    from holbrook_desktop.core.admin_password import AdminPassword
-    from holbrook_desktop.core.attestation import AttestationCheck
-    from holbrook_desktop.core.attestation_export import AttestationExportPlan, AttestationExportResult
-    from holbrook_desktop.core.content_install import ContentCheck
-    from holbrook_desktop.core.due import DueRules, PersonStatus
-    from holbrook_desktop.core.exports import AcknowledgementRow
-    from holbrook_desktop.core.quiz_bank import QuizBank
-    from holbrook_desktop.core.quiz_session import QuizSession
-    from holbrook_desktop.core.reminders import ReminderList
-    from holbrook_desktop.core.retention import RetentionPlan, RetentionResult
-    from holbrook_desktop.core.school_profile import SchoolProfile
-    from holbrook_desktop.core.search import SearchHit, SearchIndex
-    from holbrook_desktop.core.signature import Signature
-    from holbrook_desktop.core.signing_key import SchoolCertificate, SchoolSigningKey
-    from holbrook_desktop.core.staff_import import StaffImportPlan, StaffImportResult
-    from holbrook_desktop.core.store import NewStaffMember, StaffMember, Store
-    from holbrook_desktop.core.store.acknowledgements import AcknowledgementRecord
-    from holbrook_desktop.core.version_changes import VersionChanges
+    from holbrook_desktop.core.admin.password import AdminPassword
+    from holbrook_desktop.core.admin.school_profile import SchoolProfile
+    from holbrook_desktop.core.admin.version_changes import VersionChanges
+    from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementOffer, PassedQuiz
+    from holbrook_desktop.core.attestation.document import AttestationCheck
+    from holbrook_desktop.core.attestation.export import AttestationExportPlan, AttestationExportResult
+    from holbrook_desktop.core.attestation.signature import Signature
+    from holbrook_desktop.core.attestation.signing_key import SchoolCertificate, SchoolSigningKey
+    from holbrook_desktop.core.content.install import ContentCheck
+    from holbrook_desktop.core.content.search import SearchHit, SearchIndex
+    from holbrook_desktop.core.hr.due import DueRules, PersonStatus
+    from holbrook_desktop.core.hr.exports import AcknowledgementRow
+    from holbrook_desktop.core.hr.reminders import ReminderList
+    from holbrook_desktop.core.hr.retention import RetentionPlan, RetentionResult
+    from holbrook_desktop.core.hr.staff_import import StaffImportPlan, StaffImportResult
+    from holbrook_desktop.core.quiz.bank import QuizBank
+    from holbrook_desktop.core.quiz.session import QuizSession
+    from holbrook_desktop.core.records import NewStaffMember, StaffMember, Store
+    from holbrook_desktop.core.records.acknowledgements import AcknowledgementRecord
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ class HandbookService:
     @property
     def quizzes(self) -> dict[str, QuizBank]:
         if self._quizzes is None:
-            from holbrook_desktop.core.content_folder import load_quizzes
+            from holbrook_desktop.core.content.folder import load_quizzes
 
             self._quizzes, problems = load_quizzes(self.handbook)
             self.diagnostics = (*self.diagnostics, *problems)
@@ -255,8 +255,8 @@ class HandbookService:
         """A new attempt for the person signed in. Induction needs the whole policy read first."""
         import secrets
 
-        from holbrook_desktop.core.quiz import select_induction, select_refresher
-        from holbrook_desktop.core.quiz_session import QuizNotReady, QuizSession
+        from holbrook_desktop.core.quiz.engine import select_induction, select_refresher
+        from holbrook_desktop.core.quiz.session import QuizNotReady, QuizSession
 
         records, member = self._records(), self.signed_in
         policy, bank = self.handbook.policy(policy_id), self.quizzes.get(policy_id)
@@ -299,14 +299,14 @@ class HandbookService:
     # Acknowledgement and attestation -----------------------------------------------------
 
     def declaration_text(self, policy_id: str) -> str:
-        from holbrook_desktop.core.declaration import read_declaration
+        from holbrook_desktop.core.content.declaration import read_declaration
 
         policy = self._policy(policy_id)
         declaration = self._declarations.get(policy_id) or read_declaration(policy)
         return declaration.text_for(policy)
 
     def _latest_pass(self, staff_id: int, policy: Policy) -> PassedQuiz | None:
-        from holbrook_desktop.core.acknowledgement import PassedQuiz
+        from holbrook_desktop.core.attestation.acknowledgement import PassedQuiz
 
         for attempt in self._records().quiz_attempts.history(staff_id, policy.id):
             if attempt.status == "finished" and attempt.passed and attempt.policy_sha256 == policy.sha256:
@@ -320,7 +320,7 @@ class HandbookService:
                            reading_complete=self.reading_complete(policy_id))
 
     def _offer(self, member: StaffMember, policy: Policy, *, reading_complete: bool) -> AcknowledgementOffer:
-        from holbrook_desktop.core.acknowledgement import AcknowledgementOffer
+        from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementOffer
 
         quiz = self._latest_pass(member.id, policy)
         already = None
@@ -336,7 +336,7 @@ class HandbookService:
                     signature: Signature | None) -> AcknowledgementRecord:
         """The signed-in person declares they have read and understood this version: recorded, with
         its signed attestation PDF, or AcknowledgementRefused saying what to put right."""
-        from holbrook_desktop.core.acknowledgement import check_declaration, method_for
+        from holbrook_desktop.core.attestation.acknowledgement import check_declaration, method_for
 
         offer = self.acknowledgement_offer(policy_id)
         member = self._signed_in()
@@ -349,7 +349,7 @@ class HandbookService:
                               typed_name: str | None = None) -> AcknowledgementRecord:
         """An administrator records someone's acknowledgement (a volunteer who signed on paper, for
         example). The note saying why is required; the record and the PDF say who did it."""
-        from holbrook_desktop.core.acknowledgement import AcknowledgementRefused
+        from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementRefused
 
         if not note or not note.strip():
             raise AcknowledgementRefused("Say why the acknowledgement is recorded on this person's behalf.")
@@ -365,10 +365,14 @@ class HandbookService:
     def _record_acknowledgement(self, member: StaffMember, policy: Policy, offer: AcknowledgementOffer,
                                 method: str, typed_name: str, signature: Signature | None, *,
                                 note: str | None) -> AcknowledgementRecord:
-        from holbrook_desktop.core.attestation import APP_VERSION, attestation_content, signed_attestation
-        from holbrook_desktop.core.declaration import declaration_sha256
+        from holbrook_desktop.core.attestation.document import (
+            APP_VERSION,
+            attestation_content,
+            signed_attestation,
+        )
+        from holbrook_desktop.core.content.declaration import declaration_sha256
         from holbrook_desktop.core.identity import machine_name
-        from holbrook_desktop.core.store.acknowledgements import NewAcknowledgement
+        from holbrook_desktop.core.records.acknowledgements import NewAcknowledgement
 
         records = self._records()
         records.policy_versions.record_seen(policy)
@@ -409,12 +413,12 @@ class HandbookService:
         return self._records().acknowledgements.pdf_bytes(record)
 
     def verify_attestation(self, pdf: bytes) -> AttestationCheck:
-        from holbrook_desktop.core.attestation import verify_attestation
+        from holbrook_desktop.core.attestation.document import verify_attestation
 
         return verify_attestation(pdf, store=self.records, key=self.signing_key())
 
     def signing_key(self) -> SchoolSigningKey:
-        from holbrook_desktop.core.signing_key import SchoolSigningKey
+        from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
 
         return SchoolSigningKey(self._records().data_dir)
 
@@ -440,30 +444,34 @@ class HandbookService:
     def school_profile(self) -> SchoolProfile:
         """The name and logo printed on attestations and reports; the policy's school and the
         shipped logo until the administrator chooses otherwise (also without records)."""
-        from holbrook_desktop.core.school_profile import SchoolProfile, default_school_name, school_profile
+        from holbrook_desktop.core.admin.school_profile import (
+            SchoolProfile,
+            default_school_name,
+            school_profile,
+        )
 
         if self.records is None:
+            from holbrook_desktop.core.admin.school_profile import LOGO_FILE
             from holbrook_desktop.core.paths import resource_path
-            from holbrook_desktop.core.school_profile import LOGO_FILE
 
             return SchoolProfile(default_school_name(self.policies), resource_path(LOGO_FILE), False)
         return school_profile(self.records.settings, self.records.data_dir, self.policies)
 
     def set_school_name(self, name: str) -> str:
         """Raises SchoolProfileRefused for an empty or overlong name; returns the name as stored."""
-        from holbrook_desktop.core.school_profile import set_school_name
+        from holbrook_desktop.core.admin.school_profile import set_school_name
 
         return set_school_name(self._records().settings, name)
 
     def set_school_logo(self, path: Path) -> SchoolProfile:
         """Raises SchoolProfileRefused, naming the file, for anything but a real PNG or JPEG picture."""
-        from holbrook_desktop.core.school_profile import set_school_logo
+        from holbrook_desktop.core.admin.school_profile import set_school_logo
 
         set_school_logo(self._records(), Path(path))
         return self.school_profile()
 
     def use_default_school_logo(self) -> SchoolProfile:
-        from holbrook_desktop.core.school_profile import use_default_school_logo
+        from holbrook_desktop.core.admin.school_profile import use_default_school_logo
 
         use_default_school_logo(self._records())
         return self.school_profile()
@@ -471,7 +479,7 @@ class HandbookService:
     def reading_estimate(self, policy_id: str | None = None, *, role: str | None = None) -> ReadingEstimate:
         """How long reading takes (from the words shown, rounded up to whole minutes) and how many
         questions the induction quiz asks; for every policy when `policy_id` is None."""
-        from holbrook_desktop.core.quiz import induction_length
+        from holbrook_desktop.core.quiz.engine import induction_length
 
         policies = [self._policy(policy_id)] if policy_id else list(self.policies)
         words = sections = questions = 0
@@ -490,7 +498,7 @@ class HandbookService:
     def statuses(self, policy_id: str | None = None, *, today: date | None = None,
                  include_leavers: bool = True) -> list[PersonStatus]:
         """Each person's standing on each policy (or one), by the rules in `core.due`."""
-        from holbrook_desktop.core.due import statuses_for
+        from holbrook_desktop.core.hr.due import statuses_for
 
         policies = [self._policy(policy_id)] if policy_id else list(self.policies)
         return statuses_for(self._records(), policies, today=today or date.today(), rules=self.due_rules(),
@@ -498,60 +506,60 @@ class HandbookService:
                             include_leavers=include_leavers)
 
     def acknowledgement_rows(self, statuses: list[PersonStatus]) -> list[AcknowledgementRow]:
-        from holbrook_desktop.core.exports import rows_for
+        from holbrook_desktop.core.hr.exports import rows_for
 
         return rows_for(self._records(), statuses)
 
     def due_rules(self) -> DueRules:
-        from holbrook_desktop.core.admin_settings import due_rules
+        from holbrook_desktop.core.admin.settings import due_rules
 
         return due_rules(self._records().settings)
 
     def equivalent_versions(self, policy_id: str) -> frozenset[str]:
         """Earlier versions whose acknowledgements still count: the current version and each one
         before it that the administrator marked a minor change, back to the last major one."""
-        from holbrook_desktop.core.admin_settings import equivalent_versions
+        from holbrook_desktop.core.admin.settings import equivalent_versions
 
         return equivalent_versions(self._records(), self._policy(policy_id))
 
     # The administrator ---------------------------------------------------------------------
 
     def admin_password(self) -> AdminPassword:
-        from holbrook_desktop.core.admin_password import AdminPassword
+        from holbrook_desktop.core.admin.password import AdminPassword
 
         return AdminPassword(self._records().settings)
 
     def set_due_rules(self, rules: DueRules) -> None:
-        from holbrook_desktop.core.admin_settings import set_due_rules
+        from holbrook_desktop.core.admin.settings import set_due_rules
 
         set_due_rules(self._records().settings, rules)
 
     def retention_years(self) -> int:
-        from holbrook_desktop.core.admin_settings import retention_years
+        from holbrook_desktop.core.admin.settings import retention_years
 
         return retention_years(self._records().settings)
 
     def set_retention_years(self, years: int) -> None:
-        from holbrook_desktop.core.admin_settings import set_retention_years
+        from holbrook_desktop.core.admin.settings import set_retention_years
 
         set_retention_years(self._records().settings, years)
 
     def policy_versions(self, policy_id: str) -> list[dict]:
         """Every version of the policy shown here, oldest first, each with its minor-change mark."""
-        from holbrook_desktop.core.admin_settings import versions_of
+        from holbrook_desktop.core.admin.settings import versions_of
 
         records = self._records()
         records.policy_versions.record_seen(self._policy(policy_id))
         return versions_of(records, policy_id)
 
     def mark_minor_change(self, policy_id: str, sha256: str, minor: bool = True) -> None:
-        from holbrook_desktop.core.admin_settings import mark_minor_change
+        from holbrook_desktop.core.admin.settings import mark_minor_change
 
         mark_minor_change(self._records(), policy_id, sha256, minor)
 
     def version_changes(self, policy_id: str) -> VersionChanges:
         """The current version against the one before it: the clauses added, changed, removed."""
-        from holbrook_desktop.core.version_changes import version_changes
+        from holbrook_desktop.core.admin.version_changes import version_changes
 
         return version_changes(self._records(), self._policy(policy_id))
 
@@ -561,27 +569,27 @@ class HandbookService:
                             progress: Callable[[int, int], None] | None = None,
                             cancelled: Callable[[], bool] | None = None) -> AttestationExportResult:
         """Every signed PDF (or those since a day) copied into `folder` under names HR can file."""
-        from holbrook_desktop.core.attestation_export import export_attestations
+        from holbrook_desktop.core.attestation.export import export_attestations
 
         return export_attestations(self._records(), folder, since=since, progress=progress,
                                    cancelled=cancelled)
 
     def plan_attestation_export(self, *, since: date | None = None) -> AttestationExportPlan:
         """What to copy, read on the thread that opened the records; the copying may run on another."""
-        from holbrook_desktop.core.attestation_export import plan_attestation_export
+        from holbrook_desktop.core.attestation.export import plan_attestation_export
 
         return plan_attestation_export(self._records(), since=since)
 
     def status_report_pdf(self, statuses: list[PersonStatus], *, today: date | None = None) -> bytes:
         """The governors' printable report: counts by status and role, and the overdue list."""
-        from holbrook_desktop.core.status_report import status_report_pdf
+        from holbrook_desktop.core.hr.status_report import status_report_pdf
 
         profile = self.school_profile()
         return status_report_pdf(statuses, school=profile.name, policies=list(self.policies),
                                  today=today or date.today(), logo=profile.logo_path)
 
     def reminder_list(self, statuses: list[PersonStatus]) -> ReminderList:
-        from holbrook_desktop.core.reminders import reminder_list
+        from holbrook_desktop.core.hr.reminders import reminder_list
 
         return reminder_list(statuses, policy_titles={p.id: p.title for p in self.policies})
 
@@ -589,12 +597,12 @@ class HandbookService:
 
     def plan_staff_import(self, csv_path: Path, *, today: date | None = None) -> StaffImportPlan:
         """What importing this CSV would do, row by row; nothing is written."""
-        from holbrook_desktop.core.staff_import import plan_import
+        from holbrook_desktop.core.hr.staff_import import plan_import
 
         return plan_import(self._records(), csv_path, today=today or date.today())
 
     def apply_staff_import(self, plan: StaffImportPlan, *, all_or_nothing: bool = False) -> StaffImportResult:
-        from holbrook_desktop.core.staff_import import apply_import
+        from holbrook_desktop.core.hr.staff_import import apply_import
 
         return apply_import(self._records(), plan, all_or_nothing=all_or_nothing)
 
@@ -605,21 +613,21 @@ class HandbookService:
 
     def retention_plan(self, *, today: date | None = None) -> RetentionPlan:
         """Leavers whose retention period is over: who would be erased, and why."""
-        from holbrook_desktop.core.admin_settings import retention_years
-        from holbrook_desktop.core.retention import plan_retention
+        from holbrook_desktop.core.admin.settings import retention_years
+        from holbrook_desktop.core.hr.retention import plan_retention
 
         records = self._records()
         return plan_retention(records, years=retention_years(records.settings), today=today or date.today())
 
     def apply_retention(self, plan: RetentionPlan) -> RetentionResult:
-        from holbrook_desktop.core.retention import apply_retention
+        from holbrook_desktop.core.hr.retention import apply_retention
 
         return apply_retention(self._records(), plan)
 
     def subject_access_export(self, staff_id: int, folder: Path) -> Path:
         """Everything stored about one person (JSON and their signed PDFs) in a new folder inside
         `folder`; returns that folder."""
-        from holbrook_desktop.core.subject_access import export_subject_access
+        from holbrook_desktop.core.hr.subject_access import export_subject_access
 
         return export_subject_access(self._records(), staff_id, folder)
 
@@ -639,7 +647,7 @@ class HandbookService:
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         if self._index is None:
             # Built on first use (sqlite3 and the index): start-up never pays for it.
-            from holbrook_desktop.core.search import SearchIndex
+            from holbrook_desktop.core.content.search import SearchIndex
 
             self._index = SearchIndex(self.handbook)
         return self._index.search(query, limit)
@@ -680,17 +688,17 @@ class HandbookService:
         read = self._current_progress().read_sections(policy.id, policy.sha256) & numbers
         return ProgressSummary(len(read), len(numbers), frozenset(read))
 
-    # Content updates (core/content_install.py) ---------------------------------------------
+    # Content updates (core/content/install.py) ---------------------------------------------
 
     def check_content_folder(self, folder: Path) -> ContentCheck:
-        from holbrook_desktop.core.content_install import check_folder
+        from holbrook_desktop.core.content.install import check_folder
 
         return check_folder(folder)
 
     def install_content(self, folder: Path) -> ContentCheck:
         """Check a new content folder, copy it into the data folder and read it from now on; raises
         ContentRefused, with the checker's messages, leaving everything as it was."""
-        from holbrook_desktop.core.content_install import install
+        from holbrook_desktop.core.content.install import install
 
         store = self._records()
         installed = install(folder, store.data_dir)
@@ -703,7 +711,7 @@ class HandbookService:
 
     def use_shipped_content(self) -> bool:
         """Stop using content loaded into the data folder: back to the content shipped with the app."""
-        from holbrook_desktop.core.content_install import remove_installed
+        from holbrook_desktop.core.content.install import remove_installed
         from holbrook_desktop.core.paths import shipped_content_dir
 
         store = self._records()

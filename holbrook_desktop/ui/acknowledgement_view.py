@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.quiz_style import (
     COLUMN_WIDTH,
@@ -33,9 +33,9 @@ from holbrook_desktop.ui.quiz_style import (
 from holbrook_desktop.ui.signature_pad import SignatureField
 
 if TYPE_CHECKING:
-    from holbrook_desktop.core.acknowledgement import AcknowledgementOffer
+    from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementOffer
+    from holbrook_desktop.core.records.acknowledgements import AcknowledgementRecord
     from holbrook_desktop.core.service import HandbookService
-    from holbrook_desktop.core.store.acknowledgements import AcknowledgementRecord
 
 log = logging.getLogger(__name__)
 _warmed_up = threading.Event()
@@ -50,7 +50,7 @@ def warm_up_signing() -> None:
     _warmed_up.set()
 
     def load() -> None:
-        from holbrook_desktop.core.attestation import warm_up
+        from holbrook_desktop.core.attestation.document import warm_up
 
         try:
             warm_up()
@@ -190,8 +190,8 @@ class AcknowledgementView(QWidget):
 
     def sign(self) -> bool:
         """Check, record and sign; the certificate page on success, or what to put right."""
-        from holbrook_desktop.core.acknowledgement import AcknowledgementRefused
-        from holbrook_desktop.core.signing_key import SigningKeyError
+        from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementRefused
+        from holbrook_desktop.core.attestation.signing_key import SigningKeyError
 
         if self.offer is None:
             return False

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.roles import ROLE_LABELS, ROLES
-from holbrook_desktop.core.store.errors import DuplicateStaff, StoreError
-from holbrook_desktop.core.store.staff import NewStaffMember, StaffMember
+from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
+from holbrook_desktop.core.records.errors import DuplicateStaff, StoreError
+from holbrook_desktop.core.records.staff import NewStaffMember, StaffMember
 from holbrook_desktop.ui import theme
 
 

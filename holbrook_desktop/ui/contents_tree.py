@@ -6,9 +6,9 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
-from holbrook_desktop.core.handbook import Clause, Policy, Section
+from holbrook_desktop.core.content.handbook import Clause, Policy, Section
+from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.paths import resource_path
-from holbrook_desktop.core.render import Location
 
 LOCATION_ROLE = Qt.ItemDataRole.UserRole + 1
 READ_ROLE = Qt.ItemDataRole.UserRole + 2

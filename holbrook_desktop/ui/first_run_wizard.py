@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop import APP_NAME
 from holbrook_desktop.core import paths
-from holbrook_desktop.core.admin_password import PasswordRefused
-from holbrook_desktop.core.school_profile import SchoolProfileRefused
-from holbrook_desktop.core.store.backups import BACKUP_FOLDER
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.admin.password import PasswordRefused
+from holbrook_desktop.core.admin.school_profile import SchoolProfileRefused
+from holbrook_desktop.core.records.backups import BACKUP_FOLDER
+from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 
 if TYPE_CHECKING:
@@ -39,7 +39,9 @@ LOGO_PREVIEW_SIDE = 96
 
 
 def current_certificate(service: HandbookService):
-    from holbrook_desktop.core.signing_key import SigningKeyError  # cryptography: not before it's needed
+    from holbrook_desktop.core.attestation.signing_key import (
+        SigningKeyError,  # cryptography: not before it's needed
+    )
 
     try:
         return service.signing_key().current()
@@ -239,7 +241,7 @@ class SigningKeyPage(QWizardPage):
         return current_certificate(self._service)
 
     def validatePage(self) -> bool:
-        from holbrook_desktop.core.signing_key import SigningKeyError
+        from holbrook_desktop.core.attestation.signing_key import SigningKeyError
 
         if self._current() is not None or not self.create_choice.isChecked():
             return True

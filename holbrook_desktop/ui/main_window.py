@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop import APP_NAME
-from holbrook_desktop.core.diagnostics import Severity
+from holbrook_desktop.core.content.diagnostics import Severity
+from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.paths import resource_path
-from holbrook_desktop.core.render import Location
+from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.core.service import HandbookService
-from holbrook_desktop.core.store.errors import StoreError
 from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.contents_tree import ContentsTree
 from holbrook_desktop.ui.idle_lock import DEFAULT_IDLE_MS, IdleLock, idle_duration_text
@@ -36,9 +36,9 @@ from holbrook_desktop.ui.reader_view import ReaderView, render_print_document
 from holbrook_desktop.ui.search_panel import SearchPanel
 
 if TYPE_CHECKING:
-    from holbrook_desktop.core.quiz import QuizResult
-    from holbrook_desktop.core.search import SearchHit
-    from holbrook_desktop.core.store import StaffMember
+    from holbrook_desktop.core.content.search import SearchHit
+    from holbrook_desktop.core.quiz.engine import QuizResult
+    from holbrook_desktop.core.records import StaffMember
     from holbrook_desktop.ui.acknowledgement_view import AcknowledgementView
     from holbrook_desktop.ui.quiz_view import QuizView
     from holbrook_desktop.ui.start_screen import StartScreen
@@ -611,7 +611,7 @@ class MainWindow(QMainWindow):
         return self._start_quiz(self._quiz_mode, self._quiz_policy_id)
 
     def _start_quiz(self, mode: str, policy_id: str | None) -> bool:
-        from holbrook_desktop.core.quiz_session import QuizNotReady
+        from holbrook_desktop.core.quiz.session import QuizNotReady
 
         if self.quiz_view is None or self.service.signed_in is None:
             return False

@@ -18,8 +18,8 @@ from holbrook_desktop.ui.quiz_style import (
 )
 
 if TYPE_CHECKING:
-    from holbrook_desktop.core.quiz import Answer, PresentedQuestion, QuizResult
-    from holbrook_desktop.core.quiz_session import QuizSession
+    from holbrook_desktop.core.quiz.engine import Answer, PresentedQuestion, QuizResult
+    from holbrook_desktop.core.quiz.session import QuizSession
 
 CLAUSE_SCHEME = "clause"
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.quiz_option import OptionRow
 from holbrook_desktop.ui.quiz_result import QuizResultPage, answer_lines
@@ -34,8 +34,8 @@ from holbrook_desktop.ui.quiz_style import (
 )
 
 if TYPE_CHECKING:
-    from holbrook_desktop.core.quiz import Answer, PresentedQuestion, QuizResult
-    from holbrook_desktop.core.quiz_session import Feedback, QuizSession
+    from holbrook_desktop.core.quiz.engine import Answer, PresentedQuestion, QuizResult
+    from holbrook_desktop.core.quiz.session import Feedback, QuizSession
 
 log = logging.getLogger(__name__)
 DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n - 1 for n in range(1, 10)}

@@ -17,7 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from holbrook_desktop.core.render import SCHEME, Location, clause_anchor, parse_href
+from holbrook_desktop.core.content.render import SCHEME, Location, clause_anchor, parse_href
 from holbrook_desktop.ui import theme
 
 ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 50, 300, 10

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
-    from holbrook_desktop.core.store import Store
+    from holbrook_desktop.core.records import Store
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def open_records(data_dir: Path, parent: QWidget | None = None) -> RecordsOpenin
     """The records store, or None after telling the person why (and offering a backup if there is one)."""
     # The store pulls in sqlite-utils; only the window's start-up path imports it, here.
     from holbrook_desktop.core.identity import Actor
-    from holbrook_desktop.core.store import DatabaseDamaged, DatabaseTooNew, Store, StoreError
+    from holbrook_desktop.core.records import DatabaseDamaged, DatabaseTooNew, Store, StoreError
 
     try:
         return RecordsOpening(Store.open(data_dir, Actor.current("window")))

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.ui import theme
 
 if TYPE_CHECKING:
-    from holbrook_desktop.core.search import SearchHit
+    from holbrook_desktop.core.content.search import SearchHit
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 HTML_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -79,7 +79,7 @@ class _SelfTest:
         return f"{len(REQUIRED_RESOURCES)} files in {folder}"
 
     def content(self) -> str:
-        from holbrook_desktop.core.diagnostics import Severity
+        from holbrook_desktop.core.content.diagnostics import Severity
         from holbrook_desktop.core.service import HandbookService
 
         folder = paths.content_dir(self.args.content)
@@ -96,7 +96,7 @@ class _SelfTest:
         return f"{_count(len(policies), 'policy', 'policies')}, {_count(clauses, 'clause')} in {folder}"
 
     def quiz_banks(self) -> str:
-        from holbrook_desktop.core.diagnostics import Severity
+        from holbrook_desktop.core.content.diagnostics import Severity
 
         banks = self.service.quizzes  # reading the banks adds their problems to the diagnostics
         errors = [d for d in self.service.diagnostics if d.severity is Severity.ERROR]
@@ -109,7 +109,7 @@ class _SelfTest:
 
     def records(self) -> str:
         from holbrook_desktop.core.identity import Actor
-        from holbrook_desktop.core.store import NewStaffMember, Store
+        from holbrook_desktop.core.records import NewStaffMember, Store
 
         data_dir = self.workspace / "data"
         self.store = Store.open(data_dir, Actor.current("self-test"))
@@ -140,7 +140,7 @@ class _SelfTest:
         return f"signed PDF made and verified ({len(pdf) // 1024} KB)"
 
     def export(self) -> str:
-        from holbrook_desktop.core.exports import write_csv, write_xlsx
+        from holbrook_desktop.core.hr.exports import write_csv, write_xlsx
 
         rows = self.service.acknowledgement_rows(self.service.statuses())
         xlsx, csv = self.workspace / "export.xlsx", self.workspace / "export.csv"

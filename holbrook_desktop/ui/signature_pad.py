@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from holbrook_desktop.core.signature import Signature
+from holbrook_desktop.core.attestation.signature import Signature
 from holbrook_desktop.ui import theme
 
 log = logging.getLogger(__name__)

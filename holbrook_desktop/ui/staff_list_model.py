@@ -20,7 +20,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 if TYPE_CHECKING:
-    from holbrook_desktop.core.store import StaffMember
+    from holbrook_desktop.core.records import StaffMember
 
 STAFF_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROLE_LABEL_ROLE = Qt.ItemDataRole.UserRole + 2

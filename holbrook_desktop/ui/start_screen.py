@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.core.identity import os_user
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.add_staff_form import AddStaffForm
 from holbrook_desktop.ui.staff_list_model import (
@@ -31,8 +31,8 @@ from holbrook_desktop.ui.staff_list_model import (
 )
 
 if TYPE_CHECKING:
+    from holbrook_desktop.core.records import StaffMember
     from holbrook_desktop.core.service import HandbookService
-    from holbrook_desktop.core.store import StaffMember
 
 log = logging.getLogger(__name__)
 COLUMN_WIDTH = 560

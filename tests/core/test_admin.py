@@ -10,12 +10,12 @@ from datetime import date, timedelta
 import pytest
 
 from holbrook_desktop.cli import main
-from holbrook_desktop.core.admin_password import AdminPassword, PasswordRefused, wait_after
-from holbrook_desktop.core.admin_settings import SettingRefused
-from holbrook_desktop.core.due import DueRules, Status, add_months
+from holbrook_desktop.core.admin.password import AdminPassword, PasswordRefused, wait_after
+from holbrook_desktop.core.admin.settings import SettingRefused
+from holbrook_desktop.core.hr.due import DueRules, Status, add_months
 from holbrook_desktop.core.identity import Actor
+from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.core.service import HandbookService
-from holbrook_desktop.core.store import NewStaffMember, Store
 from tests.conftest import REAL_CONTENT
 
 SECRET = "Purple-Otter-42"

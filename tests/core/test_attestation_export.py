@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from holbrook_desktop.cli import main
-from holbrook_desktop.core.attestation_export import (
+from holbrook_desktop.core.attestation.export import (
     MAX_NAME_BYTES,
     MAX_NAME_CHARS,
     attestation_stem,
     export_attestations,
 )
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.store import NewStaffMember, Store
-from holbrook_desktop.core.store.acknowledgements import NewAcknowledgement
+from holbrook_desktop.core.records import NewStaffMember, Store
+from holbrook_desktop.core.records.acknowledgements import NewAcknowledgement
 
 NOON = "T12:00:00.000000+00:00"  # the same calendar day in every European time zone
 

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from holbrook_desktop.core.acknowledgement import AcknowledgementRefused
+from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementRefused
+from holbrook_desktop.core.attestation.signature import Signature
 from holbrook_desktop.core.identity import Actor
+from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.core.service import HandbookService
-from holbrook_desktop.core.signature import Signature
-from holbrook_desktop.core.store import NewStaffMember, Store
 from tests.core.test_quiz_records import _read_everything, content  # noqa: F401 (a fixture)
 
 SIGNATURE = Signature.from_points(400, 150, [[(20, 100), (120, 40), (220, 110), (330, 50)]])
@@ -194,7 +194,7 @@ def test_the_pdf_text_is_extractable_with_the_full_hash_and_the_record(school):
 
 def test_the_refresher_favours_clauses_changed_since_the_acknowledged_version(school, content,  # noqa: F811
                                                                             monkeypatch):
-    from holbrook_desktop.core import quiz
+    from holbrook_desktop.core.quiz import engine as quiz
 
     service, store = school
     member, _record = _acknowledged(service, store)

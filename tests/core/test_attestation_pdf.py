@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from holbrook_desktop.core import attestation_pdf
-from holbrook_desktop.core.attestation_pdf import (
+from holbrook_desktop.core.attestation import pdf as attestation_pdf
+from holbrook_desktop.core.attestation.pdf import (
     AttestationContent,
     acknowledged_words,
     attestation_metadata,
@@ -28,7 +28,7 @@ from holbrook_desktop.core.attestation_pdf import (
     render_attestation,
     short_fingerprint,
 )
-from holbrook_desktop.core.signature import Signature
+from holbrook_desktop.core.attestation.signature import Signature
 from tests.conftest import REPO
 
 POLICY_SHA256 = "5d41402abc4b2a76b9719d911017c592" "7e0f5d2a4c1b3e6f8a9b0c1d2e3f4a5b"
@@ -269,7 +269,7 @@ def test_the_same_record_gives_the_same_bytes():
 
 def test_the_same_record_gives_the_same_bytes_in_another_process():
     script = ("import hashlib; from tests.core.test_attestation_pdf import attestation; "
-              "from holbrook_desktop.core.attestation_pdf import render_attestation; "
+              "from holbrook_desktop.core.attestation.pdf import render_attestation; "
               "print(hashlib.sha256(render_attestation(attestation())).hexdigest())")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO,
                             timeout=60, env={**os.environ, "PYTHONHASHSEED": "12345"})
@@ -342,7 +342,7 @@ def test_a_time_without_a_zone_or_an_unknown_method_is_refused():
 
 
 def test_importing_the_module_does_not_load_reportlab_or_pyhanko():
-    script = ("import sys, holbrook_desktop.core.attestation_pdf; "
+    script = ("import sys, holbrook_desktop.core.attestation.pdf; "
               "print(sorted(m for m in sys.modules if m.startswith(('reportlab', 'pyhanko'))))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO,
                             timeout=60)

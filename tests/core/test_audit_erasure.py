@@ -8,9 +8,9 @@ import sqlite3
 
 import pytest
 
-from holbrook_desktop.core.retention import apply_retention, plan_retention
-from holbrook_desktop.core.store import audit, database
-from holbrook_desktop.core.store import migrations as migration_list
+from holbrook_desktop.core.hr.retention import apply_retention, plan_retention
+from holbrook_desktop.core.records import audit, database
+from holbrook_desktop.core.records import migrations as migration_list
 from tests.core.test_retention import LONG_AGO, TODAY, acknowledge, add_person, open_records, quentin
 
 

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from holbrook_desktop.cli import main
-from holbrook_desktop.core.content_folder import load_content
+from holbrook_desktop.core.content.folder import load_content
 from tests.conftest import FRONT_MATTER, policy_text
 
 GOOD_BODY = "\n## 1 PURPOSE\n\n1.1 Staff must follow this policy.\n"

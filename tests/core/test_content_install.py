@@ -8,10 +8,10 @@ import pytest
 
 from holbrook_desktop.cli import main
 from holbrook_desktop.core import paths
-from holbrook_desktop.core.content_install import ContentRefused, install, installed_content_dir
+from holbrook_desktop.core.content.install import ContentRefused, install, installed_content_dir
 from holbrook_desktop.core.identity import Actor
+from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.core.service import HandbookService
-from holbrook_desktop.core.store import NewStaffMember, Store
 from tests.conftest import REAL_CONTENT
 
 
@@ -85,7 +85,7 @@ def test_a_folder_that_is_not_content_is_refused_before_anything_is_copied(tmp_p
 
 
 def test_a_huge_folder_is_refused_as_the_wrong_folder(tmp_path, monkeypatch):
-    from holbrook_desktop.core import content_install
+    from holbrook_desktop.core.content import install as content_install
 
     monkeypatch.setattr(content_install, "MAX_FILES", 5)
     big = tmp_path / "big"

@@ -7,8 +7,9 @@ from tests.conftest import REPO
 
 SCRIPT = """
 import sys, io, contextlib
-import holbrook_desktop.core.service, holbrook_desktop.core.search, holbrook_desktop.core.render
-import holbrook_desktop.core.paths, holbrook_desktop.core.reading_progress
+import holbrook_desktop.core.service, holbrook_desktop.core.content.search
+import holbrook_desktop.core.content.render
+import holbrook_desktop.core.paths, holbrook_desktop.core.reading.progress
 import importlib, pkgutil, holbrook_desktop.core
 for found in pkgutil.walk_packages(holbrook_desktop.core.__path__, "holbrook_desktop.core."):
     importlib.import_module(found.name)  # every core module, attestation and signing included

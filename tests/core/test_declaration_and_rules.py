@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from holbrook_desktop.core.acknowledgement import (
+from holbrook_desktop.core.attestation.acknowledgement import (
     AcknowledgementOffer,
     AcknowledgementRefused,
     PassedQuiz,
@@ -12,8 +12,8 @@ from holbrook_desktop.core.acknowledgement import (
     method_for,
     name_key,
 )
-from holbrook_desktop.core.content_folder import load_content
-from holbrook_desktop.core.signature import Signature
+from holbrook_desktop.core.attestation.signature import Signature
+from holbrook_desktop.core.content.folder import load_content
 from tests.conftest import policy_text
 
 BODY = "## 1 ONE\n\n1.1 Text.\n"

@@ -7,11 +7,11 @@ import pytest
 
 from holbrook_desktop.cli import main
 from holbrook_desktop.core.demo import DEMO_SETTING, DemoRefused, build_demo
-from holbrook_desktop.core.due import Status
+from holbrook_desktop.core.hr.due import Status
+from holbrook_desktop.core.hr.roles import ROLES
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.roles import ROLES
+from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.core.service import HandbookService
-from holbrook_desktop.core.store import NewStaffMember, Store
 from tests.conftest import REAL_CONTENT
 
 TODAY = date(2026, 11, 24)

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from holbrook_desktop.cli import main
-from holbrook_desktop.core.due import DueRules, Status, add_months, status_for
-from holbrook_desktop.core.store import StaffMember
+from holbrook_desktop.core.hr.due import DueRules, Status, add_months, status_for
+from holbrook_desktop.core.records import StaffMember
 
 TODAY = date(2026, 11, 24)
 POLICY = SimpleNamespace(id="social-media", sha256="new", meta=SimpleNamespace(effective=date(2026, 9, 1)))

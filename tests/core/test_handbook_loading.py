@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from holbrook_desktop.core.content_folder import load_content
-from holbrook_desktop.core.diagnostics import Severity
+from holbrook_desktop.core.content.diagnostics import Severity
+from holbrook_desktop.core.content.folder import load_content
 from tests.conftest import REAL_CONTENT, policy_text
 
 SMALL_BODY = """

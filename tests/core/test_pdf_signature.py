@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from holbrook_desktop.core.pdf_signature import (
+from holbrook_desktop.core.attestation.pdf_signature import (
     ADDED,
     CHANGED,
     NO_SIGNATURE,
@@ -23,7 +23,7 @@ from holbrook_desktop.core.pdf_signature import (
     sign_pdf,
     verify_pdf_signature,
 )
-from holbrook_desktop.core.signing_key import SchoolSigningKey, SigningKeyError
+from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey, SigningKeyError
 
 SCHOOL = "Holbrook Primary School"
 CREATED = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)

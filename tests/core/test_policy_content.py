@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from holbrook_desktop.core.content_folder import load_content
+from holbrook_desktop.core.content.folder import load_content
 from tests.conftest import POLICY_SOURCE, REAL_CONTENT
 
 POLICY_FILE = REAL_CONTENT / "policies" / "social-media" / "policy.md"

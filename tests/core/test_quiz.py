@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from holbrook_desktop.core.quiz import (
+from holbrook_desktop.core.quiz.bank import Option, Question, QuizBank, QuizSettings
+from holbrook_desktop.core.quiz.engine import (
     PresentedQuestion,
     grade,
     refresher_weight,
     select_induction,
     select_refresher,
 )
-from holbrook_desktop.core.quiz_bank import Option, Question, QuizBank, QuizSettings
 
 
 def q(qid, kind="single", clauses=("5.6",), options=None, answer=None, roles=()):

@@ -3,7 +3,7 @@
 import pytest
 
 from holbrook_desktop.cli import main
-from holbrook_desktop.core.content_folder import load_content
+from holbrook_desktop.core.content.folder import load_content
 from tests.conftest import REAL_CONTENT
 
 GOOD = '''[settings]

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.quiz_session import QuizNotReady
-from holbrook_desktop.core.reading_progress import SectionKey
+from holbrook_desktop.core.quiz.session import QuizNotReady
+from holbrook_desktop.core.reading.progress import SectionKey
+from holbrook_desktop.core.records import NewStaffMember, Store
+from holbrook_desktop.core.records import migrations as migration_list
 from holbrook_desktop.core.service import HandbookService
-from holbrook_desktop.core.store import NewStaffMember, Store
-from holbrook_desktop.core.store import migrations as migration_list
 from tests.conftest import REAL_CONTENT
 
 CLAUSES = ["1.1", "2.1", "3.2", "4.4", "5.1", "5.4", "5.6", "5.7", "5.8", "5.10", "5.11", "5.12",
@@ -136,7 +136,7 @@ def test_the_refresher_avoids_last_years_set_and_remembers_wrong_clauses(signed_
 
 
 def test_clauses_changed_between_versions_are_found(tmp_path, content):
-    from holbrook_desktop.core.content_folder import load_content
+    from holbrook_desktop.core.content.folder import load_content
 
     store = Store.open(tmp_path / "data", Actor("office-pc", "cli"))
     old = load_content(content).handbook.policy("social-media")
@@ -152,7 +152,7 @@ def test_clauses_changed_between_versions_are_found(tmp_path, content):
 
 
 def test_a_version_1_database_is_migrated_with_a_backup_first(tmp_path, monkeypatch):
-    from holbrook_desktop.core.store import database
+    from holbrook_desktop.core.records import database
 
     data = tmp_path / "data"
     monkeypatch.setattr(database, "MIGRATIONS", migration_list.MIGRATIONS[:1])
@@ -170,7 +170,7 @@ def test_a_version_1_database_is_migrated_with_a_backup_first(tmp_path, monkeypa
 
 
 def test_sign_out_happens_even_when_the_records_cannot_be_written(signed_in):
-    from holbrook_desktop.core.store import StoreWriteError
+    from holbrook_desktop.core.records import StoreWriteError
 
     service, store, _ann = signed_in
     service.start_quiz("social-media", "refresher", seed=9)
@@ -197,7 +197,7 @@ def test_a_role_with_no_questions_is_refused_before_anything_is_saved(tmp_path):
 
 
 def test_time_on_the_quiz_does_not_count_as_reading(tmp_path):
-    from holbrook_desktop.core.render import Location
+    from holbrook_desktop.core.content.render import Location
 
     class Clock:
         now = 0.0

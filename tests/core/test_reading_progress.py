@@ -1,12 +1,12 @@
 """A section counts as read only when its end was on screen and it was open long enough."""
 
-from holbrook_desktop.core.reading_progress import (
+from holbrook_desktop.core.content.render import Location
+from holbrook_desktop.core.reading.progress import (
     InMemoryProgressStore,
     ReadingTracker,
     SectionKey,
     minimum_reading_seconds,
 )
-from holbrook_desktop.core.render import Location
 from holbrook_desktop.core.service import HandbookService
 from tests.conftest import REAL_CONTENT
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from holbrook_desktop.core.content_folder import load_content
-from holbrook_desktop.core.references import find_references
-from holbrook_desktop.core.render import Location, PolicyRenderer, parse_href
+from holbrook_desktop.core.content.folder import load_content
+from holbrook_desktop.core.content.references import find_references
+from holbrook_desktop.core.content.render import Location, PolicyRenderer, parse_href
 from tests.conftest import REAL_CONTENT
 
 

@@ -5,9 +5,9 @@ from datetime import date
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from holbrook_desktop.cli import main
-from holbrook_desktop.core.due import PersonStatus, Status
-from holbrook_desktop.core.reminders import reminder_list
-from holbrook_desktop.core.store import StaffMember
+from holbrook_desktop.core.hr.due import PersonStatus, Status
+from holbrook_desktop.core.hr.reminders import reminder_list
+from holbrook_desktop.core.records import StaffMember
 
 TITLES = {"social-media": "Social Media Policy", "phones": "Mobile Phones Policy"}
 

@@ -10,12 +10,12 @@ from datetime import date, timedelta
 import pytest
 
 from holbrook_desktop.cli import main
-from holbrook_desktop.core.admin_settings import set_retention_years
+from holbrook_desktop.core.admin.settings import set_retention_years
+from holbrook_desktop.core.hr.retention import apply_retention, plan_retention, retention_ends
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.reading_progress import SectionKey
-from holbrook_desktop.core.retention import apply_retention, plan_retention, retention_ends
-from holbrook_desktop.core.store import NewStaffMember, Store
-from holbrook_desktop.core.store.acknowledgements import NewAcknowledgement
+from holbrook_desktop.core.reading.progress import SectionKey
+from holbrook_desktop.core.records import NewStaffMember, Store
+from holbrook_desktop.core.records.acknowledgements import NewAcknowledgement
 from tests.core.test_attestation_flow import _acknowledged, _installation
 from tests.core.test_quiz_records import content as content  # a fixture
 

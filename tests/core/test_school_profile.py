@@ -12,11 +12,11 @@ import pytest
 from PIL import Image
 
 from holbrook_desktop.cli import main
+from holbrook_desktop.core.admin.school_profile import LOGO_FILE, MAX_LOGO_BYTES, SchoolProfileRefused
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.paths import resource_path
-from holbrook_desktop.core.school_profile import LOGO_FILE, MAX_LOGO_BYTES, SchoolProfileRefused
+from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.core.service import HandbookService
-from holbrook_desktop.core.store import NewStaffMember, Store
 from tests.conftest import REAL_CONTENT, policy_text
 
 

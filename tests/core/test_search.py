@@ -2,8 +2,8 @@
 
 import pytest
 
-from holbrook_desktop.core.content_folder import load_content
-from holbrook_desktop.core.search import SearchIndex
+from holbrook_desktop.core.content.folder import load_content
+from holbrook_desktop.core.content.search import SearchIndex
 from tests.conftest import REAL_CONTENT
 
 

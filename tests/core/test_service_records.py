@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.render import Location
+from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.core.service import HandbookService
-from holbrook_desktop.core.store import NewStaffMember, Store
 from tests.conftest import REAL_CONTENT
 
 

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from holbrook_desktop.core.content_folder import load_content
+from holbrook_desktop.core.content.folder import load_content
 from tests.conftest import REAL_CONTENT
 
 
@@ -41,7 +41,7 @@ def test_every_question_explains_itself_with_its_clause():
 
 
 def test_an_induction_from_the_real_bank_covers_many_sections():
-    from holbrook_desktop.core.quiz import select_induction
+    from holbrook_desktop.core.quiz.engine import select_induction
 
     policy = load_content(REAL_CONTENT).handbook.policy("social-media")
     asked = select_induction(_bank(), seed=11, section_of=lambda n: policy.clause(n).section_number)

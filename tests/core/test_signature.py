@@ -4,7 +4,7 @@ import io
 
 from PIL import Image
 
-from holbrook_desktop.core.signature import Signature
+from holbrook_desktop.core.attestation.signature import Signature
 
 ZIGZAG = [[(20, 100), (120, 40), (220, 110), (330, 50)], [(60, 130), (300, 128)]]
 

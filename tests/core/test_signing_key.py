@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from holbrook_desktop.core.signing_key import (
+from holbrook_desktop.core.attestation.signing_key import (
     FilePermissionsOnly,
     SchoolSigningKey,
     SigningKeyError,
@@ -412,7 +412,8 @@ def test_dpapi_round_trip():  # pragma: no cover - runs on Windows CI
 
 
 def test_importing_the_module_loads_neither_cryptography_nor_pyhanko():
-    script = ("import sys, holbrook_desktop.core.signing_key, holbrook_desktop.core.pdf_signature\n"
+    script = ("import sys, holbrook_desktop.core.attestation.signing_key\n"
+              "import holbrook_desktop.core.attestation.pdf_signature\n"
               "print(sorted(m for m in sys.modules if m.split('.')[0] in "
               "('cryptography', 'pyhanko', 'asn1crypto', 'pyhanko_certvalidator')))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO,

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 import pytest
 
 from holbrook_desktop.cli import main
-from holbrook_desktop.core.due import Status, status_for
-from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.staff_import import (
+from holbrook_desktop.core.hr.due import Status, status_for
+from holbrook_desktop.core.hr.staff_import import (
     StaffImportFileError,
     StaffImportStale,
     apply_import,
@@ -19,7 +18,8 @@ from holbrook_desktop.core.staff_import import (
     plan_import,
     role_from,
 )
-from holbrook_desktop.core.store import DuplicateStaff, NewStaffMember, Store, StoreWriteError
+from holbrook_desktop.core.identity import Actor
+from holbrook_desktop.core.records import DuplicateStaff, NewStaffMember, Store, StoreWriteError
 
 TODAY = date(2026, 11, 24)
 
@@ -373,8 +373,8 @@ def test_cli_staff_leave(tmp_path, capsys):
 
 def test_a_leaver_past_their_last_day_leaves_the_sign_in_list(tmp_path):
     from holbrook_desktop.core.identity import Actor
+    from holbrook_desktop.core.records import NewStaffMember, Store
     from holbrook_desktop.core.service import HandbookService
-    from holbrook_desktop.core.store import NewStaffMember, Store
     from tests.conftest import REAL_CONTENT
 
     store = Store.open(tmp_path / "data", Actor("x", "window"))

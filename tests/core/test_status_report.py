@@ -6,10 +6,10 @@ from datetime import date
 from types import SimpleNamespace
 
 from holbrook_desktop.cli import main
-from holbrook_desktop.core.due import PersonStatus, Status
-from holbrook_desktop.core.status_report import report_title, status_report_pdf, summarise
-from holbrook_desktop.core.store import StaffMember
-from holbrook_desktop.core.store.acknowledgements import AcknowledgementSummary
+from holbrook_desktop.core.hr.due import PersonStatus, Status
+from holbrook_desktop.core.hr.status_report import report_title, status_report_pdf, summarise
+from holbrook_desktop.core.records import StaffMember
+from holbrook_desktop.core.records.acknowledgements import AcknowledgementSummary
 
 TODAY = date(2026, 11, 24)
 SOCIAL = SimpleNamespace(id="social-media", title="Social Media Policy",

@@ -6,11 +6,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from holbrook_desktop.core.due import DueRules, Status, status_for, statuses_for
-from holbrook_desktop.core.exports import AcknowledgementRow, rows_for, write_csv, write_xlsx
+from holbrook_desktop.core.hr.due import DueRules, Status, status_for, statuses_for
+from holbrook_desktop.core.hr.exports import AcknowledgementRow, rows_for, write_csv, write_xlsx
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.store import NewStaffMember, Store
-from holbrook_desktop.core.store.acknowledgements import NewAcknowledgement
+from holbrook_desktop.core.records import NewStaffMember, Store
+from holbrook_desktop.core.records.acknowledgements import NewAcknowledgement
 
 TODAY = date(2026, 11, 24)
 SOCIAL = SimpleNamespace(id="social", sha256="s3", meta=SimpleNamespace(effective=date(2026, 9, 1)))

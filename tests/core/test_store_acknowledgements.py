@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.store import NewStaffMember, Store, StoreWriteError
-from holbrook_desktop.core.store.acknowledgements import NewAcknowledgement
+from holbrook_desktop.core.records import NewStaffMember, Store, StoreWriteError
+from holbrook_desktop.core.records.acknowledgements import NewAcknowledgement
 
 
 @pytest.fixture
@@ -112,8 +112,8 @@ def test_records_are_numbered_in_order_and_listed_newest_first(store):
 
 
 def test_a_version_2_database_gains_the_acknowledgements_table_and_keeps_its_records(tmp_path, monkeypatch):
-    from holbrook_desktop.core.store import database
-    from holbrook_desktop.core.store import migrations as migration_list
+    from holbrook_desktop.core.records import database
+    from holbrook_desktop.core.records import migrations as migration_list
 
     data = tmp_path / "data"
     monkeypatch.setattr(database, "MIGRATIONS", migration_list.MIGRATIONS[:2])

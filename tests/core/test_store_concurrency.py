@@ -10,8 +10,8 @@ import time
 
 from bench.concurrency import run
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.store import Store, database
-from holbrook_desktop.core.store.migrations import MIGRATIONS
+from holbrook_desktop.core.records import Store, database
+from holbrook_desktop.core.records.migrations import MIGRATIONS
 
 ACTOR = Actor("office", "cli")
 

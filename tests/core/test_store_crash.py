@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.store import Store
+from holbrook_desktop.core.records import Store
 from tests.conftest import REPO
 
 WRITER = REPO / "bench" / "crash_writer.py"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.store import DatabaseDamaged, DatabaseTooNew, NewStaffMember, Store
-from holbrook_desktop.core.store.migrations import MIGRATIONS
+from holbrook_desktop.core.records import DatabaseDamaged, DatabaseTooNew, NewStaffMember, Store
+from holbrook_desktop.core.records.migrations import MIGRATIONS
 
 ACTOR = Actor("office", "cli")
 DAY_1 = date(2026, 9, 1)
@@ -300,7 +300,7 @@ def test_a_new_database_and_its_folder_are_private_to_this_account(tmp_path):
     import stat
 
     from holbrook_desktop.core.identity import Actor
-    from holbrook_desktop.core.store import Store
+    from holbrook_desktop.core.records import Store
 
     if os.name != "posix":
         import pytest

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from holbrook_desktop.core.content_folder import load_content
+from holbrook_desktop.core.content.folder import load_content
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.reading_progress import SectionKey
-from holbrook_desktop.core.store import NewStaffMember, Store
+from holbrook_desktop.core.reading.progress import SectionKey
+from holbrook_desktop.core.records import NewStaffMember, Store
 from tests.conftest import REAL_CONTENT
 
 WHEN = datetime(2026, 9, 2, 10, 30, tzinfo=UTC)

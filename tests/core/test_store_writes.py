@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.store import DuplicateStaff, NewStaffMember, Store, StoreWriteError
+from holbrook_desktop.core.records import DuplicateStaff, NewStaffMember, Store, StoreWriteError
 
 ACTOR = Actor("office", "window")
 START = date(2026, 9, 1)

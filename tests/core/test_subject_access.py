@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from holbrook_desktop.cli import main
-from holbrook_desktop.core.retention import apply_retention, plan_retention
-from holbrook_desktop.core.subject_access import UnknownStaff, export_subject_access
+from holbrook_desktop.core.hr.retention import apply_retention, plan_retention
+from holbrook_desktop.core.hr.subject_access import UnknownStaff, export_subject_access
 from tests.core.test_retention import PNG, TODAY, acknowledge, add_person, open_records, quentin
 from tests.core.test_retention import store as store  # a fixture
 

@@ -61,7 +61,7 @@ STAFF = (
 @pytest.fixture
 def store(data_dir):
     from holbrook_desktop.core.identity import Actor
-    from holbrook_desktop.core.store import Store
+    from holbrook_desktop.core.records import Store
 
     opened = Store.open(data_dir, Actor("tester", "window"))
     yield opened
@@ -73,7 +73,7 @@ def staff(store):
     """The staff above, in the store, by full name."""
     from datetime import date
 
-    from holbrook_desktop.core.store import NewStaffMember
+    from holbrook_desktop.core.records import NewStaffMember
 
     added = {}
     for full_name, preferred, role, number in STAFF:

@@ -61,10 +61,10 @@ def _plain(text: str) -> str:
 
 class Tour:
     def __init__(self, out: Path, data_dir: Path, zoom: int, size: QSize) -> None:
-        from holbrook_desktop.core.admin_password import AdminPassword
+        from holbrook_desktop.core.admin.password import AdminPassword
         from holbrook_desktop.core.identity import Actor
+        from holbrook_desktop.core.records import NewStaffMember, Store
         from holbrook_desktop.core.service import HandbookService
-        from holbrook_desktop.core.store import NewStaffMember, Store
         from holbrook_desktop.ui.main_window import MainWindow
         from holbrook_desktop.ui.preferences import Preferences
 
@@ -99,7 +99,7 @@ class Tour:
         policy = service.policies[0]
         self.store.policy_versions.record_seen(policy)
         progress = self.store.progress_for(self.newcomer.id)
-        from holbrook_desktop.core.reading_progress import SectionKey
+        from holbrook_desktop.core.reading.progress import SectionKey
 
         for section in list(policy.reading_sections())[:4]:
             progress.mark_read(SectionKey(policy.id, policy.sha256, section.number), datetime.now(UTC))

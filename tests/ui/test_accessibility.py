@@ -116,7 +116,7 @@ def test_the_acknowledgement_page_names_every_control(passed_window):  # noqa: F
 
 
 def test_the_admin_area_names_every_control(open_staff_window, store, staff, qtbot):
-    from holbrook_desktop.core.admin_password import AdminPassword
+    from holbrook_desktop.core.admin.password import AdminPassword
 
     AdminPassword(store.settings).set_first(SECRET)
     window = open_staff_window()

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from holbrook_desktop.core.admin_password import AdminPassword
-from holbrook_desktop.core.due import Status
+from holbrook_desktop.core.admin.password import AdminPassword
+from holbrook_desktop.core.hr.due import Status
 from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.ui.main_window import MainWindow
 from holbrook_desktop.ui.preferences import Preferences

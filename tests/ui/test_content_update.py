@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from holbrook_desktop.core.admin_password import AdminPassword
+from holbrook_desktop.core.admin.password import AdminPassword
 
 SECRET = "Staffroom-Kettle-9"
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWizard
 
 from holbrook_desktop.core import paths
-from holbrook_desktop.core.admin_password import AdminPassword
+from holbrook_desktop.core.admin.password import AdminPassword
 from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.ui.first_run_wizard import FirstRunWizard
 from holbrook_desktop.ui.main_window import MainWindow

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
-from holbrook_desktop.core.due import PersonStatus, Status
+from holbrook_desktop.core.hr.due import PersonStatus, Status
+from holbrook_desktop.core.records import StaffMember
 from holbrook_desktop.core.service import HandbookService
-from holbrook_desktop.core.store import StaffMember
 from holbrook_desktop.ui.admin import attestation_export_dialog
 from holbrook_desktop.ui.admin.attestation_export_dialog import AttestationExportDialog
 from holbrook_desktop.ui.admin.reminder_dialog import ReminderDialog

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
 
-from holbrook_desktop.core.render import Location
+from holbrook_desktop.core.content.render import Location
 from tests.conftest import policy_text
 
 

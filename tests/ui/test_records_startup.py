@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.render import Location
-from holbrook_desktop.core.store import NewStaffMember, Store
+from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.ui.app import create_main_window
 from tests.conftest import REAL_CONTENT
 

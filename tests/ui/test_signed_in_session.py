@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from holbrook_desktop.core.reading_progress import SectionKey
-from holbrook_desktop.core.render import Location
+from holbrook_desktop.core.content.render import Location
+from holbrook_desktop.core.reading.progress import SectionKey
 
 
 def _sign_in(window, qtbot, typed: str) -> None:

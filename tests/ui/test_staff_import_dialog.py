@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
+from holbrook_desktop.core.hr.staff_import import StaffImportFileError
+from holbrook_desktop.core.records import NewStaffMember
 from holbrook_desktop.core.service import HandbookService
-from holbrook_desktop.core.staff_import import StaffImportFileError
-from holbrook_desktop.core.store import NewStaffMember
 from holbrook_desktop.ui.admin.staff_import_dialog import StaffImportDialog
 from tests.conftest import REAL_CONTENT
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from holbrook_desktop.core.render import Location
+from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.ui.staff_list_model import fold
 
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from holbrook_desktop import APP_NAME
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.records.errors import StoreError
 
 if TYPE_CHECKING:
     from holbrook_desktop.ui.admin.admin_view import AdminView

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui.admin.content_page import ContentPage
 from holbrook_desktop.ui.admin.settings_page import SettingsPage
 from holbrook_desktop.ui.admin.status_table import StatusTable
@@ -191,7 +191,7 @@ class AdminView(QWidget):
 
     def save_spreadsheet(self, path: Path) -> int | None:
         """The rows the table shows now (its filters applied), as XLSX or CSV by the file's name."""
-        from holbrook_desktop.core.exports import write_csv, write_xlsx
+        from holbrook_desktop.core.hr.exports import write_csv, write_xlsx
 
         rows = self.service.acknowledgement_rows(self.table.visible_statuses())
         writer = write_csv if path.suffix.lower() == ".csv" else write_xlsx

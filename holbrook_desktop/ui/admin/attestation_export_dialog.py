@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.attestation_export import (
+from holbrook_desktop.core.attestation.export import (
     AttestationExportPlan,
     AttestationExportResult,
     copy_attestations,
 )
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 
 log = logging.getLogger(__name__)

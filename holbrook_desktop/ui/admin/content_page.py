@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.content_install import ContentCheck, ContentRefused
+from holbrook_desktop.core.content.install import ContentCheck, ContentRefused
 from holbrook_desktop.core.paths import shipped_content_dir
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.records.errors import StoreError
 
 MAX_ERRORS_SHOWN = 40
 

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.admin_password import AdminPassword, PasswordRefused, problem_with
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.admin.password import AdminPassword, PasswordRefused, problem_with
+from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 
 

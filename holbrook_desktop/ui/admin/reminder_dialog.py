@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.reminders import NO_EMAIL_HEADING, ReminderList
+from holbrook_desktop.core.hr.reminders import NO_EMAIL_HEADING, ReminderList
 
 
 def _bcc_count(url: str) -> int:

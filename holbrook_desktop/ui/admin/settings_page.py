@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.admin_settings import LIMITS, RETENTION_LIMITS, SettingRefused
-from holbrook_desktop.core.due import DueRules
-from holbrook_desktop.core.school_profile import SchoolProfileRefused
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.admin.school_profile import SchoolProfileRefused
+from holbrook_desktop.core.admin.settings import LIMITS, RETENTION_LIMITS, SettingRefused
+from holbrook_desktop.core.hr.due import DueRules
+from holbrook_desktop.core.records.errors import StoreError
 
 RULE_LABELS = {
     "new_starter_days": "Days a new starter has to acknowledge",

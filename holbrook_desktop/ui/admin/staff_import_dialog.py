@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.roles import ROLE_LABELS
-from holbrook_desktop.core.staff_import import (
+from holbrook_desktop.core.hr.roles import ROLE_LABELS
+from holbrook_desktop.core.hr.staff_import import (
     CREATE,
     REJECT,
     UNCHANGED,
@@ -42,12 +42,12 @@ from holbrook_desktop.core.staff_import import (
     StaffImportError,
     StaffImportStale,
 )
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 
 if TYPE_CHECKING:
+    from holbrook_desktop.core.hr.staff_import import PlannedRow, StaffImportPlan, StaffImportResult
     from holbrook_desktop.core.service import HandbookService
-    from holbrook_desktop.core.staff_import import PlannedRow, StaffImportPlan, StaffImportResult
 
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.due import Status
+from holbrook_desktop.core.hr.due import Status
 from holbrook_desktop.ui.staff_list_model import fold
 
 if TYPE_CHECKING:
-    from holbrook_desktop.core.due import PersonStatus
+    from holbrook_desktop.core.hr.due import PersonStatus
 
 Index = QModelIndex | QPersistentModelIndex
 STATUS_ORDER = {Status.OVERDUE: 0, Status.NEVER: 1, Status.DUE_SOON: 2, Status.ACKNOWLEDGED: 3,

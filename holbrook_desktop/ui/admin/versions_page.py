@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.admin_settings import SettingRefused
-from holbrook_desktop.core.store.errors import StoreError
+from holbrook_desktop.core.admin.settings import SettingRefused
+from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 
 

@@ -1,0 +1,1 @@
+"""The administrator: password, settings that change the rules, the school's name and logo."""

@@ -1,0 +1,1 @@
+"""Acknowledgements made into signed attestation PDFs; the school's signing key; verification; export."""

@@ -1,0 +1,155 @@
+"""Attestations: the record of an acknowledgement made into a signed PDF, and checking one later.
+
+reportlab and pyHanko are imported inside these functions: they cost about 0.6 s together and the
+window must not wait for them (see `warm_up`)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from holbrook_desktop import __version__
+
+if TYPE_CHECKING:
+    from holbrook_desktop.core.attestation.acknowledgement import PassedQuiz
+    from holbrook_desktop.core.attestation.pdf import AttestationContent
+    from holbrook_desktop.core.attestation.signature import Signature
+    from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
+    from holbrook_desktop.core.content.handbook import Policy
+    from holbrook_desktop.core.records import StaffMember, Store
+    from holbrook_desktop.core.records.acknowledgements import (
+        AcknowledgementRecord,
+        NewAcknowledgement,
+        Stamp,
+    )
+
+log = logging.getLogger(__name__)
+APP_VERSION = __version__
+
+
+def warm_up() -> None:
+    """Import the PDF and signing libraries ahead of need (from a background thread), so that
+    pressing "Sign" does not wait half a second for them."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: F401
+    from pyhanko.sign import signers  # noqa: F401
+    from reportlab.pdfgen import canvas  # noqa: F401
+
+    import holbrook_desktop.core.attestation.pdf
+    import holbrook_desktop.core.attestation.pdf_signature  # noqa: F401
+
+
+def attestation_content(stamp: Stamp, new: NewAcknowledgement, *, policy: Policy, member: StaffMember,
+                        quiz: PassedQuiz | None, signature: Signature | None) -> AttestationContent:
+    from holbrook_desktop.core.attestation.pdf import AttestationContent
+
+    return AttestationContent(
+        record_id=stamp.record_id, school=policy.meta.school, policy_id=policy.id,
+        policy_title=policy.title, version_label=policy.meta.version, effective=policy.meta.effective,
+        policy_sha256=policy.sha256, staff_id=member.id, full_name=member.full_name,
+        role_label=member.role_label, staff_number=member.staff_number,
+        declaration=new.declaration_text, method=new.method, typed_name=new.typed_name,
+        signature=signature, quiz_summary=quiz.summary() if quiz else None,
+        acknowledged_at=datetime.fromisoformat(stamp.at), recorded_by=new.os_user, machine=new.machine,
+        app_version=new.app_version, on_behalf_note=new.on_behalf_note, audit_anchor=stamp.audit_anchor,
+        certificate_fingerprint=new.certificate_fingerprint,
+    )
+
+
+def signed_attestation(content: AttestationContent, key: SchoolSigningKey) -> bytes:
+    """The attestation PDF, signed with the school's key (PAdES, as an incremental update)."""
+    from holbrook_desktop.core.attestation.pdf import render_attestation
+    from holbrook_desktop.core.attestation.pdf_signature import sign_pdf
+
+    pdf = render_attestation(content)
+    reason = (f"{content.full_name} acknowledges the {content.policy_title} ({content.version_label}); "
+              f"record {content.record_id}")
+    return sign_pdf(pdf, key, signed_at=content.acknowledged_at, reason=reason, location=content.school)
+
+
+# Checking an attestation -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckLine:
+    name: str  # "signature", "school", "record"
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class AttestationCheck:
+    lines: tuple[CheckLine, ...]
+    record: AcknowledgementRecord | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(line.ok for line in self.lines)
+
+    @property
+    def problems(self) -> list[str]:
+        return [line.message for line in self.lines if not line.ok]
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "record_id": self.record.id if self.record else None,
+                "checks": [{"check": c.name, "ok": c.ok, "message": c.message} for c in self.lines]}
+
+
+def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey) -> AttestationCheck:
+    """Three checks, each reported: the signature is intact and covers the whole file; it is this
+    school's (current or an earlier key); and the file is the one kept for a record in this database."""
+    from holbrook_desktop.core.attestation.pdf import read_attestation_metadata
+    from holbrook_desktop.core.attestation.pdf_signature import verify_pdf_signature
+    from holbrook_desktop.core.attestation.signing_key import short_fingerprint
+
+    certificates = key.certificates()
+    result = verify_pdf_signature(pdf, [c.der for c in certificates])
+    lines: list[CheckLine] = []
+    integrity = [p for p in result.problems if result.trusted or "not this school" not in p]
+    if result.intact and result.covers_whole_file and not integrity:
+        lines.append(CheckLine("signature", True, "the signature is valid and covers the whole file: "
+                                                  "nothing has changed since it was signed"))
+    else:
+        lines.append(CheckLine("signature", False, "; ".join(integrity) or
+                               "the signature does not cover the file as it is now"))
+    if not certificates:
+        lines.append(CheckLine("school", False, "this installation has no school certificate to check "
+                                                "against (no signing key has been set up)"))
+    else:
+        certificate = f"certificate {short_fingerprint(result.signer_fingerprint or '?')}"
+        if result.trusted:
+            lines.append(CheckLine("school", True,
+                                   f"signed with this school's key ({result.signer_subject}, {certificate})"))
+        else:
+            who = f" ({certificate})" if result.signer_fingerprint else ""
+            lines.append(CheckLine("school", False, f"not signed with this school's key{who}"))
+    record = None
+    metadata = read_attestation_metadata(pdf)
+    if store is None:
+        lines.append(CheckLine("record", False, "no records database is open to match it against"))
+    elif not metadata or not isinstance(metadata.get("record_id"), int):
+        lines.append(CheckLine("record", False, "the file does not say which record it belongs to"))
+    else:
+        record = store.acknowledgements.get(metadata["record_id"])
+        lines.append(_record_line(pdf, metadata, record))
+    return AttestationCheck(tuple(lines), record)
+
+
+def _record_line(pdf: bytes, metadata: dict, record: AcknowledgementRecord | None) -> CheckLine:
+    number = metadata["record_id"]
+    if record is None:
+        return CheckLine("record", False, f"no matching record: record {number} is not in this database")
+    differences = [label for label, ours, theirs in (
+        ("person", record.staff_id, metadata.get("staff_id")),
+        ("policy version", record.policy_sha256, metadata.get("policy_sha256")),
+        ("time", record.acknowledged_at, metadata.get("acknowledged_at")),
+    ) if ours != theirs]
+    if differences:
+        return CheckLine("record", False, f"no matching record: record {number} in this database has a "
+                                          f"different {', '.join(differences)}")
+    if hashlib.sha256(pdf).hexdigest() != record.pdf_sha256:
+        return CheckLine("record", False, f"record {number} matches, but the PDF kept for it is a different "
+                                          "file")
+    return CheckLine("record", True, f"matches record {number}: {metadata.get('full_name')}, "
+                                     f"{record.version_label}, acknowledged {record.acknowledged_at} (UTC)")

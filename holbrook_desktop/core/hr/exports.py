@@ -1,0 +1,139 @@
+"""HR's spreadsheet of who has acknowledged what: CSV (Excel-friendly) or XLSX, safe to open."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from holbrook_desktop.core.files import replacing
+from holbrook_desktop.core.hr.due import PersonStatus
+
+# OWASP "CSV injection": a cell starting with one of these may be run as a formula by a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADERS = ("Name", "Role", "Staff number", "Email", "Policy", "Status", "Version acknowledged",
+           "SHA-256 acknowledged", "Acknowledged (UTC)", "Quiz score", "Due date", "Record id")
+WIDTHS = (28, 20, 14, 30, 16, 14, 22, 66, 20, 11, 12, 10)
+
+
+@dataclass(frozen=True)
+class AcknowledgementRow:
+    name: str
+    role: str
+    staff_number: str | None
+    email: str | None
+    policy_id: str
+    status: str
+    version_label: str | None
+    policy_sha256: str | None
+    acknowledged_at: datetime | None
+    quiz_score: str | None
+    due: date | None
+    record_id: int | None
+
+    def cells(self) -> tuple:
+        return (self.name, self.role, self.staff_number, self.email, self.policy_id, self.status,
+                self.version_label, self.policy_sha256, self.acknowledged_at, self.quiz_score, self.due,
+                self.record_id)
+
+
+def row_for(status: PersonStatus, quiz_score: str | None) -> AcknowledgementRow:
+    member, record = status.member, status.acknowledgement
+    return AcknowledgementRow(
+        member.full_name, member.role_label, member.staff_number, member.work_email, status.policy_id,
+        str(status.status), record.version_label if record else None,
+        record.policy_sha256 if record else None,
+        datetime.fromisoformat(record.acknowledged_at) if record else None, quiz_score, status.due,
+        record.id if record else None)
+
+
+def rows_for(store, statuses: Sequence[PersonStatus]) -> list[AcknowledgementRow]:
+    """One row per status, with the quiz score of the attempt behind its acknowledgement (the scores
+    of all of them read in one query)."""
+    attempt_ids = sorted({s.acknowledgement.quiz_attempt_id for s in statuses
+                          if s.acknowledgement is not None and s.acknowledgement.quiz_attempt_id is not None})
+    scores = dict(store.db.execute(
+        "SELECT id, correct || '/' || total FROM quiz_attempts "
+        "WHERE correct IS NOT NULL AND id IN (SELECT value FROM json_each(?))", (json.dumps(attempt_ids),)))
+    return [row_for(s, scores.get(s.acknowledgement.quiz_attempt_id) if s.acknowledgement else None)
+            for s in statuses]
+
+
+def neutralised(value: object) -> object:
+    """Text a spreadsheet would read as a formula gets a leading apostrophe; other values pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _text(value: object) -> str:
+    """A cell as CSV text, formula-safe (the commonest case, plain text, first: 1,200,000 cells)."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(" ", "minutes")[:16]  # 2026-11-24 10:05, as strftime would, faster
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(neutralised(str(value)))
+
+
+def write_csv(rows: Iterable[AcknowledgementRow], path: Path) -> int:
+    """UTF-8 with a byte-order mark, so that Excel shows accents correctly. Returns the row count."""
+    count = 0
+    with replacing(path) as temporary, temporary.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for row in rows:
+            writer.writerow([_text(value) for value in row.cells()])
+            count += 1
+    return count
+
+
+def write_xlsx(rows: Iterable[AcknowledgementRow], path: Path) -> int:
+    """A header row, frozen panes, real dates and set column widths (openpyxl, loaded only here)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Acknowledgements")
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in HEADERS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        cells = []
+        for value in row.cells():
+            if isinstance(value, datetime):
+                value = value.replace(tzinfo=None)  # Excel has no time zones: the header says UTC
+            elif isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)  # XML cannot hold them; they would abort
+            cell = WriteOnlyCell(sheet, value=neutralised(value))
+            if isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    with replacing(path) as temporary:
+        book.save(temporary)
+    return count
+
+
+def filtered(statuses: Sequence[PersonStatus], wanted: set[str] | None) -> list[PersonStatus]:
+    return [s for s in statuses if wanted is None or str(s.status) in wanted]

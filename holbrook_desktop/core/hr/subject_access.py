@@ -1,0 +1,207 @@
+"""A subject-access export (UK GDPR): everything the records hold about one person, in a new folder."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from holbrook_desktop import __version__
+from holbrook_desktop.core.files import write_whole
+from holbrook_desktop.core.hr.roles import ROLE_LABELS
+
+if TYPE_CHECKING:
+    from holbrook_desktop.core.records import Store
+
+DATA_FILE = "data.json"
+README_FILE = "README.txt"
+
+
+class UnknownStaff(KeyError):
+    def __init__(self, staff_id: int) -> None:
+        super().__init__(staff_id)
+        self.staff_id = staff_id
+
+    def __str__(self) -> str:
+        return f"There is no member of staff with number {self.staff_id}."
+
+
+def export_subject_access(store: Store, staff_id: int, folder: Path) -> Path:
+    """Write `data.json` (every stored row about them), their signed PDFs, their signature images and
+    a README.txt into a new folder inside `folder` (made if need be), and return it. The folder is
+    private to this account (0700, files 0600); an existing one is never overwritten (…_2). If
+    anything cannot be written, the half-made folder is removed and the OSError raised."""
+    from holbrook_desktop.core.records.erasure import audit_rows_about
+
+    db = store.db
+    staff = _rows(db, "SELECT * FROM staff WHERE id = ?", (staff_id,))
+    if not staff:
+        raise UnknownStaff(staff_id)
+    person = staff[0]
+    person["role_label"] = ROLE_LABELS.get(person["role"], person["role"])
+    progress = _rows(db, "SELECT r.policy_id, r.policy_sha256, v.label AS version_label, r.section_number, "
+                         "r.first_opened, r.completed_at FROM reading_progress r LEFT JOIN policy_versions v "
+                         "ON v.policy_id = r.policy_id AND v.sha256 = r.policy_sha256 WHERE r.staff_id = ? "
+                         "ORDER BY r.first_opened, r.policy_id, r.section_number", (staff_id,))
+    attempts = _rows(db, "SELECT * FROM quiz_attempts WHERE staff_id = ? ORDER BY id", (staff_id,))
+    for attempt in attempts:
+        for key in ("questions", "answers"):
+            attempt[key] = _json_or_text(attempt[key])
+    acknowledgements = _rows(db, "SELECT * FROM acknowledgements WHERE staff_id = ? ORDER BY id", (staff_id,))
+    about = audit_rows_about(db, staff_id)
+    audit_rows = _audit_rows(db, about.rows, set(about.made_by))
+
+    target = _new_folder(folder, _folder_name(person))
+    try:
+        files = _write_acknowledgement_files(store, target, acknowledgements)
+        data = {
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "exported_by_app": f"Holbrook Staff Handbook {__version__}",
+            "erased": ({"erased_at": person["erased_at"], "note": _ERASED_NOTE} if person.get("erased_at")
+                       else None),
+            "staff": person,
+            "reading_progress": progress,
+            "quiz_attempts": attempts,
+            "acknowledgements": acknowledgements,
+            "audit_log": audit_rows,
+            "files": sorted([DATA_FILE, README_FILE, *files]),
+        }
+        write_whole(target / DATA_FILE, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+        write_whole(target / README_FILE, _readme(person, data).encode("utf-8"))
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)  # never a half-made copy of someone's data
+        raise
+    return target
+
+
+_ERASED_NOTE = ("This person's personal data was erased under the school's retention rule on the date "
+                "given. What remains holds no name, contact detail or signature: it is kept, under their "
+                "number only, for anonymous counts.")
+
+
+def _rows(db, sql: str, parameters: tuple) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, parameters)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _json_or_text(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _audit_rows(db, row_ids: tuple[int, ...], made_by: set[int]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found = _rows(db, "SELECT id, at, os_user, staff_id, via, action, details, os_user_salt, "
+                          f"details_salt, redacted_by FROM audit_log WHERE id IN ({marks}) ORDER BY id",
+                      tuple(chunk))
+        for row in found:
+            erased = [name for name in ("os_user", "details") if row.pop(f"{name}_salt") is None]
+            row["details"] = _json_or_text(row["details"])
+            row["made_while_they_were_signed_in"] = row["id"] in made_by
+            row["erased_fields"] = erased
+            if not erased:
+                row.pop("redacted_by")
+            rows.append(row)
+    return rows
+
+
+def _folder_name(person: dict[str, Any]) -> str:
+    """subject-access_<surname-firstnames>_<YYYY-MM-DD>, letters and digits only (any alphabet)."""
+    if person.get("erased_at"):
+        who = f"erased-person-{person['id']}"
+    else:
+        words = ["".join(ch for ch in word if ch.isalnum()) for word in person["full_name"].split()]
+        words = [w for w in words if w]
+        who = "-".join([words[-1], *words[:-1]]) if words else f"staff-{person['id']}"
+    return f"subject-access_{who}_{date.today().isoformat()}"
+
+
+def _new_folder(parent: Path, name: str) -> Path:
+    parent.mkdir(parents=True, exist_ok=True)
+    number = 1
+    while True:
+        target = parent / (name if number == 1 else f"{name}_{number}")
+        try:
+            target.mkdir(mode=0o700)
+        except FileExistsError:
+            number += 1
+            continue
+        with contextlib.suppress(OSError):
+            target.chmod(0o700)  # the umask may have narrowed it differently
+        return target
+
+
+def _write_acknowledgement_files(store: Store, target: Path, acknowledgements: list[dict]) -> list[str]:
+    """Each signed PDF copied and each drawn signature as a PNG; the rows say which file is which."""
+    written: list[str] = []
+    for record in acknowledgements:
+        png = record.pop("signature_png", None)
+        record["signature_strokes"] = _json_or_text(record.get("signature_strokes"))
+        record["signature_image_file"] = None
+        if png:
+            name = f"signature-{record['id']:06d}.png"
+            write_whole(target / name, png)
+            record["signature_image_file"] = name
+            written.append(name)
+        record["signed_pdf_file"] = None
+        source = store.data_dir / record["pdf_file"]
+        if record.get("erased_at"):
+            record["signed_pdf_note"] = "deleted when the personal data was erased"
+        elif source.is_file():
+            name = Path(record["pdf_file"]).name
+            write_whole(target / name, source.read_bytes())
+            record["signed_pdf_file"] = name
+            written.append(name)
+        else:
+            record["signed_pdf_note"] = f"the signed PDF {record['pdf_file']} is missing from the data folder"
+    return written
+
+
+def _readme(person: dict[str, Any], data: dict[str, Any]) -> str:
+    pdfs = sum(1 for a in data["acknowledgements"] if a["signed_pdf_file"])
+    images = sum(1 for a in data["acknowledgements"] if a["signature_image_file"])
+    lines = [
+        f"Subject-access copy: everything Holbrook Staff Handbook holds about staff member number "
+        f"{person['id']}",
+        f"Made on {data['exported_at'][:10]} (UTC) by {data['exported_by_app']}.",
+        "",
+    ]
+    if data["erased"]:
+        lines += [f"Their personal data was erased on {person['erased_at'][:10]}.", _ERASED_NOTE, ""]
+    lines += [
+        "What is in this folder:",
+        "",
+        "data.json    Every record about them, in JSON (a plain-text format any text editor opens):",
+        "             - staff: their record (name, role, staff number, work email, start and leaving",
+        "               dates, who added them and when);",
+        f"             - reading_progress: each section of each policy version they opened and read "
+        f"({len(data['reading_progress'])});",
+        f"             - quiz_attempts: each quiz, its questions and their answers "
+        f"({len(data['quiz_attempts'])});",
+        f"             - acknowledgements: each declaration they made or that was recorded for them "
+        f"({len(data['acknowledgements'])}), with the drawn signature's pen strokes; the signature",
+        "               image itself is the PNG file named in signature_image_file;",
+        f"             - audit_log: each entry in the records' change log about them or made while they "
+        f"were signed in ({len(data['audit_log'])}); an entry whose erased_fields is not empty had",
+        "               those fields erased under the school's retention rule.",
+        "             Times ending in +00:00 are UTC (British summer time is one hour ahead).",
+    ]
+    if pdfs:
+        lines.append(f"attestation-NNNNNN.pdf   The signed attestation PDFs ({pdfs}), exactly as kept.")
+    if images:
+        lines.append(f"signature-NNNNNN.png     The drawn signatures ({images}), one per acknowledgement "
+                     "number.")
+    lines += ["", "These files contain personal data: keep them safe and delete them when no longer needed.",
+              ""]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Scenario quizzes: banks read from content, question selection and marking, one person's session."""

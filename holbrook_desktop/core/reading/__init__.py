@@ -1,0 +1,1 @@
+"""Reading the policy: progress per section and the next step (read → quiz → acknowledge → refresher)."""

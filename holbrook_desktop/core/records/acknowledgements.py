@@ -1,0 +1,225 @@
+"""Acknowledgements: who declared they had read which policy version, how, and their signed PDF."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from holbrook_desktop.core.files import write_whole
+from holbrook_desktop.core.records import audit
+from holbrook_desktop.core.records.errors import StoreWriteError
+
+ATTESTATIONS_FOLDER = "attestations"
+METHODS = ("drawn", "typed", "on-behalf")
+
+
+@dataclass(frozen=True)
+class NewAcknowledgement:
+    """What the person (or the administrator on their behalf) gave; the store adds the rest."""
+
+    staff_id: int
+    policy_id: str
+    policy_sha256: str
+    version_label: str
+    quiz_attempt_id: int | None
+    declaration_text: str
+    declaration_sha256: str
+    typed_name: str
+    method: str
+    signature_png: bytes | None
+    signature_strokes: str | None
+    on_behalf_note: str | None
+    os_user: str
+    machine: str
+    app_version: str
+    certificate_fingerprint: str
+
+
+@dataclass(frozen=True)
+class AcknowledgementRecord(NewAcknowledgement):
+    """As stored: what was given, and what the store added when it was written."""
+
+    id: int
+    acknowledged_at: str  # UTC, ISO 8601
+    audit_anchor: str
+    pdf_file: str  # relative to the data folder
+    pdf_sha256: str
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Known only inside the write transaction, and printed on the PDF: the record's number, its
+    time, and the audit chain's last hash before it (which anchors the chain up to that point)."""
+
+    record_id: int
+    at: str
+    audit_anchor: str
+
+
+@dataclass(frozen=True)
+class AcknowledgementSummary:
+    """What the status table and HR's export need of a record: no declaration, no signature, so that
+    a school's whole history (100,000 records) is read in a fraction of a second."""
+
+    id: int
+    staff_id: int
+    policy_id: str
+    policy_sha256: str
+    version_label: str
+    acknowledged_at: str  # UTC, ISO 8601
+    method: str
+    quiz_attempt_id: int | None
+
+
+class LatestAcknowledgements(NamedTuple):
+    """One person's standing on one policy, as the records have it."""
+
+    latest: AcknowledgementSummary | None  # the newest record, of any version
+    counted: AcknowledgementSummary | None  # the newest record of a version that still counts
+
+
+_COLUMNS = ", ".join(AcknowledgementRecord.__dataclass_fields__)
+_SUMMARY_COLUMNS = ", ".join(f"a.{name}" for name in AcknowledgementSummary.__dataclass_fields__)
+# One pass over the records: for each person and policy asked about, the newest record (by number, as
+# everywhere else) and the newest of a counted version. `?` is a JSON list of [policy_id, sha256]
+# pairs; a policy with no counted version is asked about as [policy_id, null].
+_LATEST_SQL = f"""
+    WITH wanted(policy_id, sha256) AS (
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)),
+    latest(id) AS (
+        SELECT max(id) FROM acknowledgements
+        WHERE policy_id IN (SELECT policy_id FROM wanted) GROUP BY staff_id, policy_id),
+    counted(id) AS (
+        SELECT max(id) FROM acknowledgements
+        WHERE (policy_id, policy_sha256) IN (SELECT policy_id, sha256 FROM wanted)
+        GROUP BY staff_id, policy_id)
+    SELECT {_SUMMARY_COLUMNS}, a.id IN (SELECT id FROM latest), a.id IN (SELECT id FROM counted)
+    FROM acknowledgements a WHERE a.id IN (SELECT id FROM latest UNION ALL SELECT id FROM counted)
+"""
+
+
+class Acknowledgements:
+    def __init__(self, store) -> None:  # store: holbrook_desktop.core.records.Store
+        self._store = store
+
+    @property
+    def folder(self) -> Path:
+        return self._store.path.parent / ATTESTATIONS_FOLDER
+
+    def record(self, new: NewAcknowledgement, make_pdf: Callable[[Stamp], bytes]) -> AcknowledgementRecord:
+        """Write the record and its signed PDF together: if either fails, neither is kept.
+
+        `make_pdf` runs inside the write transaction, because the PDF names the record's number and
+        the audit hash before it; other writers wait the fraction of a second it takes."""
+        if new.method not in METHODS:
+            raise ValueError(f"unknown method {new.method!r}")
+        written: Path | None = None
+        try:
+            with self._store.change("acknowledgement.recorded") as change:
+                db = change.db
+                record_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM acknowledgements").fetchone()[0]
+                last = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+                stamp = Stamp(record_id, change.at, last[0] if last else audit.GENESIS_HASH)
+                pdf = make_pdf(stamp)
+                relative = f"{ATTESTATIONS_FOLDER}/attestation-{record_id:06d}.pdf"
+                target = self._store.path.parent / relative
+                try:
+                    _write_private(target, pdf)
+                except OSError as exc:
+                    raise StoreWriteError(_file_failure(target, exc)) from exc
+                written = target
+                pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+                values = {**new.__dict__, "id": record_id, "acknowledged_at": change.at,
+                          "audit_anchor": stamp.audit_anchor, "pdf_file": relative, "pdf_sha256": pdf_sha256}
+                names = list(values)
+                db.execute(f"INSERT INTO acknowledgements ({', '.join(names)}) VALUES "
+                           f"({', '.join('?' for _ in names)})", [values[n] for n in names])
+                change.details = {
+                    "acknowledgement_id": record_id, "staff_id": new.staff_id, "policy_id": new.policy_id,
+                    "policy_sha256": new.policy_sha256, "method": new.method,
+                    "quiz_attempt_id": new.quiz_attempt_id, "declaration_sha256": new.declaration_sha256,
+                    "on_behalf_note": new.on_behalf_note, "pdf_sha256": pdf_sha256,
+                    "certificate_fingerprint": new.certificate_fingerprint,
+                }
+        except BaseException:
+            if written is not None:
+                with contextlib.suppress(OSError):
+                    written.unlink()  # a PDF without its record would attest to nothing
+            raise
+        saved = self.get(record_id)
+        assert saved is not None
+        return saved
+
+    def get(self, record_id: int) -> AcknowledgementRecord | None:
+        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM acknowledgements WHERE id = ?",
+                                     (record_id,)).fetchone()
+        return AcknowledgementRecord(*row) if row else None
+
+    def for_person(self, staff_id: int, policy_id: str | None = None) -> list[AcknowledgementRecord]:
+        """Newest first."""
+        where, params = "staff_id = ?", [staff_id]
+        if policy_id is not None:
+            where += " AND policy_id = ?"
+            params.append(policy_id)
+        rows = self._store.db.execute(f"SELECT {_COLUMNS} FROM acknowledgements WHERE {where} "
+                                      "ORDER BY id DESC", params).fetchall()
+        return [AcknowledgementRecord(*row) for row in rows]
+
+    def all(self, policy_id: str | None = None) -> list[AcknowledgementRecord]:
+        where, params = ("WHERE policy_id = ?", [policy_id]) if policy_id else ("", [])
+        rows = self._store.db.execute(f"SELECT {_COLUMNS} FROM acknowledgements {where} ORDER BY id",
+                                      params).fetchall()
+        return [AcknowledgementRecord(*row) for row in rows]
+
+    def latest_by_person(self, counted: Mapping[str, Collection[str]]
+                         ) -> dict[tuple[int, str], LatestAcknowledgements]:
+        """For each person with a record of a policy in `counted` (policy id → the versions whose
+        acknowledgements count): their newest record and their newest counted one, by (staff_id,
+        policy_id). One query, reading neither declarations nor signatures."""
+        pairs = [[policy_id, sha] for policy_id, shas in counted.items() for sha in (shas or [None])]
+        latest: dict[tuple[int, str], AcknowledgementSummary] = {}
+        current: dict[tuple[int, str], AcknowledgementSummary] = {}
+        for row in self._store.db.execute(_LATEST_SQL, (json.dumps(pairs),)):
+            summary = AcknowledgementSummary(*row[:-2])
+            key = (summary.staff_id, summary.policy_id)
+            if row[-2]:
+                latest[key] = summary
+            if row[-1]:
+                current[key] = summary
+        return {key: LatestAcknowledgements(record, current.get(key)) for key, record in latest.items()}
+
+    def pdf_path(self, record: AcknowledgementRecord) -> Path:
+        return self._store.path.parent / record.pdf_file
+
+    def pdf_bytes(self, record: AcknowledgementRecord) -> bytes:
+        """The signed PDF as it was made; OSError if the file is gone or unreadable."""
+        return self.pdf_path(record).read_bytes()
+
+    def summary(self, record: AcknowledgementRecord) -> dict[str, Any]:
+        values = dict(record.__dict__)
+        values.pop("signature_png")
+        values.pop("signature_strokes")
+        return values
+
+
+def _file_failure(path: Path, exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        why = "the disk is full. Free some space and try again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "this account may not write in that folder"
+    else:
+        why = exc.strerror or str(exc)
+    return f"The signed attestation could not be saved as {path}: {why}. Nothing was recorded."
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Whole or not at all, readable by this account only (the folder is private too)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_whole(path, data)

@@ -1,0 +1,213 @@
+"""The records schema, as numbered, append-only migrations. Never edit one that has shipped:
+add the next. Each runs in its own transaction after a backup copy of the file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# Frozen here on purpose: a shipped migration must not change when the app's role list does
+# (holbrook_desktop.core.hr.roles is the list the app uses today).
+ROLES = ("teacher", "teaching-assistant", "office", "lunchtime", "governor", "contractor",
+         "volunteer", "trainee", "supply", "other")
+
+
+def m0001_staff_progress_versions_audit(db: Database) -> None:
+    roles = ", ".join(f"'{role}'" for role in ROLES)
+    db.execute(f"""
+        CREATE TABLE staff (
+            id INTEGER PRIMARY KEY,
+            full_name TEXT NOT NULL CHECK (length(trim(full_name)) > 0),
+            preferred_name TEXT,
+            role TEXT NOT NULL CHECK (role IN ({roles})),
+            staff_number TEXT UNIQUE,
+            work_email TEXT UNIQUE COLLATE NOCASE,
+            start_date TEXT NOT NULL,
+            leaving_date TEXT,
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        )""")
+    db["staff"].create_index(["full_name"], index_name="staff_by_name")
+    db["policy_versions"].create(
+        {"policy_id": str, "sha256": str, "label": str, "title": str, "effective": str,
+         "first_seen": str},
+        pk=("policy_id", "sha256"),
+        not_null={"label", "title", "effective", "first_seen"},
+    )
+    db.execute("""
+        CREATE TABLE reading_progress (
+            staff_id INTEGER NOT NULL REFERENCES staff(id),
+            policy_id TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL,
+            section_number TEXT NOT NULL,
+            first_opened TEXT NOT NULL,
+            completed_at TEXT,
+            PRIMARY KEY (staff_id, policy_id, policy_sha256, section_number),
+            FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
+        )""")
+    db.execute("""
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            os_user TEXT NOT NULL,
+            staff_id INTEGER,
+            via TEXT NOT NULL,
+            action TEXT NOT NULL,
+            details TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""")
+
+
+def m0002_quiz_attempts_and_clause_hashes(db: Database) -> None:
+    db.execute("""
+        CREATE TABLE quiz_attempts (
+            id INTEGER PRIMARY KEY,
+            staff_id INTEGER NOT NULL REFERENCES staff(id),
+            policy_id TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('induction', 'refresher')),
+            seed INTEGER NOT NULL,
+            questions TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            correct INTEGER,
+            total INTEGER NOT NULL,
+            passed INTEGER CHECK (passed IN (0, 1)),
+            status TEXT NOT NULL CHECK (status IN ('in-progress', 'finished', 'abandoned')),
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
+        )""")
+    db["quiz_attempts"].create_index(["staff_id", "policy_id"], index_name="attempts_by_person")
+    # The text of each clause of each version, as a hash: which clauses changed between versions.
+    db.execute("""
+        CREATE TABLE policy_clause_hashes (
+            policy_id TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL,
+            clause_number TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            PRIMARY KEY (policy_id, policy_sha256, clause_number),
+            FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
+        )""")
+
+
+def m0003_acknowledgements(db: Database) -> None:
+    # Everything the attestation PDF states is kept here too, so the record stands on its own; the
+    # signed PDF itself is a file in the data folder (attestations/), named by pdf_file.
+    db.execute("""
+        CREATE TABLE acknowledgements (
+            id INTEGER PRIMARY KEY,
+            staff_id INTEGER NOT NULL REFERENCES staff(id),
+            policy_id TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL,
+            version_label TEXT NOT NULL,
+            quiz_attempt_id INTEGER REFERENCES quiz_attempts(id),
+            declaration_text TEXT NOT NULL,
+            declaration_sha256 TEXT NOT NULL,
+            typed_name TEXT NOT NULL,
+            method TEXT NOT NULL CHECK (method IN ('drawn', 'typed', 'on-behalf')),
+            signature_png BLOB,
+            signature_strokes TEXT,
+            on_behalf_note TEXT,
+            os_user TEXT NOT NULL,
+            machine TEXT NOT NULL,
+            app_version TEXT NOT NULL,
+            acknowledged_at TEXT NOT NULL,
+            audit_anchor TEXT NOT NULL,
+            certificate_fingerprint TEXT NOT NULL,
+            pdf_file TEXT NOT NULL,
+            pdf_sha256 TEXT NOT NULL,
+            CHECK (method != 'drawn' OR signature_png IS NOT NULL),
+            CHECK (method != 'on-behalf' OR length(trim(coalesce(on_behalf_note, ''))) > 0),
+            CHECK (method = 'on-behalf' OR quiz_attempt_id IS NOT NULL),
+            FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
+        )""")
+    db["acknowledgements"].create_index(["staff_id", "policy_id"], index_name="acknowledgements_by_person")
+
+
+def m0004_settings_and_minor_versions(db: Database) -> None:
+    # The administrator's settings (the password's hash, the due rules, retention): one JSON value
+    # a key, so a new setting needs no migration.
+    db.execute("""
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""")
+    # A version the administrator marked as a minor change (typo fixes): acknowledgements of the
+    # version before it still count.
+    db.execute("ALTER TABLE policy_versions ADD COLUMN minor_change INTEGER NOT NULL DEFAULT 0 "
+               "CHECK (minor_change IN (0, 1))")
+    # Each clause's words too, from now on, so the administrator can see what a new version changed
+    # (the hashes alone say only which clauses did).
+    db.execute("ALTER TABLE policy_clause_hashes ADD COLUMN text TEXT")
+
+
+def m0005_erasure_and_resealed_audit(db: Database) -> None:
+    # UK GDPR: a leaver's personal data is erased once the school's retention period is over. The
+    # staff row and each acknowledgement say when; what was erased is NULL (nullable columns) or
+    # "[erased]" (text the app always expects). SQLite cannot change a CHECK in place, so the
+    # acknowledgements table is rebuilt with the same columns and checks, each now "unless erased".
+    # Nothing references acknowledgements, so it is dropped and renamed within the transaction
+    # with foreign keys on (its own references are checked as the rows are copied).
+    db.execute("ALTER TABLE staff ADD COLUMN erased_at TEXT")
+    db.execute("""
+        CREATE TABLE acknowledgements_erasable (
+            id INTEGER PRIMARY KEY,
+            staff_id INTEGER NOT NULL REFERENCES staff(id),
+            policy_id TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL,
+            version_label TEXT NOT NULL,
+            quiz_attempt_id INTEGER REFERENCES quiz_attempts(id),
+            declaration_text TEXT NOT NULL,
+            declaration_sha256 TEXT NOT NULL,
+            typed_name TEXT NOT NULL,
+            method TEXT NOT NULL CHECK (method IN ('drawn', 'typed', 'on-behalf')),
+            signature_png BLOB,
+            signature_strokes TEXT,
+            on_behalf_note TEXT,
+            os_user TEXT NOT NULL,
+            machine TEXT NOT NULL,
+            app_version TEXT NOT NULL,
+            acknowledged_at TEXT NOT NULL,
+            audit_anchor TEXT NOT NULL,
+            certificate_fingerprint TEXT NOT NULL,
+            pdf_file TEXT NOT NULL,
+            pdf_sha256 TEXT NOT NULL,
+            erased_at TEXT,
+            CHECK (erased_at IS NOT NULL OR method != 'drawn' OR signature_png IS NOT NULL),
+            CHECK (erased_at IS NOT NULL OR method != 'on-behalf'
+                   OR length(trim(coalesce(on_behalf_note, ''))) > 0),
+            CHECK (method = 'on-behalf' OR quiz_attempt_id IS NOT NULL),
+            FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
+        )""")
+    columns = ("id, staff_id, policy_id, policy_sha256, version_label, quiz_attempt_id, declaration_text, "
+               "declaration_sha256, typed_name, method, signature_png, signature_strokes, on_behalf_note, "
+               "os_user, machine, app_version, acknowledged_at, audit_anchor, certificate_fingerprint, "
+               "pdf_file, pdf_sha256")
+    db.execute(f"INSERT INTO acknowledgements_erasable ({columns}) SELECT {columns} FROM acknowledgements")
+    db.execute("DROP TABLE acknowledgements")
+    db.execute("ALTER TABLE acknowledgements_erasable RENAME TO acknowledgements")
+    db["acknowledgements"].create_index(["staff_id", "policy_id"], index_name="acknowledgements_by_person")
+    # The audit chain re-sealed so that personal fields can be erased without breaking it (see
+    # core/records/audit.py): every row keeps its id, text and old hash, and a last row records it.
+    from datetime import UTC, datetime
+
+    from holbrook_desktop.core.identity import Actor, os_user
+    from holbrook_desktop.core.records.audit import reseal_v1_chain
+
+    reseal_v1_chain(db, Actor(os_user(), "upgrade"), datetime.now(UTC).isoformat(timespec="microseconds"))
+
+
+# The order is the schema's history: number n is MIGRATIONS[n - 1].
+MIGRATIONS: list[Callable[[Database], None]] = [
+    m0001_staff_progress_versions_audit,
+    m0002_quiz_attempts_and_clause_hashes,
+    m0003_acknowledgements,
+    m0004_settings_and_minor_versions,
+    m0005_erasure_and_resealed_audit,
+]

@@ -1,0 +1,286 @@
+"""Members of staff: who they are, their role in the policy's scope, and when they start and leave."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
+from holbrook_desktop.core.records.errors import DuplicateStaff
+
+
+@dataclass(frozen=True)
+class NewStaffMember:
+    full_name: str
+    role: str
+    start_date: date
+    preferred_name: str | None = None
+    staff_number: str | None = None
+    work_email: str | None = None
+
+    def validated(self) -> NewStaffMember:
+        """Trimmed and NFC-normalised (so "é" typed two ways is one name); ValueError if unusable."""
+        name = _clean(self.full_name)
+        if not name:
+            raise ValueError("A full name is needed.")
+        if self.role not in ROLES:
+            raise ValueError(f"Role must be one of: {', '.join(ROLES)}.")
+        email = _clean(self.work_email)
+        if email and ("@" not in email or " " in email):
+            raise ValueError(f"{email!r} does not look like an email address.")
+        return NewStaffMember(name, self.role, self.start_date, _clean(self.preferred_name),
+                              _clean(self.staff_number), email)
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    return text or None
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    full_name: str
+    preferred_name: str | None
+    role: str
+    staff_number: str | None
+    work_email: str | None
+    start_date: str
+    leaving_date: str | None
+    active: bool
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.full_name
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+# The fields a change may touch (an import, an edit, a leaving date); never id, created_at, created_by.
+EDITABLE_FIELDS = ("full_name", "preferred_name", "role", "staff_number", "work_email", "start_date",
+                   "leaving_date")
+
+_COLUMNS = ("id, full_name, preferred_name, role, staff_number, work_email, start_date, "
+            "leaving_date, active")
+
+
+def _member(row: tuple) -> StaffMember:
+    return StaffMember(*row[:8], active=bool(row[8]))
+
+
+class StaffDirectory:
+    def __init__(self, store) -> None:  # store: holbrook_desktop.core.records.Store
+        self._store = store
+
+    def add(self, new: NewStaffMember) -> StaffMember:
+        new = new.validated()
+        with self._store.change("staff.add") as change:
+            staff_id = self._insert(change, new)
+            change.details = {"staff_id": staff_id, **_details(new)}
+        member = self.get(staff_id)
+        assert member is not None
+        return member
+
+    def add_within(self, change, new: NewStaffMember, *, leaving_date: date | None = None,
+                   source: Mapping[str, Any] | None = None) -> int:
+        """Add someone as part of a larger change (an import): their own "staff.add" audit row is
+        written now, inside `change`'s transaction, so the chain stays in order. Returns the id."""
+        from holbrook_desktop.core.records import audit
+
+        new = new.validated()
+        if leaving_date is not None and leaving_date < new.start_date:
+            raise ValueError(_leaving_before_start(leaving_date, new.start_date))
+        staff_id = self._insert(change, new, leaving_date)
+        details = {"staff_id": staff_id, **_details(new)}
+        if leaving_date is not None:
+            details["leaving_date"] = leaving_date.isoformat()
+        audit.append(change.db, change.actor, "staff.add", {**details, **(source or {})}, change.at)
+        return staff_id
+
+    def _insert(self, change, new: NewStaffMember, leaving_date: date | None = None) -> int:
+        try:
+            cursor = change.db.execute(
+                "INSERT INTO staff (full_name, preferred_name, role, staff_number, work_email, "
+                "start_date, leaving_date, active, created_at, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                (new.full_name, new.preferred_name, new.role, new.staff_number, new.work_email,
+                 new.start_date.isoformat(), leaving_date.isoformat() if leaving_date else None,
+                 change.at, change.actor.os_user),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateStaff(_duplicate_message(new.staff_number, new.work_email, exc)) from exc
+        return cursor.lastrowid
+
+    def find_by_staff_number(self, staff_number: str) -> StaffMember | None:
+        number = _clean(staff_number)
+        if not number:
+            return None
+        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE staff_number = ?",
+                                     (number,)).fetchone()
+        return _member(row) if row else None
+
+    def find_by_email(self, email: str) -> StaffMember | None:
+        """Ignoring case, as mail systems do (the column compares without case)."""
+        address = _clean(email)
+        if not address:
+            return None
+        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE work_email = ?",
+                                     (address,)).fetchone()
+        return _member(row) if row else None
+
+    def update(self, staff_id: int, *, full_name: str | None = None, preferred_name: str | None = None,
+               role: str | None = None, staff_number: str | None = None, work_email: str | None = None,
+               start_date: date | None = None) -> StaffMember:
+        """Change what is given; None (or blank text) leaves a field as it is. Audited as
+        "staff.update" with each field's old and new value; nothing is written if nothing differs.
+        KeyError for an unknown id, ValueError for unusable values, DuplicateStaff for a staff
+        number or email someone else has. (A leaving date is set with `mark_leaver`.)"""
+        given = {"full_name": full_name, "preferred_name": preferred_name, "role": role,
+                 "staff_number": staff_number, "work_email": work_email, "start_date": start_date}
+        with self._store.change("staff.update") as change:
+            member = self._get_within(change, staff_id)
+            changes = changes_for(member, {k: v for k, v in given.items() if v is not None})
+            if not changes:
+                change.skip()
+                return member
+            self._write(change, staff_id, changes)
+            change.details = {"staff_id": staff_id, "changes": _audit_changes(changes)}
+        return self._require(staff_id)
+
+    def update_within(self, change, staff_id: int, values: Mapping[str, Any], *,
+                      source: Mapping[str, Any] | None = None) -> dict[str, tuple[Any, Any]]:
+        """`update`, as part of a larger change (an import); a new leaving date gets its own
+        "staff.leaver" row, as `mark_leaver` writes. Returns {field: (old, new)} of what changed."""
+        from holbrook_desktop.core.records import audit
+
+        member = self._get_within(change, staff_id)
+        changes = changes_for(member, values)
+        if not changes:
+            return {}
+        self._write(change, staff_id, changes)
+        extra = dict(source or {})
+        leaving = changes.pop("leaving_date", None)
+        if changes:
+            audit.append(change.db, change.actor, "staff.update",
+                         {"staff_id": staff_id, "changes": _audit_changes(changes), **extra}, change.at)
+        if leaving is not None:
+            audit.append(change.db, change.actor, "staff.leaver",
+                         {"staff_id": staff_id, "leaving_date": leaving[1], "previous": leaving[0], **extra},
+                         change.at)
+            changes["leaving_date"] = leaving
+        return changes
+
+    def mark_leaver(self, staff_id: int, leaving_date: date) -> StaffMember:
+        """Record the day someone leaves (it may be in the future: until then they are still due
+        to acknowledge policies). Nothing is erased; that is the retention rules' job, later.
+        Audited as "staff.leaver". KeyError for an unknown id; ValueError before their start date."""
+        with self._store.change("staff.leaver") as change:
+            member = self._get_within(change, staff_id)
+            if leaving_date < date.fromisoformat(member.start_date):
+                raise ValueError(_leaving_before_start(leaving_date, date.fromisoformat(member.start_date)))
+            if member.leaving_date == leaving_date.isoformat():
+                change.skip()
+                return member
+            change.db.execute("UPDATE staff SET leaving_date = ? WHERE id = ?",
+                              (leaving_date.isoformat(), staff_id))
+            change.details = {"staff_id": staff_id, "leaving_date": leaving_date.isoformat(),
+                              "previous": member.leaving_date}
+        return self._require(staff_id)
+
+    def _get_within(self, change, staff_id: int) -> StaffMember:
+        # Read inside the change's transaction: what it decides on cannot change underneath it.
+        row = change.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (staff_id,)).fetchone()
+        if row is None:
+            raise KeyError(staff_id)
+        return _member(row)
+
+    def _write(self, change, staff_id: int, changes: Mapping[str, tuple[Any, Any]]) -> None:
+        assignments = ", ".join(f"{field} = ?" for field in changes)  # names from EDITABLE_FIELDS only
+        try:
+            change.db.execute(f"UPDATE staff SET {assignments} WHERE id = ?",
+                              (*(new for _old, new in changes.values()), staff_id))
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateStaff(_duplicate_message(changes.get("staff_number", (None, None))[1],
+                                                    changes.get("work_email", (None, None))[1], exc)) from exc
+
+    def _require(self, staff_id: int) -> StaffMember:
+        member = self.get(staff_id)
+        if member is None:
+            raise KeyError(staff_id)
+        return member
+
+    def get(self, staff_id: int) -> StaffMember | None:
+        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (staff_id,)).fetchone()
+        return _member(row) if row else None
+
+    def list(self, *, include_inactive: bool = False, today: date | None = None) -> list[StaffMember]:
+        """Without leavers unless asked: someone whose last day has passed no longer signs in here."""
+        where, params = "", []
+        if not include_inactive:
+            where = "WHERE active = 1 AND (leaving_date IS NULL OR leaving_date >= ?)"
+            params.append((today or date.today()).isoformat())
+        rows = self._store.db.execute(
+            f"SELECT {_COLUMNS} FROM staff {where} ORDER BY full_name COLLATE NOCASE, id", params
+        ).fetchall()
+        return [_member(row) for row in rows]
+
+    def count(self) -> int:
+        return self._store.db.execute("SELECT count(*) FROM staff").fetchone()[0]
+
+
+def _details(new: NewStaffMember) -> dict:
+    values = asdict(new)
+    values["start_date"] = new.start_date.isoformat()
+    return values
+
+
+def changes_for(member: StaffMember, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """{field: (old, new)} for the values that differ from the record, checked and cleaned as a
+    new person's would be. Blank text means "leave as it is", never "erase"."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    for field, value in values.items():
+        if field not in EDITABLE_FIELDS:
+            raise ValueError(f"{field} cannot be changed here.")
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, str):
+            value = _clean(value)
+        if value is None:
+            continue
+        if field == "role" and value not in ROLES:
+            raise ValueError(f"Role must be one of: {', '.join(ROLES)}.")
+        if field == "work_email" and ("@" not in value or " " in value):
+            raise ValueError(f"{value!r} does not look like an email address.")
+        old = getattr(member, field)
+        same = (old or "").casefold() == value.casefold() if field == "work_email" else old == value
+        if not same:
+            changes[field] = (old, value)
+    start = changes.get("start_date", (None, member.start_date))[1]
+    leaving = changes.get("leaving_date", (None, member.leaving_date))[1]
+    if leaving is not None and ("start_date" in changes or "leaving_date" in changes) and leaving < start:
+        raise ValueError(_leaving_before_start(date.fromisoformat(leaving), date.fromisoformat(start)))
+    return changes
+
+
+def _audit_changes(changes: Mapping[str, tuple[Any, Any]]) -> dict[str, list[Any]]:
+    return {field: [old, new] for field, (old, new) in changes.items()}
+
+
+def _leaving_before_start(leaving: date, start: date) -> str:
+    return (f"The leaving date {leaving:%d/%m/%Y} is before the start date {start:%d/%m/%Y}.")
+
+
+def _duplicate_message(staff_number: str | None, work_email: str | None, exc: sqlite3.IntegrityError) -> str:
+    if "staff_number" in str(exc):
+        return f"Staff number {staff_number} already belongs to someone else."
+    if "work_email" in str(exc):
+        return f"The email {work_email} already belongs to someone else."
+    return f"This person could not be added: {exc}."

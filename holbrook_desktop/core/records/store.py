@@ -1,0 +1,104 @@
+"""The Store: the records database opened, with its repositories and one way to make a change."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from holbrook_desktop.core.identity import Actor
+from holbrook_desktop.core.records import audit, backups
+from holbrook_desktop.core.records.acknowledgements import Acknowledgements
+from holbrook_desktop.core.records.database import (
+    DATABASE_FILE,
+    open_database,
+    restore_newest_backup,
+    utc_now,
+    write_transaction,
+)
+from holbrook_desktop.core.records.policy_versions import PolicyVersions
+from holbrook_desktop.core.records.progress import StaffReadingProgress
+from holbrook_desktop.core.records.quiz_attempts import QuizAttempts
+from holbrook_desktop.core.records.settings import Settings
+from holbrook_desktop.core.records.staff import StaffDirectory
+
+
+@dataclass
+class Change:
+    """One change being written: repositories fill in `details` for its audit row."""
+
+    db: Database
+    actor: Actor
+    at: str
+    details: dict[str, Any] = field(default_factory=dict)
+    skipped: bool = False
+
+    def skip(self) -> None:
+        """Nothing actually changed (a repeat): write no audit row."""
+        self.skipped = True
+
+
+class Store:
+    def __init__(self, db: Database, path: Path, actor: Actor, *,
+                 now: Callable[[], str] | None = None) -> None:
+        self.db = db
+        self.path = path
+        self.actor = actor
+        # The time each change is stamped with (UTC, ISO 8601). Replaced only to build a sample
+        # school whose records lie in the past (core.demo) and in tests.
+        self.clock: Callable[[], str] = now or utc_now
+        self.staff = StaffDirectory(self)
+        self.policy_versions = PolicyVersions(self)
+        self.quiz_attempts = QuizAttempts(self)
+        self.acknowledgements = Acknowledgements(self)
+        self.settings = Settings(self)
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        actor: Actor,
+        *,
+        daily_backups_kept: int = backups.DEFAULT_DAILY_KEPT,
+        today: Callable[[], date] = date.today,
+        now: Callable[[], str] | None = None,
+    ) -> Store:
+        path = data_dir / DATABASE_FILE
+        db = open_database(path, daily_backups_kept=daily_backups_kept, today=today)
+        return cls(db, path, actor, now=now)
+
+    @staticmethod
+    def restore_newest_backup(data_dir: Path) -> Path:
+        return restore_newest_backup(data_dir / DATABASE_FILE)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.path.parent
+
+    def close(self) -> None:
+        self.db.close()
+
+    def acting_as(self, staff_id: int | None) -> Store:
+        """The same database, with changes recorded as made by this person."""
+        self.actor = Actor(self.actor.os_user, self.actor.via, staff_id)
+        return self
+
+    @contextlib.contextmanager
+    def change(self, action: str) -> Iterator[Change]:
+        """A change and its audit row, written together or not at all."""
+        with write_transaction(self.db):
+            change = Change(self.db, self.actor, self.clock())
+            yield change
+            if not change.skipped:
+                audit.append(self.db, self.actor, action, change.details, change.at)
+
+    def progress_for(self, staff_id: int) -> StaffReadingProgress:
+        return StaffReadingProgress(self, staff_id)
+
+    def verify_audit(self) -> audit.ChainReport:
+        return audit.verify(self.db)
