@@ -32,9 +32,9 @@ SIGNATURE_POINTS = [[(20 + 9 * i, 80 + (30 if i % 2 else -25)) for i in range(34
 
 
 def _school(folder: Path):
+    from holbrook_desktop.app import App
     from holbrook_desktop.core.identity import Actor
     from holbrook_desktop.core.records import Store
-    from holbrook_desktop.core.service import HandbookService
     from tests.conftest import REAL_CONTENT
     from tests.core.test_quiz_records import _bank_text
 
@@ -42,7 +42,7 @@ def _school(folder: Path):
     shutil.copytree(REAL_CONTENT, content)
     (content / "policies" / "social-media" / "quiz.toml").write_text(_bank_text(), encoding="utf-8")
     store = Store.open(folder / "data", Actor("bench", "window"))
-    return HandbookService(content, records=store), store
+    return App(content, records=store), store
 
 
 def _ready_to_sign(service, store, n: int):
@@ -50,13 +50,13 @@ def _ready_to_sign(service, store, n: int):
     from holbrook_desktop.core.reading.progress import SectionKey
     from holbrook_desktop.core.records import NewStaffMember
 
-    member = service.add_staff(NewStaffMember(f"Person Number{n}", "teacher", date(2026, 9, 1)))
+    member = service.hr.add_staff(NewStaffMember(f"Person Number{n}", "teacher", date(2026, 9, 1)))
     service.sign_in(member.id)
-    policy = service.policy("social-media")
+    policy = service.content.policy("social-media")
     progress = store.progress_for(member.id)
     for section in policy.reading_sections():
         progress.mark_read(SectionKey(policy.id, policy.sha256, section.number), datetime.now(UTC))
-    session = service.start_quiz("social-media", "induction", seed=n)
+    session = service.quiz.start("social-media", "induction", seed=n)
     for index, presented in enumerate(session.questions):
         session.answer(index, presented.correct_answer())
     session.finish()
@@ -68,7 +68,8 @@ def _sign(service, member) -> float:
 
     signature = Signature.from_points(400, 150, SIGNATURE_POINTS)
     started = time.perf_counter()
-    service.acknowledge("social-media", typed_name=member.full_name, declared=True, signature=signature)
+    service.attestation.acknowledge("social-media", typed_name=member.full_name, declared=True,
+                                    signature=signature)
     return (time.perf_counter() - started) * 1000
 
 
@@ -78,7 +79,7 @@ def signing_times(count: int = 20) -> list[float]:
     with tempfile.TemporaryDirectory() as folder:
         service, store = _school(Path(folder))
         try:
-            service.create_signing_key()
+            service.attestation.create_signing_key()
             warm_up()
             times = []
             for n in range(count + 1):
@@ -98,7 +99,7 @@ def first_signature_in_a_fresh_process() -> float:
         f"import sys, tempfile; from pathlib import Path; sys.path.insert(0, {str(REPO)!r})",
         "from bench.attestation import _school, _ready_to_sign, _sign",
         "folder = Path(tempfile.mkdtemp()); service, store = _school(folder)",
-        "service.create_signing_key()",
+        "service.attestation.create_signing_key()",
         "member = _ready_to_sign(service, store, 1)",
         "assert not [m for m in sys.modules if m.startswith(('pyhanko', 'reportlab'))]",
         "print(_sign(service, member))",
@@ -113,12 +114,14 @@ def batch_seconds(count: int = BATCH) -> float:
     with tempfile.TemporaryDirectory() as folder:
         service, store = _school(Path(folder))
         try:
-            service.create_signing_key()
-            people = [service.add_staff(NewStaffMember(f"Volunteer Number{n}", "volunteer", date(2026, 9, 1)))
+            service.attestation.create_signing_key()
+            people = [service.hr.add_staff(NewStaffMember(f"Volunteer Number{n}", "volunteer", date(2026,
+                                                                                                    9, 1)))
                       for n in range(count)]
             started = time.perf_counter()
             for member in people:
-                service.acknowledge_on_behalf(member.id, "social-media", note="Signed the paper form")
+                service.attestation.acknowledge_on_behalf(member.id, "social-media",
+                                                          note="Signed the paper form")
             elapsed = time.perf_counter() - started
             made = list((store.data_dir / "attestations").glob("*.pdf"))
             assert len(made) == count and len(store.acknowledgements.all()) == count

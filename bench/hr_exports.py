@@ -70,13 +70,13 @@ def _signature_variants() -> list[tuple[bytes, str]]:
 def build(target: Path) -> None:
     """The big database: schema by the app's migrations, rows by bulk SQL in one transaction."""
     from bench.store_speed import FIRST, LAST, ROLES
+    from holbrook_desktop.app import App
     from holbrook_desktop.core.content.declaration import declaration_sha256
     from holbrook_desktop.core.identity import Actor
     from holbrook_desktop.core.records import Store
-    from holbrook_desktop.core.service import HandbookService
 
     policy = _policy()
-    declaration = HandbookService(REPO / "content").declaration_text(policy.id)
+    declaration = App(REPO / "content").declaration_text(policy.id)
     target.mkdir(parents=True, exist_ok=True)
     Store.open(target, Actor("bench", "window"), today=lambda: DAY - timedelta(days=400)).close()
     db = sqlite3.connect(target / "holbrook.db")
@@ -176,12 +176,12 @@ def big_database() -> Path:
 
 
 def _open(data_dir: Path):
+    from holbrook_desktop.app import App
     from holbrook_desktop.core.identity import Actor
     from holbrook_desktop.core.records import Store
-    from holbrook_desktop.core.service import HandbookService
 
     store = Store.open(data_dir, Actor("bench", "window"), today=lambda: DAY)
-    return HandbookService(REPO / "content", records=store), store
+    return App(REPO / "content", records=store), store
 
 
 def measure_export(kind: str) -> dict:
@@ -199,9 +199,9 @@ def measure_export(kind: str) -> dict:
         shutil.copyfile(source, data_dir / "holbrook.db")
         service, store = _open(data_dir)
         started = time.perf_counter()
-        statuses = service.statuses(today=DAY)
+        statuses = service.hr.statuses(today=DAY)
         statuses_done = time.perf_counter()
-        rows = service.acknowledgement_rows(statuses)
+        rows = service.hr.acknowledgement_rows(statuses)
         rows_done = time.perf_counter()
         written = write(rows, Path(temp) / f"export.{kind}")
         finished = time.perf_counter()
@@ -234,7 +234,7 @@ def measure_filter() -> dict:
         data_dir = Path(temp)
         shutil.copyfile(source, data_dir / "holbrook.db")
         service, store = _open(data_dir)
-        statuses = service.statuses(today=DAY)
+        statuses = service.hr.statuses(today=DAY)
         store.close()
     times, shown = [], []
     for _ in range(3):

@@ -19,19 +19,19 @@ QUERIES = ["friend request", "former pupils", "photographs of pupils", "wikipedi
 def measure() -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
+    from holbrook_desktop.app import App
     from holbrook_desktop.core.content.render import Location
-    from holbrook_desktop.core.service import HandbookService
     from holbrook_desktop.ui.main_window import MainWindow
     from holbrook_desktop.ui.preferences import Preferences
 
     app = QApplication.instance() or QApplication([])
-    service = HandbookService(REPO / "content")
+    service = App(REPO / "content")
     with tempfile.TemporaryDirectory() as data_dir:
         window = MainWindow(service, Preferences(Path(data_dir)))
         window.resize(1366, 768)
         window.show()
         app.processEvents()
-        locations = [Location(p.id, s.number) for p in service.policies for s in p.all_sections()]
+        locations = [Location(p.id, s.number) for p in service.content.policies for s in p.all_sections()]
 
         def switch_all() -> list[float]:
             times = []
@@ -48,13 +48,13 @@ def measure() -> dict[str, float]:
         window.close()
 
     started = time.perf_counter()
-    service.search("warm up")  # builds the index
+    service.content.search("warm up")  # builds the index
     index_build = time.perf_counter() - started
     search_times = []
     for _ in range(20):
         for query in QUERIES:
             started = time.perf_counter()
-            service.search(query)
+            service.content.search(query)
             search_times.append(time.perf_counter() - started)
     return {
         "switch_first_max_ms": max(first_visit) * 1000,

@@ -179,13 +179,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _service(args: argparse.Namespace):
-    from holbrook_desktop.core.service import HandbookService
+    from holbrook_desktop.app import App
 
     content_dir = _content_dir(args)
     if not content_dir.is_dir():
         _say(f"holbrook: content folder not found: {content_dir}")
         return None
-    return HandbookService(content_dir)
+    return App(content_dir)
 
 
 def _content_dir(args: argparse.Namespace) -> Path:
@@ -204,7 +204,7 @@ def _records_service(args: argparse.Namespace):
     if store is None:
         yield None
         return
-    service.records = store
+    service.use_records(store)
     with contextlib.closing(store):
         yield service
 
@@ -217,23 +217,23 @@ def _content_check(args: argparse.Namespace) -> int:
     service = _service(args)
     if service is None:
         return EXIT_USAGE
-    service.quizzes  # noqa: B018 (reads the quiz banks so that their problems are reported too)
-    diagnostics = service.diagnostics
+    service.quiz.banks  # noqa: B018 (reads the quiz banks so that their problems are reported too)
+    diagnostics = service.content.diagnostics
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     if args.json:
         _print_json({
-            "content_dir": str(service.content_dir),
+            "content_dir": str(service.content.content_dir),
             "ok": errors == 0,
             "errors": errors,
             "warnings": warnings,
-            "policies": [{"id": p.id, "sha256": p.sha256} for p in service.policies],
+            "policies": [{"id": p.id, "sha256": p.sha256} for p in service.content.policies],
             "diagnostics": [d.as_dict() for d in diagnostics],
         })
     else:
         for diagnostic in diagnostics:
             print(diagnostic)
-    _say(f"{len(service.policies)} policies checked: {errors} errors, {warnings} warnings")
+    _say(f"{len(service.content.policies)} policies checked: {errors} errors, {warnings} warnings")
     return EXIT_FAILED if errors else EXIT_OK
 
 
@@ -247,7 +247,7 @@ def _content_install(args: argparse.Namespace) -> int:
         if service is None:
             return EXIT_USAGE
         try:
-            installed = service.install_content(args.folder)
+            installed = service.content.install(args.folder)
         except ContentRefused as exc:
             check = exc.check
             if args.json and check is not None:
@@ -270,8 +270,8 @@ def _content_reset(args: argparse.Namespace) -> int:
     with _records_service(args) as service:
         if service is None:
             return EXIT_USAGE
-        if service.use_shipped_content():
-            _say(f"back to the content shipped with the app: {service.content_dir}")
+        if service.content.use_shipped():
+            _say(f"back to the content shipped with the app: {service.content.content_dir}")
         else:
             _say("this data folder already uses the content shipped with the app")
         return EXIT_OK
@@ -283,9 +283,9 @@ def _content_show(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     _warn_if_broken(service)
     if args.json:
-        _print_json(service.structure())
+        _print_json(service.content.structure())
         return EXIT_OK
-    for policy in service.policies:
+    for policy in service.content.policies:
         print(f"{policy.title} ({policy.meta.version}, effective {policy.meta.effective}) "
               f"[{policy.id}] sha256 {policy.sha256}")
         for section in policy.all_sections():
@@ -303,7 +303,7 @@ def _search(args: argparse.Namespace) -> int:
     if service is None:
         return EXIT_USAGE
     _warn_if_broken(service)
-    hits = service.search(" ".join(args.query), limit=args.limit)
+    hits = service.content.search(" ".join(args.query), limit=args.limit)
     if args.json:
         _print_json({"query": " ".join(args.query), "hits": [h.as_dict() for h in hits]})
     else:
@@ -318,7 +318,7 @@ def _quiz_list(args: argparse.Namespace) -> int:
     if service is None:
         return EXIT_USAGE
     _warn_if_broken(service)
-    banks = [b for policy_id, b in sorted(service.quizzes.items())
+    banks = [b for policy_id, b in sorted(service.quiz.banks.items())
              if args.policy in (None, policy_id)]
     if args.policy and not banks:
         _say(f"holbrook quiz list: no quiz for policy '{args.policy}'")
@@ -468,7 +468,7 @@ def _print_json(data: object) -> None:
 
 
 def _warn_if_broken(service) -> None:
-    if not service.content_ok:
+    if not service.content.ok:
         _say("holbrook: the content has errors; run 'holbrook content check' for details")
 
 

@@ -103,7 +103,7 @@ def _password_set(args: argparse.Namespace) -> int:
     with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
-        password = service.admin_password()
+        password = service.admin.password()
         first = not password.is_set()
         answers = _read_passwords(args, ["New administrator password"] if first
                                   else ["Current administrator password", "New administrator password"])
@@ -133,7 +133,7 @@ def _password_reset(args: argparse.Namespace) -> int:
         if answers is None:
             return EXIT_USAGE
         try:
-            service.admin_password().reset(answers[0])
+            service.admin.password().reset(answers[0])
         except PasswordRefused as exc:
             cli._say(f"holbrook admin password reset: {exc}")
             return EXIT_USAGE
@@ -145,9 +145,9 @@ def _settings_show(args: argparse.Namespace) -> int:
     with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
-        rules = dataclasses.asdict(service.due_rules())
-        years = service.retention_years()
-        password_set = service.admin_password().is_set()
+        rules = dataclasses.asdict(service.admin.due_rules())
+        years = service.admin.retention_years()
+        password_set = service.admin.password().is_set()
     if args.json:
         cli._print_json({**rules, "retention_years": years, "admin_password_set": password_set})
     else:
@@ -170,9 +170,9 @@ def _settings_set(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         try:
             if given:
-                service.set_due_rules(dataclasses.replace(service.due_rules(), **given))
+                service.admin.set_due_rules(dataclasses.replace(service.admin.due_rules(), **given))
             if args.retention_years is not None:
-                service.set_retention_years(args.retention_years)
+                service.admin.set_retention_years(args.retention_years)
         except SettingRefused as exc:
             cli._say(f"holbrook admin settings set: {exc}")
             return EXIT_USAGE
@@ -182,8 +182,8 @@ def _settings_set(args: argparse.Namespace) -> int:
 
 def _policies(service, policy_id: str | None, verb: str):
     if policy_id is None:
-        return list(service.policies)
-    policy = service.policy(policy_id)
+        return list(service.content.policies)
+    policy = service.content.policy(policy_id)
     if policy is None:
         cli._say(f"holbrook admin versions {verb}: no policy '{policy_id}'")
         return None
@@ -197,7 +197,7 @@ def _versions_list(args: argparse.Namespace) -> int:
         policies = _policies(service, args.policy, "list")
         if policies is None:
             return EXIT_USAGE
-        found = {p.id: service.policy_versions(p.id) for p in policies}
+        found = {p.id: service.admin.policy_versions(p.id) for p in policies}
         current = {p.id: p.sha256 for p in policies}
     if args.json:
         cli._print_json({"policies": [{"id": pid, "current": current[pid], "versions": versions}
@@ -220,7 +220,7 @@ def _versions_changes(args: argparse.Namespace) -> int:
         policies = _policies(service, args.policy, "changes")
         if policies is None:
             return EXIT_USAGE
-        found = [service.version_changes(p.id) for p in policies]
+        found = [service.admin.version_changes(p.id) for p in policies]
     if args.json:
         cli._print_json({"policies": [
             {**{k: v for k, v in dataclasses.asdict(c).items() if k != "clauses"},
@@ -256,9 +256,9 @@ def _versions_mark_minor(args: argparse.Namespace) -> int:
             cli._say("holbrook admin versions mark-minor: say which policy with --policy ID")
             return EXIT_USAGE
         policy = policies[0]
-        service.policy_versions(policy.id)  # the current version is on record before it is marked
+        service.admin.policy_versions(policy.id)  # the current version is on record before it is marked
         try:
-            service.mark_minor_change(policy.id, policy.sha256, not args.undo)
+            service.admin.mark_minor_change(policy.id, policy.sha256, not args.undo)
         except SettingRefused as exc:
             cli._say(f"holbrook admin versions mark-minor: {exc}")
             return EXIT_USAGE
@@ -276,7 +276,7 @@ def _school_show(args: argparse.Namespace) -> int:
     with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
-        profile = service.school_profile()
+        profile = service.admin.school_profile()
     if args.json:
         cli._print_json(_profile_json(profile))
     else:
@@ -300,15 +300,15 @@ def _school_set(args: argparse.Namespace) -> int:
             if args.name is not None:
                 clean_school_name(args.name)
             if args.logo is not None:
-                service.set_school_logo(args.logo)
+                service.admin.set_school_logo(args.logo)
             elif args.default_logo:
-                service.use_default_school_logo()
+                service.admin.use_default_school_logo()
             if args.name is not None:
-                service.set_school_name(args.name)
+                service.admin.set_school_name(args.name)
         except SchoolProfileRefused as exc:
             cli._say(f"holbrook admin school set: {exc}")
             return EXIT_USAGE
-        profile = service.school_profile()
+        profile = service.admin.school_profile()
     if args.json:
         cli._print_json(_profile_json(profile))
     cli._say(f"saved: {profile.name}, logo {profile.logo_path}")

@@ -76,7 +76,7 @@ def _verify(args: argparse.Namespace) -> int:
     with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
-        check = service.verify_attestation(pdf)
+        check = service.attestation.verify(pdf)
     if args.json:
         cli._print_json({"file": str(args.file), **check.as_dict()})
     else:
@@ -115,7 +115,7 @@ def _acknowledgement_record(args: argparse.Namespace) -> int:
         if service is None:
             return EXIT_USAGE
         try:
-            record = service.acknowledge_on_behalf(args.staff, args.policy, note=args.note)
+            record = service.attestation.acknowledge_on_behalf(args.staff, args.policy, note=args.note)
         except KeyError:
             cli._say(f"holbrook acknowledgement record: no person {args.staff} or policy '{args.policy}'")
             return EXIT_USAGE
@@ -188,12 +188,12 @@ def _signing_create(args: argparse.Namespace) -> int:
     with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
-        if service.signing_key().exists() and not args.replace:
+        if service.attestation.signing_key().exists() and not args.replace:
             cli._say("holbrook signing create: this installation already has a signing key; "
                      "add --replace to make a new one (the old certificate is kept)")
             return EXIT_USAGE
         try:
-            certificate = service.create_signing_key(args.school)
+            certificate = service.attestation.create_signing_key(args.school)
         except (SigningKeyError, StoreError) as exc:
             cli._say(f"holbrook signing create: {exc}")
             return EXIT_FAILED
@@ -222,7 +222,7 @@ def _signing_import(args: argparse.Namespace) -> int:
         if service is None:
             return EXIT_USAGE
         try:
-            certificate = service.import_signing_key(args.file, password or None)
+            certificate = service.attestation.import_signing_key(args.file, password or None)
         except (SigningKeyError, StoreError) as exc:
             cli._say(f"holbrook signing import: {exc}")
             return EXIT_USAGE

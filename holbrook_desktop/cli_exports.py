@@ -61,7 +61,7 @@ def _day(text: str) -> date:
 
 
 def _unknown_policy(service, args: argparse.Namespace) -> bool:
-    if args.policy and service.policy(args.policy) is None:
+    if args.policy and service.content.policy(args.policy) is None:
         cli._say(f"holbrook export {args.verb}: no policy '{args.policy}'")
         return True
     return False
@@ -78,11 +78,11 @@ def _export_acknowledgements(args: argparse.Namespace) -> int:
     with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
-        if args.policy and service.policy(args.policy) is None:
+        if args.policy and service.content.policy(args.policy) is None:
             cli._say(f"holbrook export acknowledgements: no policy '{args.policy}'")
             return EXIT_USAGE
-        statuses = filtered(service.statuses(args.policy), set(args.status) if args.status else None)
-        rows = service.acknowledgement_rows(statuses)
+        statuses = filtered(service.hr.statuses(args.policy), set(args.status) if args.status else None)
+        rows = service.hr.acknowledgement_rows(statuses)
     try:
         count = (write_csv if chosen == "csv" else write_xlsx)(rows, args.output)
     except OSError as exc:
@@ -101,7 +101,7 @@ def _export_attestations(args: argparse.Namespace) -> int:
         if service is None:
             return EXIT_USAGE
         try:
-            result = service.export_attestations(args.output, since=args.since, progress=progress)
+            result = service.attestation.export(args.output, since=args.since, progress=progress)
         except ValueError as exc:
             cli._say(f"holbrook export attestations: {exc}")
             return EXIT_USAGE
@@ -125,8 +125,8 @@ def _export_report(args: argparse.Namespace) -> int:
         if service is None or _unknown_policy(service, args):
             return EXIT_USAGE
         today = date.today()
-        statuses = service.statuses(args.policy, today=today)
-        pdf = service.status_report_pdf(statuses, today=today)
+        statuses = service.hr.statuses(args.policy, today=today)
+        pdf = service.hr.status_report_pdf(statuses, today=today)
     try:
         write_whole(args.output, pdf)
     except OSError as exc:
@@ -140,7 +140,7 @@ def _export_reminders(args: argparse.Namespace) -> int:
     with cli._records_service(args) as service:
         if service is None or _unknown_policy(service, args):
             return EXIT_USAGE
-        reminders = service.reminder_list(service.statuses(args.policy, include_leavers=False))
+        reminders = service.hr.reminder_list(service.hr.statuses(args.policy, include_leavers=False))
     if args.json:
         cli._print_json({**reminders.as_dict(), "mailto": reminders.mailto_urls()})
     elif args.mailto:

@@ -44,7 +44,7 @@ def _retention_show(args: argparse.Namespace) -> int:
     with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
-        plan = service.retention_plan(today=date.today())
+        plan = service.hr.retention_plan(today=date.today())
     if args.json:
         cli._print_json(plan.as_dict())
     else:
@@ -59,7 +59,7 @@ def _retention_apply(args: argparse.Namespace) -> int:
     with cli._records_service(args) as service:
         if service is None:
             return EXIT_USAGE
-        plan = service.retention_plan(today=date.today())
+        plan = service.hr.retention_plan(today=date.today())
         for problem in plan.problems:
             cli._say(problem)
         if not plan.people:
@@ -78,7 +78,7 @@ def _retention_apply(args: argparse.Namespace) -> int:
             if answer.strip().lower() != CONFIRM_WORD:
                 cli._say("Nothing was erased.")
                 return EXIT_FAILED
-        result = service.apply_retention(plan)
+        result = service.hr.apply_retention(plan)
     if args.json:
         cli._print_json({"plan": plan.as_dict(), "result": result.as_dict()})
     else:
@@ -104,7 +104,7 @@ def _subject_access_export(args: argparse.Namespace) -> int:
         if service is None:
             return EXIT_USAGE
         try:
-            folder = service.subject_access_export(args.staff_id, args.output)
+            folder = service.hr.subject_access_export(args.staff_id, args.output)
         except UnknownStaff as exc:
             cli._say(f"holbrook subject-access export: {exc}")
             return EXIT_USAGE

@@ -51,7 +51,7 @@ def _staff_import(args: argparse.Namespace) -> int:
         if service is None:
             return EXIT_USAGE
         try:
-            plan = service.plan_staff_import(args.file)
+            plan = service.hr.plan_staff_import(args.file)
         except StaffImportFileError as exc:
             cli._say(f"holbrook staff import: {exc}")
             return EXIT_USAGE
@@ -59,7 +59,7 @@ def _staff_import(args: argparse.Namespace) -> int:
         failure = None
         if not args.dry_run:
             try:
-                result = service.apply_staff_import(plan, all_or_nothing=args.all_or_nothing)
+                result = service.hr.apply_staff_import(plan, all_or_nothing=args.all_or_nothing)
             except StaffImportStale as exc:
                 failure = str(exc)
             except (StoreError, ValueError) as exc:  # a full disk, a read-only folder: all rolled back
@@ -105,7 +105,7 @@ def _staff_leave(args: argparse.Namespace) -> int:
         if service is None:
             return EXIT_USAGE
         try:
-            member = service.mark_leaver(args.staff_id, args.date)
+            member = service.hr.mark_leaver(args.staff_id, args.date)
         except KeyError:
             cli._say(f"holbrook staff leave: nobody on record has the number {args.staff_id} "
                      "(see 'holbrook staff list --all')")

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from holbrook_desktop.app import App
     from holbrook_desktop.core.attestation.signature import Signature
     from holbrook_desktop.core.records import StaffMember, Store
-    from holbrook_desktop.core.service import HandbookService
 
 DEMO_SETTING = "demo"  # present in a sample school's settings: what made it, and when
 EMAIL_DOMAIN = "holbrook.sch.uk"
@@ -155,16 +155,16 @@ def build_demo(data_dir: Path, content_dir: Path, *, staff: int = 40, seed: int 
                today: date | None = None, progress: Callable[[int, int], None] | None = None) -> DemoSummary:
     """Fill an empty data folder with a sample school of `staff` people, its history running up to
     the day before `today`. DemoRefused (and nothing written) if the folder holds records already."""
+    from holbrook_desktop.app import App
     from holbrook_desktop.core.identity import Actor, os_user
     from holbrook_desktop.core.records import Store
     from holbrook_desktop.core.records.database import utc_now
-    from holbrook_desktop.core.service import HandbookService
 
     if not MIN_STAFF <= staff <= MAX_STAFF:
         raise DemoRefused(f"A sample school has {MIN_STAFF} to {MAX_STAFF} staff, not {staff}.")
     started = time.perf_counter()
-    service = HandbookService(content_dir, seconds_for=lambda words: 0.0)  # reading time is not waited for
-    if not service.content_ok or not service.policies:
+    service = App(content_dir, seconds_for=lambda words: 0.0)  # reading time is not waited for
+    if not service.content.ok or not service.content.policies:
         raise DemoRefused(f"The content in {content_dir} has errors; run 'holbrook content check'.")
     today = today or date.today()
     began = _first_day(today)
@@ -172,7 +172,7 @@ def build_demo(data_dir: Path, content_dir: Path, *, staff: int = 40, seed: int 
     store = Store.open(data_dir, Actor(os_user(), "demo"), now=clock)
     try:
         check_empty(store)
-        service.records = store
+        service.use_records(store)
         rng = random.Random(seed)
         people = _school(rng, staff, today)
         store.settings.set(DEMO_SETTING, {"staff": staff, "seed": seed, "today": today.isoformat(),
@@ -185,7 +185,7 @@ def build_demo(data_dir: Path, content_dir: Path, *, staff: int = 40, seed: int 
             if progress is not None:
                 progress(done, len(events))
         store.clock = utc_now
-        by_status = Counter(str(s.status) for s in service.statuses(today=today))
+        by_status = Counter(str(s.status) for s in service.hr.statuses(today=today))
         return DemoSummary(
             data_dir=store.data_dir, staff=store.staff.count(),
             leavers=sum(p.leaving is not None for p in people),
@@ -195,11 +195,11 @@ def build_demo(data_dir: Path, content_dir: Path, *, staff: int = 40, seed: int 
         store.close()
 
 
-def _make_signing_key(service: HandbookService, store: Store, when: datetime) -> None:
+def _make_signing_key(service: App, store: Store, when: datetime) -> None:
     """The school's key, made on its first day, so that its certificate is valid at every attestation's
-    time. As HandbookService.create_signing_key, which makes one valid from the real now."""
-    school = next((p.meta.school for p in service.policies), "") or "School"
-    certificate = service.signing_key().create(school, now=when)
+    time. As App.create_signing_key, which makes one valid from the real now."""
+    school = next((p.meta.school for p in service.content.policies), "") or "School"
+    certificate = service.attestation.signing_key().create(school, now=when)
     with store.change("signing.key-created") as change:
         change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
                           "not_after": certificate.not_after.isoformat()}
@@ -310,7 +310,7 @@ def _cast(rng: random.Random, people: list[_Person], stories: list[str]) -> None
 
 # What happened, and when ---------------------------------------------------------------------------
 
-def _timeline(service: HandbookService, clock: _Clock, people: list[_Person],
+def _timeline(service: App, clock: _Clock, people: list[_Person],
               rng: random.Random, today: date, began: date) -> list[_Event]:
     events: list[_Event] = []
     first_moment = clock.moment
@@ -378,24 +378,24 @@ def _weekday(day: date) -> date:
 
 # The sessions: the same façade calls the window makes -------------------------------------------------
 
-def _add(service: HandbookService, person: _Person) -> Callable[[], None]:
+def _add(service: App, person: _Person) -> Callable[[], None]:
     def action() -> None:
         from holbrook_desktop.core.records import NewStaffMember
 
-        person.member = service.add_staff(NewStaffMember(
+        person.member = service.hr.add_staff(NewStaffMember(
             person.full_name, person.role, person.start, person.preferred_name, person.staff_number,
             person.work_email))
     return action
 
 
-def _leave(service: HandbookService, person: _Person) -> Callable[[], None]:
+def _leave(service: App, person: _Person) -> Callable[[], None]:
     def action() -> None:
         assert person.member is not None and person.leaving is not None
-        service.mark_leaver(person.member.id, person.leaving)
+        service.hr.mark_leaver(person.member.id, person.leaving)
     return action
 
 
-def _signed_in(service: HandbookService, person: _Person, work: Callable[[], None]) -> None:
+def _signed_in(service: App, person: _Person, work: Callable[[], None]) -> None:
     assert person.member is not None
     service.sign_in(person.member.id)
     try:
@@ -404,24 +404,24 @@ def _signed_in(service: HandbookService, person: _Person, work: Callable[[], Non
         service.sign_out()
 
 
-def _read(service: HandbookService, share: float = 1.0) -> None:
+def _read(service: App, share: float = 1.0) -> None:
     """Open each section and scroll to its end (reading time is not waited for here)."""
     from holbrook_desktop.core.content.render import Location
 
-    for policy in service.policies:
+    for policy in service.content.policies:
         sections = policy.reading_sections()
         for section in sections[:max(1, round(len(sections) * share))]:
-            service.open_section(Location(policy.id, section.number))
-            service.end_of_section_seen()
-    service.close_section()
+            service.reading.open_section(Location(policy.id, section.number))
+            service.reading.end_of_section_seen()
+    service.reading.close_section()
 
 
-def _quiz(service: HandbookService, policy_id: str, mode: str, rng: random.Random, wrong: int) -> bool:
+def _quiz(service: App, policy_id: str, mode: str, rng: random.Random, wrong: int) -> bool:
     """Answer the quiz through its session, `wrong` of the answers wrongly; True if passed."""
     from holbrook_desktop.core.quiz.session import QuizNotReady
 
     try:
-        session = service.start_quiz(policy_id, mode, seed=rng.randrange(2**31))
+        session = service.quiz.start(policy_id, mode, seed=rng.randrange(2**31))
     except QuizNotReady:
         return False  # no questions for this role yet: they cannot acknowledge it in the app either
     missed = set(rng.sample(range(len(session.questions)), min(wrong, len(session.questions))))
@@ -439,45 +439,45 @@ def _wrong_answer(presented, right):
     return (right + 1) % len(presented.options)
 
 
-def _acknowledge_all(service: HandbookService, person: _Person, rng: random.Random, mode: str) -> None:
-    for policy in service.policies:
-        if service.quiz_bank(policy.id) is None:
+def _acknowledge_all(service: App, person: _Person, rng: random.Random, mode: str) -> None:
+    for policy in service.content.policies:
+        if service.quiz.bank(policy.id) is None:
             continue  # acknowledging needs a passed quiz
         if _quiz(service, policy.id, mode, rng, rng.choice(PASS_WRONG)):
-            service.acknowledge(policy.id, typed_name=person.full_name, declared=True,
+            service.attestation.acknowledge(policy.id, typed_name=person.full_name, declared=True,
                                 signature=_signature(rng) if person.draws else None)
 
 
-def _induction(service: HandbookService, person: _Person, rng: random.Random) -> Callable[[], None]:
+def _induction(service: App, person: _Person, rng: random.Random) -> Callable[[], None]:
     def work() -> None:
         _read(service)
         _acknowledge_all(service, person, rng, "induction")
     return lambda: _signed_in(service, person, work)
 
 
-def _refresher(service: HandbookService, person: _Person, rng: random.Random) -> Callable[[], None]:
+def _refresher(service: App, person: _Person, rng: random.Random) -> Callable[[], None]:
     return lambda: _signed_in(service, person, lambda: _acknowledge_all(service, person, rng, "refresher"))
 
 
-def _part_way(service: HandbookService, person: _Person, rng: random.Random) -> Callable[[], None]:
+def _part_way(service: App, person: _Person, rng: random.Random) -> Callable[[], None]:
     share = rng.uniform(0.3, 0.7)
     return lambda: _signed_in(service, person, lambda: _read(service, share))
 
 
-def _failed(service: HandbookService, person: _Person, rng: random.Random) -> Callable[[], None]:
+def _failed(service: App, person: _Person, rng: random.Random) -> Callable[[], None]:
     def work() -> None:
         _read(service)
-        for policy in service.policies:
-            if service.quiz_bank(policy.id) is not None:
+        for policy in service.content.policies:
+            if service.quiz.bank(policy.id) is not None:
                 _quiz(service, policy.id, "induction", rng, FAIL_WRONG)
     return lambda: _signed_in(service, person, work)
 
 
-def _on_paper(service: HandbookService, person: _Person, rng: random.Random) -> Callable[[], None]:
+def _on_paper(service: App, person: _Person, rng: random.Random) -> Callable[[], None]:
     def action() -> None:
         assert person.member is not None
-        for policy in service.policies:
-            service.acknowledge_on_behalf(person.member.id, policy.id,
+        for policy in service.content.policies:
+            service.attestation.acknowledge_on_behalf(person.member.id, policy.id,
                                           note="Signed the paper form at the volunteers' induction evening.")
     return action
 

@@ -1,1 +1,1 @@
-"""The PySide6 window: thin widgets over the core façade (HandbookService)."""
+"""The PySide6 window: thin widgets over the core façade (App)."""

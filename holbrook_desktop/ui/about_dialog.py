@@ -21,7 +21,7 @@ from holbrook_desktop import APP_NAME, __version__
 from holbrook_desktop.core import paths
 
 if TYPE_CHECKING:
-    from holbrook_desktop.core.service import HandbookService
+    from holbrook_desktop.app import App
 
 LICENCE_NAME = "MIT"
 LICENCE_FILE = "LICENSE"
@@ -36,7 +36,7 @@ def licence_text() -> str | None:
         return None
 
 
-def about_details(service: HandbookService | None) -> list[tuple[str, str]]:
+def about_details(service: App | None) -> list[tuple[str, str]]:
     """What IT needs to know about this copy, as (label, value) rows."""
     import PySide6
 
@@ -51,14 +51,14 @@ def about_details(service: HandbookService | None) -> list[tuple[str, str]]:
         ("Data folder", data_dir),
     ]
     if service is not None:
-        rows.append(("Content folder", str(service.content_dir)))
-        for policy in service.policies:
+        rows.append(("Content folder", str(service.content.content_dir)))
+        for policy in service.content.policies:
             rows.append((policy.title, f"{policy.meta.version}, effective {policy.meta.effective:%d/%m/%Y}, "
                                        f"text {policy.sha256[:12]}"))
     return rows
 
 
-def details_text(service: HandbookService | None) -> str:
+def details_text(service: App | None) -> str:
     return "\n".join([f"{APP_NAME} {__version__}", *(f"{label}: {value}" for label, value in
                                                      about_details(service))])
 
@@ -66,7 +66,7 @@ def details_text(service: HandbookService | None) -> str:
 class AboutDialog(QDialog):
     """`service` defaults to the parent window's (MainWindow.service)."""
 
-    def __init__(self, parent: QWidget | None = None, service: HandbookService | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, service: App | None = None) -> None:
         super().__init__(parent)
         self.service = service if service is not None else getattr(parent, "service", None)
         self.setWindowTitle(self.tr("About %1").replace("%1", APP_NAME))

@@ -33,9 +33,9 @@ from holbrook_desktop.ui.quiz_style import (
 from holbrook_desktop.ui.signature_pad import SignatureField
 
 if TYPE_CHECKING:
+    from holbrook_desktop.app import App
     from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementOffer
     from holbrook_desktop.core.records.acknowledgements import AcknowledgementRecord
-    from holbrook_desktop.core.service import HandbookService
 
 log = logging.getLogger(__name__)
 _warmed_up = threading.Event()
@@ -72,7 +72,7 @@ class AcknowledgementView(QWidget):
     backToPolicyRequested = Signal()
     acknowledged = Signal(int)  # the record's id
 
-    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self.offer: AcknowledgementOffer | None = None
@@ -156,7 +156,7 @@ class AcknowledgementView(QWidget):
         """Show the form for this policy; False (the form says why) if signing is not open."""
         warm_up_signing()
         self.record = None
-        self.offer = offer = self._service.acknowledgement_offer(policy_id)
+        self.offer = offer = self._service.attestation.offer(policy_id)
         member = self._service.signed_in
         self.heading.setText(self.tr("Acknowledge the %1").replace("%1", offer.policy_title))
         quiz = offer.quiz.summary() if offer.quiz else self.tr("not passed yet")
@@ -204,7 +204,8 @@ class AcknowledgementView(QWidget):
             return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            record = self._service.acknowledge(self.offer.policy_id, typed_name=self.name_field.text(),
+            record = self._service.attestation.acknowledge(self.offer.policy_id,
+                                                           typed_name=self.name_field.text(),
                                                declared=self.declare_box.isChecked(), signature=signature)
         except AcknowledgementRefused as exc:
             self._show_problem(str(exc))
@@ -313,7 +314,7 @@ class AcknowledgementView(QWidget):
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         try:
-            path.write_bytes(self._service.attestation_pdf(self.record))
+            path.write_bytes(self._service.attestation.pdf(self.record))
         except OSError as exc:
             self._tell(self.tr("Your copy could not be saved as %1: %2. Check the folder exists, that you "
                                "may write there and that the disk is not full.").replace(

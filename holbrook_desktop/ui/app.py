@@ -12,8 +12,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from holbrook_desktop import APP_NAME, __version__
+from holbrook_desktop.app import open_app
 from holbrook_desktop.core import paths
-from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.ui.main_window import MainWindow
 from holbrook_desktop.ui.preferences import Preferences
 from holbrook_desktop.ui.records_startup import open_records
@@ -30,16 +30,16 @@ def create_main_window(args: argparse.Namespace) -> MainWindow:
     If the records cannot be opened the person is told why (and offered the newest backup when the
     file is damaged); the handbook can then still be read, without anyone's progress being kept."""
     data_dir = paths.data_dir(args.data_dir)
-    service = HandbookService(paths.content_dir(args.content, data_dir=data_dir))
+    service = open_app(paths.content_dir(args.content, data_dir=data_dir), data_dir)
     window = MainWindow(service, Preferences(data_dir), records_pending=True)
     window.offer_admin_setup = True
     # Two turns of the event loop: the first paints the window, the second opens the records.
-    QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: open_records_later(window, data_dir)))
+    QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: open_records_later(window)))
     return window
 
 
-def open_records_later(window: MainWindow, data_dir) -> None:
-    opening = open_records(data_dir, window)
+def open_records_later(window: MainWindow) -> None:
+    opening = open_records(window.service, window)
     window.attach_records(opening.store, problem=opening.problem, notice=opening.notice)
 
 
@@ -67,5 +67,4 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
-        if window.service.records is not None:
-            window.service.records.close()  # a clean close folds the write-ahead log back in
+        window.service.close()

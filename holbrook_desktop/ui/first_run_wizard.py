@@ -32,19 +32,19 @@ from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 
 if TYPE_CHECKING:
-    from holbrook_desktop.core.service import HandbookService
+    from holbrook_desktop.app import App
 
 log = logging.getLogger(__name__)
 LOGO_PREVIEW_SIDE = 96
 
 
-def current_certificate(service: HandbookService):
+def current_certificate(service: App):
     from holbrook_desktop.core.attestation.signing_key import (
         SigningKeyError,  # cryptography: not before it's needed
     )
 
     try:
-        return service.signing_key().current()
+        return service.attestation.signing_key().current()
     except (SigningKeyError, OSError, ValueError) as exc:  # a damaged key folder: don't stop set-up
         log.warning("signing key unreadable: %s", exc)
         return None
@@ -88,11 +88,11 @@ class WelcomePage(QWizardPage):
 
 
 class SchoolPage(QWizardPage):
-    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self.setTitle(self.tr("The school"))
-        profile = service.school_profile()
+        profile = service.admin.school_profile()
         self.name = QLineEdit(profile.name, self)
         self.name.setAccessibleName(self.tr("School name"))
         self.logo_preview = QLabel(self)
@@ -119,7 +119,7 @@ class SchoolPage(QWizardPage):
         self._show_logo()
 
     def _show_logo(self) -> None:
-        profile = self._service.school_profile()
+        profile = self._service.admin.school_profile()
         picture = QPixmap(str(profile.logo_path))
         if picture.isNull():
             self.logo_preview.setText(self.tr("(none)"))
@@ -138,7 +138,7 @@ class SchoolPage(QWizardPage):
 
     def use_logo(self, path: Path) -> bool:
         try:
-            self._service.set_school_logo(path)
+            self._service.admin.set_school_logo(path)
         except (SchoolProfileRefused, StoreError, OSError) as exc:
             _show_problem(self.problem, str(exc), self.choose_logo_button)
             return False
@@ -148,7 +148,7 @@ class SchoolPage(QWizardPage):
 
     def validatePage(self) -> bool:
         try:
-            self._service.set_school_name(self.name.text())
+            self._service.admin.set_school_name(self.name.text())
         except (SchoolProfileRefused, StoreError) as exc:
             _show_problem(self.problem, str(exc), self.name)
             return False
@@ -158,7 +158,7 @@ class SchoolPage(QWizardPage):
 class PasswordPage(QWizardPage):
     """The same rules as the admin password dialog: AdminPassword.set_first checks them."""
 
-    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self.setTitle(self.tr("Administrator password"))
@@ -185,7 +185,7 @@ class PasswordPage(QWizardPage):
 
     def validatePage(self) -> bool:
         try:
-            password = self._service.admin_password()
+            password = self._service.admin.password()
             if password.is_set():
                 return True  # set already (by the command line, say): nothing to choose here
             if self.new.text() != self.again.text():
@@ -207,7 +207,7 @@ class PasswordPage(QWizardPage):
 
 
 class SigningKeyPage(QWizardPage):
-    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self.setTitle(self.tr("The school's signing key"))
@@ -246,7 +246,7 @@ class SigningKeyPage(QWizardPage):
         if self._current() is not None or not self.create_choice.isChecked():
             return True
         try:
-            certificate = self._service.create_signing_key()
+            certificate = self._service.attestation.create_signing_key()
         except (SigningKeyError, StoreError, OSError, ValueError) as exc:
             _show_problem(self.problem, self.tr("The key could not be made: %1").replace("%1", str(exc)))
             return False
@@ -256,7 +256,7 @@ class SigningKeyPage(QWizardPage):
 
 
 class DataFolderPage(QWizardPage):
-    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self.setTitle(self.tr("Where the records are kept"))
@@ -305,7 +305,7 @@ class DataFolderPage(QWizardPage):
 
 
 class DonePage(QWizardPage):
-    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self.setTitle(self.tr("Where things are"))
@@ -331,7 +331,7 @@ class DonePage(QWizardPage):
             (self.tr("Records"), str(data_dir)),
             (self.tr("Backups"), str(data_dir / BACKUP_FOLDER)),
             (self.tr("Signing key"), key),
-            (self.tr("School"), service.school_profile().name),
+            (self.tr("School"), service.admin.school_profile().name),
             (self.tr("Help"), self.tr("Help menu, or F1")),
         ]
         items = "".join(f"<tr><td><b>{html.escape(a)}</b>&nbsp;&nbsp;</td><td>{html.escape(b)}</td></tr>"
@@ -343,7 +343,7 @@ class DonePage(QWizardPage):
 class FirstRunWizard(QWizard):
     """Finishing needs the password to be set; Cancel before then leaves the installation fresh."""
 
-    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.setWindowTitle(self.tr("Set up %1").replace("%1", APP_NAME))
@@ -362,7 +362,7 @@ class FirstRunWizard(QWizard):
 
     def accept(self) -> None:
         try:
-            ready = self.service.admin_password().is_set()
+            ready = self.service.admin.password().is_set()
         except StoreError:
             ready = False
         if not ready:  # never reached through the pages; a guard all the same

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop import APP_NAME
+from holbrook_desktop.app import App
 from holbrook_desktop.core.content.diagnostics import Severity
 from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.paths import resource_path
 from holbrook_desktop.core.records.errors import StoreError
-from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.contents_tree import ContentsTree
 from holbrook_desktop.ui.idle_lock import DEFAULT_IDLE_MS, IdleLock, idle_duration_text
@@ -37,7 +37,6 @@ from holbrook_desktop.ui.search_panel import SearchPanel
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.content.search import SearchHit
-    from holbrook_desktop.core.quiz.engine import QuizResult
     from holbrook_desktop.core.records import StaffMember
     from holbrook_desktop.ui.acknowledgement_view import AcknowledgementView
     from holbrook_desktop.ui.quiz_view import QuizView
@@ -55,7 +54,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        service: HandbookService,
+        service: App,
         preferences: Preferences,
         *,
         idle_timeout_ms: int = DEFAULT_IDLE_MS,
@@ -69,13 +68,12 @@ class MainWindow(QMainWindow):
         self._store_error_told = False
         self._quiz_mode = "induction"
         self._quiz_policy_id: str | None = None
-        self._last_quiz_results: dict[str, QuizResult] = {}  # this sign-in's, by policy
         self.setWindowIcon(QIcon(str(resource_path("icons", "holbrook.svg"))))
         self._stylesheet = resource_path("reader.css").read_text(encoding="utf-8")
 
-        self.search_panel = SearchPanel(service.search, self)
-        self.contents = ContentsTree(service.policies, self)
-        self.reader = ReaderView(service.section_page, self._stylesheet, self)
+        self.search_panel = SearchPanel(service.content.search, self)
+        self.contents = ContentsTree(service.content.policies, self)
+        self.reader = ReaderView(service.content.section_page, self._stylesheet, self)
         self.quiz_bar = QuizBar(self)
         self.signed_in_label = QLabel(self)
         self.signed_in_label.setAccessibleName(self.tr("Signed in"))
@@ -177,7 +175,7 @@ class MainWindow(QMainWindow):
     def attach_records(self, store, *, problem: str | None = None, notice: str | None = None) -> None:
         """The records are open (or could not be): show the start screen, or read without them."""
         self.records_pending = False
-        self.service.records = store
+        self.service.use_records(store)
         if store is not None:
             self._add_start_screen()
             self._connect_page_signals()
@@ -347,7 +345,7 @@ class MainWindow(QMainWindow):
             self.quiz_view.acknowledgeRequested.connect(self.acknowledge_after_quiz)
 
     def _show_first_location(self) -> None:
-        first = self.service.first_location()
+        first = self.service.content.first_location()
         if first is not None:
             self.show_location(first)
             if self._current_policy_id is None:  # the page was already showing: no signal came
@@ -363,7 +361,7 @@ class MainWindow(QMainWindow):
         if self.start_screen is None:
             return False
         try:
-            member = self.service.sign_in(staff_id)
+            member = self.service.sign_in(staff_id).member
         except KeyError:
             self.start_screen.reset(self.tr("That person is no longer on the staff list."))
             return False
@@ -416,7 +414,6 @@ class MainWindow(QMainWindow):
             reading_action.setEnabled(True)
         for menu in (*self._reading_menus, self._quiz_menu):
             menu.menuAction().setVisible(True)
-        self._last_quiz_results.clear()
         self.pages.setCurrentWidget(self.reading_page)
         # Each person starts at the beginning with their own marks, not the last person's trail.
         self.reader.clearHistory()
@@ -447,7 +444,6 @@ class MainWindow(QMainWindow):
             self.quiz_view.clear()  # the attempt is in the records; nothing of it stays on screen
         if self.acknowledgement_view is not None:
             self.acknowledgement_view.clear()
-        self._last_quiz_results.clear()
         self._refresh_quiz_offer()
         self.search_panel.field.clear()
         self.statusBar().clearMessage()
@@ -472,11 +468,10 @@ class MainWindow(QMainWindow):
     def content_reloaded(self) -> None:
         """An administrator put other content in use: contents, search and the reader start afresh
         (the service has already signed out whoever was reading)."""
-        self.contents.set_policies(self.service.policies)
+        self.contents.set_policies(self.service.content.policies)
         self.search_panel.field.clear()
         self.reader.clearHistory()
         self._current_policy_id = None
-        self._last_quiz_results.clear()
         if self.quiz_view is not None:
             self.quiz_view.clear()
         if self.acknowledgement_view is not None:
@@ -507,7 +502,7 @@ class MainWindow(QMainWindow):
             self.reader.highlight_clause(location.clause_number)  # show which clause was meant
 
     def open_search_hit(self, hit: SearchHit) -> None:
-        location = self.service.locate(hit.clause_id)
+        location = self.service.content.locate(hit.clause_id)
         if location is None:
             return
         self.reader.show_location(location)
@@ -521,7 +516,7 @@ class MainWindow(QMainWindow):
     def _on_location_changed(self, location: Location) -> None:
         self.contents.select_location(location)
         try:
-            self.service.open_section(location)
+            self.service.reading.open_section(location)
         except StoreError as exc:
             self._tell_store_error(exc)
         self._schedule_reading_check()
@@ -539,7 +534,7 @@ class MainWindow(QMainWindow):
 
     def _on_end_of_page_visible(self) -> None:
         try:
-            just_read = self.service.end_of_section_seen()
+            just_read = self.service.reading.end_of_section_seen()
         except StoreError as exc:
             self._tell_store_error(exc)
             return
@@ -549,24 +544,24 @@ class MainWindow(QMainWindow):
             self._schedule_reading_check()
 
     def _schedule_reading_check(self) -> None:
-        remaining = self.service.seconds_until_read()
+        remaining = self.service.reading.seconds_until_read()
         self._reading_timer.start(int(remaining * 1000) + 50)
 
     def _on_reading_time_elapsed(self) -> None:
         try:
-            just_read = self.service.poll_reading()
+            just_read = self.service.reading.poll()
         except StoreError as exc:
             self._tell_store_error(exc)
             return
         if just_read:
             self._refresh_progress(just_read=True)
-        elif self.service.seconds_until_read() > 0:
+        elif self.service.reading.seconds_until_read() > 0:
             self._schedule_reading_check()  # woken a little early: look again when the time is up
 
     def _refresh_all_progress(self) -> None:
         """Every policy's marks, for whoever is reading now (or nobody)."""
-        for policy in self.service.policies:
-            self.contents.set_read_sections(policy.id, self.service.progress(policy.id).read_sections)
+        for policy in self.service.content.policies:
+            self.contents.set_read_sections(policy.id, self.service.reading.progress(policy.id).read_sections)
 
     def _tell_store_error(self, exc: StoreError) -> None:
         """The reading goes on; the person is told, once in a box and then in the status bar."""
@@ -587,7 +582,7 @@ class MainWindow(QMainWindow):
         policy_id = self._current_policy_id
         if policy_id is None:
             return
-        summary = self.service.progress(policy_id)
+        summary = self.service.reading.progress(policy_id)
         self.contents.set_read_sections(policy_id, summary.read_sections)
         self.progress_label.setText(
             self.tr("%1 of %2 sections read").replace("%1", str(summary.read)).replace(
@@ -622,7 +617,7 @@ class MainWindow(QMainWindow):
                 self.tr("You are part-way through a quiz; your answers so far are kept."), 8000)
             return False
         try:
-            session = self.service.start_quiz(policy_id or "", mode)
+            session = self.service.quiz.start(policy_id or "", mode)
         except QuizNotReady as exc:
             self._explain_quiz_not_ready(str(exc), policy_id)
             return False
@@ -637,7 +632,7 @@ class MainWindow(QMainWindow):
                                "looks after the policies."))
             return False
         self._quiz_mode, self._quiz_policy_id = mode, session.policy_id
-        policy = self.service.policy(session.policy_id)
+        policy = self.service.content.policy(session.policy_id)
         self.quiz_view.start(session, policy.title if policy else session.policy_id)
         self._show_quiz_page()
         return True
@@ -647,8 +642,8 @@ class MainWindow(QMainWindow):
 
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("The quiz is not open yet"), reason,
                           QMessageBox.StandardButton.Ok, self)
-        if policy_id and self.service.policy(policy_id) is not None:
-            summary = self.service.progress(policy_id)
+        if policy_id and self.service.content.policy(policy_id) is not None:
+            summary = self.service.reading.progress(policy_id)
             box.setInformativeText(self.tr("You have read %1 of %2 sections. A section counts as read "
                                            "once you have reached its end and spent a little time on it.")
                                    .replace("%1", str(summary.read)).replace("%2", str(summary.total)))
@@ -670,7 +665,7 @@ class MainWindow(QMainWindow):
         self.quiz_view.restore_focus()
 
     def read_quiz_clause(self, number: str) -> None:
-        location = self.service.locate(f"{self._quiz_policy_id}/{number}")
+        location = self.service.content.locate(f"{self._quiz_policy_id}/{number}")
         if location is None:
             self.statusBar().showMessage(
                 self.tr("Clause %1 is not in the current text of the policy.").replace("%1", number), 8000)
@@ -686,8 +681,6 @@ class MainWindow(QMainWindow):
         """“Back to the policy” after the result."""
         if self.quiz_view is None:
             return
-        if self.quiz_view.result is not None and self._quiz_policy_id is not None:
-            self._last_quiz_results[self._quiz_policy_id] = self.quiz_view.result
         self.quiz_view.clear()
         self.statusBar().clearMessage()
         self._show_reading_page()
@@ -713,9 +706,9 @@ class MainWindow(QMainWindow):
             self._warn(self.tr("The acknowledgement could not be opened"), str(exc))
             return False
         self._reading_timer.stop()
-        self.service.close_section()
+        self.service.reading.close_section()
         self._show_task_page(view)
-        policy = self.service.policy(policy_id)
+        policy = self.service.content.policy(policy_id)
         if policy is not None:
             self.setWindowTitle(self.tr("Acknowledge: %1 · %2").replace("%1", policy.title).replace(
                 "%2", APP_NAME))
@@ -755,7 +748,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         try:
-            check = self.service.verify_attestation(path.read_bytes())
+            check = self.service.attestation.verify(path.read_bytes())
         except OSError as exc:
             self._warn(self.tr("The file could not be read"), f"{path}: {exc.strerror or exc}")
             return None
@@ -778,9 +771,9 @@ class MainWindow(QMainWindow):
     def _show_quiz_page(self) -> None:
         assert self.quiz_view is not None
         self._reading_timer.stop()  # time on the quiz is not time spent reading
-        self.service.close_section()
+        self.service.reading.close_section()
         self._show_task_page(self.quiz_view)
-        policy = self.service.policy(self._quiz_policy_id or "")
+        policy = self.service.content.policy(self._quiz_policy_id or "")
         if policy is not None:
             self.setWindowTitle(self.tr("Quiz: %1 · %2").replace("%1", policy.title).replace(
                 "%2", APP_NAME))
@@ -814,7 +807,7 @@ class MainWindow(QMainWindow):
         view = self.quiz_view
         signed_in = view is not None and self.service.signed_in is not None
         policy_id = self._current_policy_id
-        has_quiz = signed_in and policy_id is not None and self.service.quiz_bank(policy_id) is not None
+        has_quiz = signed_in and policy_id is not None and self.service.quiz.bank(policy_id) is not None
         on_quiz_page = self.is_showing_quiz() or self.is_showing_acknowledgement()
         under_way = signed_in and view is not None and view.has_session()
         self.take_quiz_action.setEnabled(has_quiz and not on_quiz_page)
@@ -825,7 +818,7 @@ class MainWindow(QMainWindow):
             self.quiz_bar.hide()
             return
         if under_way:
-            quiz_policy = self.service.policy(self._quiz_policy_id or "")
+            quiz_policy = self.service.content.policy(self._quiz_policy_id or "")
             title = quiz_policy.title if quiz_policy else ""
             if view.is_showing_result():
                 text = self.tr("Your quiz result on the %1 is waiting.").replace("%1", title)
@@ -835,35 +828,31 @@ class MainWindow(QMainWindow):
             self.quiz_bar.waiting(text)
             return
         policy = self._current_policy()
-        if self.service.reading_complete(policy_id):
-            # This sign-in's result first; otherwise the records' (an earlier day, another PC).
-            last = self._last_quiz_results.get(policy_id) or self.service.last_quiz_outcome(policy_id)
-            passed = last is not None and last.passed
-            # The pass on record has already been used for an acknowledgement: say when.
-            used = passed and self.service.acknowledgement_offer(policy_id).already_acknowledged_at
-            acknowledged = self.service.last_acknowledgement(policy_id) if used else None
-            if acknowledged is not None:
-                from holbrook_desktop.ui.acknowledgement_view import local_time_text
+        step = self.service.reading.next_step(policy_id)
+        last = step.last_quiz
+        if step.kind == "done" and step.acknowledgement is not None:
+            from holbrook_desktop.ui.acknowledgement_view import local_time_text
 
-                self.quiz_bar.offer(self.tr("✔ You acknowledged this version on %1 (record %2). The next "
-                                            "acknowledgement follows your yearly refresher quiz.").replace(
-                                                "%1", local_time_text(acknowledged.acknowledged_at)).replace(
-                                                "%2", str(acknowledged.id)),
-                                    self.tr("&Take the quiz again"))
-            elif passed:
-                self.quiz_bar.offer_acknowledgement(
-                    self.tr("You passed the quiz: %1 of %2. Next: acknowledge the policy and sign.").replace(
-                        "%1", str(last.correct)).replace("%2", str(last.total)))
-            elif last is not None:
-                self.quiz_bar.offer(self.tr("Not passed last time: %1 of %2. Read the clauses again, then "
-                                            "retake the quiz.").replace(
-                                                "%1", str(last.correct)).replace("%2", str(last.total)),
-                                    self.tr("&Retake the quiz"))
-            else:
-                self.quiz_bar.offer(self.tr("You have read every section of the %1. Now take the quiz: a "
-                                            "few everyday situations.").replace("%1", policy.title))
+            acknowledged = step.acknowledgement
+            self.quiz_bar.offer(self.tr("✔ You acknowledged this version on %1 (record %2). The next "
+                                        "acknowledgement follows your yearly refresher quiz.").replace(
+                                            "%1", local_time_text(acknowledged.acknowledged_at)).replace(
+                                            "%2", str(acknowledged.id)),
+                                self.tr("&Take the quiz again"))
+        elif step.kind in ("acknowledge", "done") and last is not None:
+            self.quiz_bar.offer_acknowledgement(
+                self.tr("You passed the quiz: %1 of %2. Next: acknowledge the policy and sign.").replace(
+                    "%1", str(last.correct)).replace("%2", str(last.total)))
+        elif step.kind == "retake" and last is not None:
+            self.quiz_bar.offer(self.tr("Not passed last time: %1 of %2. Read the clauses again, then "
+                                        "retake the quiz.").replace(
+                                            "%1", str(last.correct)).replace("%2", str(last.total)),
+                                self.tr("&Retake the quiz"))
+        elif step.kind == "quiz":
+            self.quiz_bar.offer(self.tr("You have read every section of the %1. Now take the quiz: a "
+                                        "few everyday situations.").replace("%1", policy.title))
         else:
-            summary = self.service.progress(policy_id)
+            summary = step.progress
             self.quiz_bar.explain(self.tr("This policy ends with a short quiz. It opens once you have read "
                                           "every section: %1 of %2 read so far.").replace(
                                               "%1", str(summary.read)).replace("%2", str(summary.total)))
@@ -899,7 +888,7 @@ class MainWindow(QMainWindow):
     # Printing ----------------------------------------------------------------------------
 
     def _current_policy(self):
-        return self.service.policy(self._current_policy_id) if self._current_policy_id else None
+        return self.service.content.policy(self._current_policy_id) if self._current_policy_id else None
 
     def print_policy(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # only when printing
@@ -911,7 +900,8 @@ class MainWindow(QMainWindow):
         printer.setDocName(f"{policy.title} ({policy.meta.version})")
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            render_print_document(self.service.policy_document(policy.id), self._stylesheet).print_(printer)
+            render_print_document(self.service.content.policy_document(policy.id),
+                                  self._stylesheet).print_(printer)
 
     def save_policy_pdf_dialog(self) -> None:
         from PySide6.QtCore import QStandardPaths
@@ -945,7 +935,8 @@ class MainWindow(QMainWindow):
         printer.setDocName(f"{policy.title} ({policy.meta.version})")
         printer.setCreator(APP_NAME)
         before = path.stat().st_mtime_ns if path.exists() else None
-        render_print_document(self.service.policy_document(policy.id), self._stylesheet).print_(printer)
+        render_print_document(self.service.content.policy_document(policy.id),
+                              self._stylesheet).print_(printer)
         written = path.exists() and path.stat().st_size > 0 and path.stat().st_mtime_ns != before
         if not written:
             from PySide6.QtWidgets import QMessageBox
@@ -962,7 +953,7 @@ class MainWindow(QMainWindow):
     # Content problems --------------------------------------------------------------------
 
     def content_problems_text(self) -> str | None:
-        errors = [d for d in self.service.diagnostics if d.severity is Severity.ERROR]
+        errors = [d for d in self.service.content.diagnostics if d.severity is Severity.ERROR]
         if not errors:
             return None
         lines = [str(d) for d in errors[:MAX_PROBLEMS_SHOWN]]
@@ -988,7 +979,7 @@ class MainWindow(QMainWindow):
         return self.tr(
             "<h1>No policy to show</h1><p>No policy could be read from <b>%1</b>.</p>"
             "<p>Run <code>holbrook content check</code> to see what is wrong.</p>"
-        ).replace("%1", str(self.service.content_dir))
+        ).replace("%1", str(self.service.content.content_dir))
 
     # Closing -----------------------------------------------------------------------------
 

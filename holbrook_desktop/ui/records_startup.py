@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
+    from holbrook_desktop.app import App
     from holbrook_desktop.core.records import Store
 
 log = logging.getLogger(__name__)
@@ -32,14 +32,15 @@ def reading_only_note() -> str:
                "saved. Please tell whoever looks after this PC.")
 
 
-def open_records(data_dir: Path, parent: QWidget | None = None) -> RecordsOpening:
-    """The records store, or None after telling the person why (and offering a backup if there is one)."""
+def open_records(app: App, parent: QWidget | None = None) -> RecordsOpening:
+    """The app's records opened, or None after telling the person why (and offering a backup if there
+    is one)."""
     # The store pulls in sqlite-utils; only the window's start-up path imports it, here.
-    from holbrook_desktop.core.identity import Actor
     from holbrook_desktop.core.records import DatabaseDamaged, DatabaseTooNew, Store, StoreError
 
+    data_dir = app.data_dir
     try:
-        return RecordsOpening(Store.open(data_dir, Actor.current("window")))
+        return RecordsOpening(app.open_records("window"))
     except DatabaseDamaged as exc:
         log.error("records damaged: %s", exc)
         if not exc.backups or not _ask_to_restore(exc, parent):
@@ -48,7 +49,7 @@ def open_records(data_dir: Path, parent: QWidget | None = None) -> RecordsOpenin
             return RecordsOpening(None, reading_only_note())
         try:
             restored = Store.restore_newest_backup(data_dir)
-            store = Store.open(data_dir, Actor.current("window"))
+            store = app.open_records("window")
         except (StoreError, OSError) as again:
             log.error("restoring the newest backup failed: %s", again)
             _warn(parent, _tr("The backup could not be restored"),

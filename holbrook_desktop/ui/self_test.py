@@ -79,17 +79,17 @@ class _SelfTest:
         return f"{len(REQUIRED_RESOURCES)} files in {folder}"
 
     def content(self) -> str:
+        from holbrook_desktop.app import open_app
         from holbrook_desktop.core.content.diagnostics import Severity
-        from holbrook_desktop.core.service import HandbookService
 
         folder = paths.content_dir(self.args.content)
         if not folder.is_dir():
             raise CheckFailed(f"content folder not found: {folder}")
-        self.service = HandbookService(folder)
-        errors = [d for d in self.service.diagnostics if d.severity is Severity.ERROR]
+        self.service = open_app(folder, self.workspace / "data")
+        errors = [d for d in self.service.content.diagnostics if d.severity is Severity.ERROR]
         if errors:
             raise CheckFailed(f"{len(errors)} errors in {folder}, the first: {errors[0]}")
-        policies = self.service.policies
+        policies = self.service.content.policies
         if not policies:
             raise CheckFailed(f"no policy in {folder}")
         clauses = sum(1 for policy in policies for _clause in policy.clauses())
@@ -98,8 +98,8 @@ class _SelfTest:
     def quiz_banks(self) -> str:
         from holbrook_desktop.core.content.diagnostics import Severity
 
-        banks = self.service.quizzes  # reading the banks adds their problems to the diagnostics
-        errors = [d for d in self.service.diagnostics if d.severity is Severity.ERROR]
+        banks = self.service.quiz.banks  # reading the banks adds their problems to the diagnostics
+        errors = [d for d in self.service.content.diagnostics if d.severity is Severity.ERROR]
         if errors:
             raise CheckFailed(f"{len(errors)} errors, the first: {errors[0]}")
         questions = sum(len(bank.questions) for bank in banks.values())
@@ -108,13 +108,10 @@ class _SelfTest:
         return f"{_count(len(banks), 'bank')}, {_count(questions, 'question')}"
 
     def records(self) -> str:
-        from holbrook_desktop.core.identity import Actor
-        from holbrook_desktop.core.records import NewStaffMember, Store
+        from holbrook_desktop.core.records import NewStaffMember
 
-        data_dir = self.workspace / "data"
-        self.store = Store.open(data_dir, Actor.current("self-test"))
-        self.service.records = self.store
-        self.member = self.service.add_staff(NewStaffMember("Self Test", "teacher", date.today()))
+        self.store = self.service.open_records("self-test")
+        self.member = self.service.hr.add_staff(NewStaffMember("Self Test", "teacher", date.today()))
         report = self.store.verify_audit()
         if not report.ok:
             raise CheckFailed(f"audit log broken at row {report.first_bad_row}: {report.problem}")
@@ -122,7 +119,7 @@ class _SelfTest:
                 f"audit log intact ({_count(report.rows, 'row')})")
 
     def admin_password(self) -> str:
-        password = self.service.admin_password()
+        password = self.service.admin.password()
         password.set_first(SELF_TEST_PASSWORD)
         if not password.check(SELF_TEST_PASSWORD).ok:
             raise CheckFailed("the password just set was refused")
@@ -131,10 +128,11 @@ class _SelfTest:
         return "Argon2 hash set and checked"
 
     def attestation(self) -> str:
-        policy = self.service.policies[0]
-        record = self.service.acknowledge_on_behalf(self.member.id, policy.id, note="installation self-test")
-        pdf = self.service.attestation_pdf(record)
-        check = self.service.verify_attestation(pdf)
+        policy = self.service.content.policies[0]
+        record = self.service.attestation.acknowledge_on_behalf(self.member.id, policy.id,
+                                                                note="installation self-test")
+        pdf = self.service.attestation.pdf(record)
+        check = self.service.attestation.verify(pdf)
         if not check.ok:
             raise CheckFailed("; ".join(check.problems))
         return f"signed PDF made and verified ({len(pdf) // 1024} KB)"
@@ -142,7 +140,7 @@ class _SelfTest:
     def export(self) -> str:
         from holbrook_desktop.core.hr.exports import write_csv, write_xlsx
 
-        rows = self.service.acknowledgement_rows(self.service.statuses())
+        rows = self.service.hr.acknowledgement_rows(self.service.hr.statuses())
         xlsx, csv = self.workspace / "export.xlsx", self.workspace / "export.csv"
         written = write_xlsx(rows, xlsx)
         write_csv(rows, csv)

@@ -31,8 +31,8 @@ from holbrook_desktop.ui.staff_list_model import (
 )
 
 if TYPE_CHECKING:
+    from holbrook_desktop.app import App
     from holbrook_desktop.core.records import StaffMember
-    from holbrook_desktop.core.service import HandbookService
 
 log = logging.getLogger(__name__)
 COLUMN_WIDTH = 560
@@ -42,7 +42,7 @@ MOVE_KEYS = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 10, Qt.
 class StartScreen(QWidget):
     signInRequested = Signal(int)  # staff id
 
-    def __init__(self, service: HandbookService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self.model = StaffListModel(self)
@@ -116,7 +116,7 @@ class StartScreen(QWidget):
         choose_layout.addWidget(self.count)
         choose_layout.addLayout(buttons)
 
-        self.form = AddStaffForm(service.add_staff, self)
+        self.form = AddStaffForm(service.hr.add_staff, self)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(choose)
         self.pages.addWidget(self.form)
@@ -155,11 +155,11 @@ class StartScreen(QWidget):
         """Two sentences: what staff are about to do and how long it takes, from the policy's words
         and its quiz bank (empty if the content could not be read)."""
         try:
-            estimate = self._service.reading_estimate()
+            estimate = self._service.reading.estimate()
         except (KeyError, OSError, ValueError) as exc:
             log.warning("no reading estimate: %s", exc)
             return ""
-        policies = self._service.policies
+        policies = self._service.content.policies
         if not policies or not estimate.words:
             return ""
         minutes = (self.tr("about 1 minute") if estimate.minutes == 1 else
@@ -187,7 +187,7 @@ class StartScreen(QWidget):
     def reload(self) -> None:
         """Read the staff list again (someone may have been added from another window or the CLI)."""
         try:
-            staff = self._service.staff_list()
+            staff = self._service.hr.staff_list()
         except StoreError as exc:
             log.warning("could not read the staff list: %s", exc)
             staff = []

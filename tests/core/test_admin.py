@@ -9,13 +9,13 @@ from datetime import date, timedelta
 
 import pytest
 
+from holbrook_desktop.app import App
 from holbrook_desktop.cli import main
 from holbrook_desktop.core.admin.password import AdminPassword, PasswordRefused, wait_after
 from holbrook_desktop.core.admin.settings import SettingRefused
 from holbrook_desktop.core.hr.due import DueRules, Status, add_months
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.records import NewStaffMember, Store
-from holbrook_desktop.core.service import HandbookService
 from tests.conftest import REAL_CONTENT
 
 SECRET = "Purple-Otter-42"
@@ -107,9 +107,9 @@ def test_reset_from_the_command_line_is_audited(tmp_path, capsys, monkeypatch):
 def school(tmp_path, store):
     content = tmp_path / "content"
     shutil.copytree(REAL_CONTENT, content)
-    service = HandbookService(content, records=store)
-    ann = service.add_staff(NewStaffMember("Ann Smith", "teacher", date(2024, 9, 1)))
-    service.acknowledge_on_behalf(ann.id, "social-media", note="Signed on paper")
+    service = App(content, records=store)
+    ann = service.hr.add_staff(NewStaffMember("Ann Smith", "teacher", date(2024, 9, 1)))
+    service.attestation.acknowledge_on_behalf(ann.id, "social-media", note="Signed on paper")
     return service, content, ann
 
 
@@ -123,34 +123,34 @@ def _new_version(content, old: str, new: str):
 
 def test_the_due_rules_are_the_administrators_to_change(school):
     service, _content, _ann = school
-    assert service.due_rules() == DueRules()
+    assert service.admin.due_rules() == DueRules()
     later = add_months(date.today(), 12) + timedelta(days=1)
-    assert service.statuses("social-media", today=later)[0].status is Status.OVERDUE
-    service.set_due_rules(DueRules(refresher_months=24))
-    assert service.statuses("social-media", today=later)[0].status is Status.ACKNOWLEDGED
+    assert service.hr.statuses("social-media", today=later)[0].status is Status.OVERDUE
+    service.admin.set_due_rules(DueRules(refresher_months=24))
+    assert service.hr.statuses("social-media", today=later)[0].status is Status.ACKNOWLEDGED
     with pytest.raises(SettingRefused, match="from 1 to 60"):
-        service.set_due_rules(DueRules(refresher_months=1200))
-    service.set_retention_years(7)
-    assert service.retention_years() == 7
+        service.admin.set_due_rules(DueRules(refresher_months=1200))
+    service.admin.set_retention_years(7)
+    assert service.admin.retention_years() == 7
     with pytest.raises(SettingRefused):
-        service.set_retention_years(0)
+        service.admin.set_retention_years(0)
 
 
 def test_a_typo_fix_marked_minor_keeps_acknowledgements_valid(school, store):
     _service, content, _ann = school
     _new_version(content, "must decline", "must politely decline")
-    revised = HandbookService(content, records=store)
-    assert revised.statuses("social-media")[0].status in (Status.DUE_SOON, Status.OVERDUE)
-    changes = revised.version_changes("social-media")
+    revised = App(content, records=store)
+    assert revised.hr.statuses("social-media")[0].status in (Status.DUE_SOON, Status.OVERDUE)
+    changes = revised.admin.version_changes("social-media")
     assert [(c.number, c.kind) for c in changes.clauses] == [("5.6", "changed")]
     assert ("added", "politely") in changes.clauses[0].word_diff()
-    revised.mark_minor_change("social-media", revised.policy("social-media").sha256)
-    assert revised.statuses("social-media")[0].status is Status.ACKNOWLEDGED
-    revised.mark_minor_change("social-media", revised.policy("social-media").sha256, False)
-    assert revised.statuses("social-media")[0].status is not Status.ACKNOWLEDGED
-    first = revised.policy_versions("social-media")[0]["sha256"]
+    revised.admin.mark_minor_change("social-media", revised.content.policy("social-media").sha256)
+    assert revised.hr.statuses("social-media")[0].status is Status.ACKNOWLEDGED
+    revised.admin.mark_minor_change("social-media", revised.content.policy("social-media").sha256, False)
+    assert revised.hr.statuses("social-media")[0].status is not Status.ACKNOWLEDGED
+    first = revised.admin.policy_versions("social-media")[0]["sha256"]
     with pytest.raises(SettingRefused, match="nothing before it"):
-        revised.mark_minor_change("social-media", first)
+        revised.admin.mark_minor_change("social-media", first)
 
 
 def test_settings_and_versions_from_the_command_line(tmp_path, capsys):

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
+from holbrook_desktop.app import App
 from holbrook_desktop.cli import main
 from holbrook_desktop.core import paths
 from holbrook_desktop.core.content.install import ContentRefused, install, installed_content_dir
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.records import NewStaffMember, Store
-from holbrook_desktop.core.service import HandbookService
 from tests.conftest import REAL_CONTENT
 
 
@@ -41,8 +41,8 @@ def test_a_good_folder_is_copied_into_the_data_folder_and_preferred_from_then_on
     assert paths.content_dir(REAL_CONTENT, data_dir=data) == REAL_CONTENT  # --content still wins
     # The source may now change or vanish: the school's copy is its own.
     (new / "policies" / "social-media" / "policy.md").write_text("gone", encoding="utf-8")
-    reloaded = HandbookService(paths.content_dir(data_dir=data))
-    assert reloaded.content_ok and reloaded.policies[0].meta.version == "2027 edition"
+    reloaded = App(paths.content_dir(data_dir=data))
+    assert reloaded.content.ok and reloaded.content.policies[0].meta.version == "2027 edition"
 
 
 def test_a_folder_with_errors_is_refused_with_the_checkers_messages_and_nothing_changes(
@@ -129,15 +129,15 @@ def test_the_facade_reads_the_new_text_at_once_and_signs_out_whoever_was_reading
     data = tmp_path / "data"
     store = Store.open(data, Actor("office-pc", "window"))
     try:
-        service = HandbookService(REAL_CONTENT, records=store)
-        old_sha = service.policies[0].sha256
-        service.sign_in(service.add_staff(NewStaffMember("Ann Smith", "teacher", date(2026, 9, 1))).id)
-        service.install_content(_new_edition(content_copy))
-        assert service.policies[0].sha256 != old_sha
-        assert service.content_dir == data / "content"
+        service = App(REAL_CONTENT, records=store)
+        old_sha = service.content.policies[0].sha256
+        service.sign_in(service.hr.add_staff(NewStaffMember("Ann Smith", "teacher", date(2026, 9, 1))).id)
+        service.content.install(_new_edition(content_copy))
+        assert service.content.policies[0].sha256 != old_sha
+        assert service.content.content_dir == data / "content"
         assert service.signed_in is None  # their reading was of the old text
-        assert "always be conscious" in service.policy_document("social-media")
-        assert service.search("always be conscious")
+        assert "always be conscious" in service.content.policy_document("social-media")
+        assert service.content.search("always be conscious")
     finally:
         store.close()
 

@@ -7,7 +7,7 @@ from tests.conftest import REPO
 
 SCRIPT = """
 import sys, io, contextlib
-import holbrook_desktop.core.service, holbrook_desktop.core.content.search
+import holbrook_desktop.app, holbrook_desktop.core.content.search
 import holbrook_desktop.core.content.render
 import holbrook_desktop.core.paths, holbrook_desktop.core.reading.progress
 import importlib, pkgutil, holbrook_desktop.core

@@ -5,13 +5,13 @@ from datetime import date
 
 import pytest
 
+from holbrook_desktop.app import App
 from holbrook_desktop.cli import main
 from holbrook_desktop.core.demo import DEMO_SETTING, DemoRefused, build_demo
 from holbrook_desktop.core.hr.due import Status
 from holbrook_desktop.core.hr.roles import ROLES
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.records import NewStaffMember, Store
-from holbrook_desktop.core.service import HandbookService
 from tests.conftest import REAL_CONTENT
 
 TODAY = date(2026, 11, 24)
@@ -24,18 +24,18 @@ def school(tmp_path_factory):
     summary = build_demo(folder, REAL_CONTENT, staff=12, today=TODAY,
                          progress=lambda done, total: seen.append((done, total)))
     store = Store.open(folder, Actor("office-pc", "window"))
-    yield summary, HandbookService(REAL_CONTENT, records=store), store, seen
+    yield summary, App(REAL_CONTENT, records=store), store, seen
     store.close()
 
 
 def test_every_status_appears_and_the_summary_says_so(school):
     summary, service, store, seen = school
-    statuses = service.statuses(today=TODAY)
+    statuses = service.hr.statuses(today=TODAY)
     assert {s.status for s in statuses} == set(Status)
     assert summary.by_status == {str(s): sum(x.status is s for x in statuses) for s in Status}
     assert summary.staff == len(statuses) == 12 and summary.leavers == 1
     assert seen[-1][0] == seen[-1][1] and len(seen) == seen[-1][1]
-    members = service.staff_list() + [s.member for s in statuses if s.status is Status.LEAVER]
+    members = service.hr.staff_list() + [s.member for s in statuses if s.status is Status.LEAVER]
     assert {m.role for m in members} == set(ROLES) - {"other"}
     names = " ".join(m.full_name for m in members)
     assert all(part in names for part in ("Zoë", "Siobhán", "Łukasz", "O'Brien"))
@@ -59,14 +59,14 @@ def test_each_acknowledgement_has_a_signed_pdf_that_verifies(school):
     records = store.acknowledgements.all()
     assert len(records) == summary.acknowledgements > 0
     for record in records[:3]:
-        check = service.verify_attestation(service.attestation_pdf(record))
+        check = service.attestation.verify(service.attestation.pdf(record))
         assert check.ok, check.problems
         assert check.record == record
 
 
 def test_a_folder_with_a_real_person_is_refused_and_left_alone(tmp_path):
     store = Store.open(tmp_path / "data", Actor("office-pc", "window"))
-    HandbookService(REAL_CONTENT, records=store).add_staff(
+    App(REAL_CONTENT, records=store).hr.add_staff(
         NewStaffMember("Ann Smith", "teacher", date(2024, 9, 1)))
     before = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     store.close()

@@ -5,12 +5,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from holbrook_desktop.app import App
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.quiz.session import QuizNotReady
 from holbrook_desktop.core.reading.progress import SectionKey
 from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.core.records import migrations as migration_list
-from holbrook_desktop.core.service import HandbookService
 from tests.conftest import REAL_CONTENT
 
 CLAUSES = ["1.1", "2.1", "3.2", "4.4", "5.1", "5.4", "5.6", "5.7", "5.8", "5.10", "5.11", "5.12",
@@ -50,15 +50,15 @@ def content(tmp_path):
 @pytest.fixture
 def signed_in(tmp_path, content):
     store = Store.open(tmp_path / "data", Actor("office-pc", "window"))
-    service = HandbookService(content, records=store)
-    ann = service.add_staff(NewStaffMember("Ann Smith", "teacher", date(2026, 9, 1)))
+    service = App(content, records=store)
+    ann = service.hr.add_staff(NewStaffMember("Ann Smith", "teacher", date(2026, 9, 1)))
     service.sign_in(ann.id)
     yield service, store, ann
     store.close()
 
 
 def _read_everything(service, store, staff_id):
-    policy = service.policy("social-media")
+    policy = service.content.policy("social-media")
     progress = store.progress_for(staff_id)
     for section in policy.reading_sections():
         progress.mark_read(SectionKey(policy.id, policy.sha256, section.number), datetime.now(UTC))
@@ -75,20 +75,20 @@ def _wrong(presented):
 def test_the_induction_opens_only_after_every_section_is_read(signed_in):
     service, store, ann = signed_in
     with pytest.raises(QuizNotReady):
-        service.start_quiz("social-media", "induction")
+        service.quiz.start("social-media", "induction")
     _read_everything(service, store, ann.id)
-    session = service.start_quiz("social-media", "induction", seed=1)
+    session = service.quiz.start("social-media", "induction", seed=1)
     assert len(session.questions) == 15
     attempt = store.quiz_attempts.get(session.attempt_id)
     assert attempt.status == "in-progress" and attempt.mode == "induction"
-    assert attempt.policy_sha256 == service.policy("social-media").sha256
+    assert attempt.policy_sha256 == service.content.policy("social-media").sha256
     assert attempt.question_ids == [p.question.id for p in session.questions]
 
 
 def test_each_answer_is_saved_and_a_half_done_attempt_is_kept_as_abandoned(signed_in):
     service, store, ann = signed_in
     _read_everything(service, store, ann.id)
-    session = service.start_quiz("social-media", "induction", seed=2)
+    session = service.quiz.start("social-media", "induction", seed=2)
     feedback = session.answer(0, _right(session.questions[0]))
     assert feedback.correct and feedback.explanation.startswith("Clause")
     assert not session.answer(1, _wrong(session.questions[1])).correct
@@ -103,13 +103,13 @@ def test_each_answer_is_saved_and_a_half_done_attempt_is_kept_as_abandoned(signe
 def test_a_fail_then_a_retake_with_different_questions_then_a_pass(signed_in):
     service, store, ann = signed_in
     _read_everything(service, store, ann.id)
-    first = service.start_quiz("social-media", "induction", seed=3)
+    first = service.quiz.start("social-media", "induction", seed=3)
     for i, presented in enumerate(first.questions):
         first.answer(i, _wrong(presented) if i < 4 else _right(presented))
     result = first.finish()
     assert (result.correct, result.passed) == (11, False)
     assert len(result.clauses_to_reread()) == 4
-    retake = service.start_quiz("social-media", "induction", seed=4)
+    retake = service.quiz.start("social-media", "induction", seed=4)
     asked_first = {p.question.id for p in first.questions}
     assert not asked_first & {p.question.id for p in retake.questions}  # 42 questions: room for both
     for i, presented in enumerate(retake.questions):
@@ -122,14 +122,14 @@ def test_a_fail_then_a_retake_with_different_questions_then_a_pass(signed_in):
 
 def test_the_refresher_avoids_last_years_set_and_remembers_wrong_clauses(signed_in):
     service, store, ann = signed_in
-    first = service.start_quiz("social-media", "refresher", seed=5)
+    first = service.quiz.start("social-media", "refresher", seed=5)
     assert len(first.questions) == 10
     for i, presented in enumerate(first.questions):
         first.answer(i, _wrong(presented) if i == 0 else _right(presented))
     first.finish()
-    second = service.start_quiz("social-media", "refresher", seed=6)
+    second = service.quiz.start("social-media", "refresher", seed=6)
     assert not {p.question.id for p in first.questions} & {p.question.id for p in second.questions}
-    bank = service.quiz_bank("social-media")
+    bank = service.quiz.bank("social-media")
     wrong = store.quiz_attempts.wrong_by_clause(ann.id, "social-media",
                                                 {q.id: q.clauses for q in bank.questions})
     assert wrong == {first.questions[0].question.clauses[0]: 1}
@@ -173,7 +173,7 @@ def test_sign_out_happens_even_when_the_records_cannot_be_written(signed_in):
     from holbrook_desktop.core.records import StoreWriteError
 
     service, store, _ann = signed_in
-    service.start_quiz("social-media", "refresher", seed=9)
+    service.quiz.start("social-media", "refresher", seed=9)
     store.db.execute("PRAGMA query_only = ON")
     with pytest.raises(StoreWriteError):
         service.sign_out()
@@ -187,11 +187,11 @@ def test_a_role_with_no_questions_is_refused_before_anything_is_saved(tmp_path):
     text = _bank_text(1).replace('kind = "single"', 'kind = "single"\nroles = ["governor"]')
     (root / "policies" / "social-media" / "quiz.toml").write_text(text, encoding="utf-8")
     store = Store.open(tmp_path / "data", Actor("office-pc", "window"))
-    service = HandbookService(root, records=store)
-    ben = service.add_staff(NewStaffMember("Ben Jones", "volunteer", date(2026, 9, 1)))
+    service = App(root, records=store)
+    ben = service.hr.add_staff(NewStaffMember("Ben Jones", "volunteer", date(2026, 9, 1)))
     service.sign_in(ben.id)
     with pytest.raises(QuizNotReady):
-        service.start_quiz("social-media", "refresher")
+        service.quiz.start("social-media", "refresher")
     assert store.db.execute("SELECT count(*) FROM quiz_attempts").fetchone()[0] == 0
     store.close()
 
@@ -206,22 +206,22 @@ def test_time_on_the_quiz_does_not_count_as_reading(tmp_path):
             return self.now
 
     clock = Clock()
-    service = HandbookService(REAL_CONTENT, clock=clock)
-    service.open_section(Location("social-media", "5"))
-    service.close_section()
+    service = App(REAL_CONTENT, reading_clock=clock)
+    service.reading.open_section(Location("social-media", "5"))
+    service.reading.close_section()
     clock.now += 600
-    assert service.end_of_section_seen() is False
-    assert service.progress("social-media").read == 0
+    assert service.reading.end_of_section_seen() is False
+    assert service.reading.progress("social-media").read == 0
 
 
 def test_the_last_outcome_is_remembered_across_sign_ins(signed_in):
     service, _store, ann = signed_in
-    assert service.last_quiz_outcome("social-media") is None
-    session = service.start_quiz("social-media", "refresher", seed=12)
+    assert service.quiz.last_outcome("social-media") is None
+    session = service.quiz.start("social-media", "refresher", seed=12)
     for i, presented in enumerate(session.questions):
         session.answer(i, _right(presented))
     session.finish()
     service.sign_out()
     service.sign_in(ann.id)
-    outcome = service.last_quiz_outcome("social-media")
+    outcome = service.quiz.last_outcome("social-media")
     assert (outcome.mode, outcome.correct, outcome.total, outcome.passed) == ("refresher", 10, 10, True)

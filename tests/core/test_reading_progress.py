@@ -1,5 +1,6 @@
 """A section counts as read only when its end was on screen and it was open long enough."""
 
+from holbrook_desktop.app import App
 from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.reading.progress import (
     InMemoryProgressStore,
@@ -7,7 +8,6 @@ from holbrook_desktop.core.reading.progress import (
     SectionKey,
     minimum_reading_seconds,
 )
-from holbrook_desktop.core.service import HandbookService
 from tests.conftest import REAL_CONTENT
 
 
@@ -72,15 +72,15 @@ def test_progress_is_per_version():
 
 def test_service_counts_read_sections_of_a_policy():
     clock = FakeClock()
-    service = HandbookService(REAL_CONTENT, clock=clock)
-    assert service.progress("social-media").read == 0
-    assert service.progress("social-media").total == 13  # 1-5, 7-9 and A.1-A.5
-    service.open_section(Location("social-media", "1"))
+    service = App(REAL_CONTENT, reading_clock=clock)
+    assert service.reading.progress("social-media").read == 0
+    assert service.reading.progress("social-media").total == 13  # 1-5, 7-9 and A.1-A.5
+    service.reading.open_section(Location("social-media", "1"))
     clock.now += 60
-    assert service.end_of_section_seen() is True
-    summary = service.progress("social-media")
+    assert service.reading.end_of_section_seen() is True
+    summary = service.reading.progress("social-media")
     assert (summary.read, summary.read_sections) == (1, frozenset({"1"}))
     # Appendix A's own page only lists its parts: nothing there to read.
-    service.open_section(Location("social-media", "A"))
+    service.reading.open_section(Location("social-media", "A"))
     clock.now += 60
-    assert service.end_of_section_seen() is False
+    assert service.reading.end_of_section_seen() is False

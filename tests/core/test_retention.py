@@ -263,16 +263,16 @@ def test_through_the_facade_a_signed_pdf_hr_kept_still_verifies_after_erasure(tm
     service, store = _installation(tmp_path / "data", content)
     try:
         member, record = _acknowledged(service, store)
-        kept_by_hr = service.attestation_pdf(record)
+        kept_by_hr = service.attestation.pdf(record)
         service.sign_out()
         store.db.execute("UPDATE staff SET start_date = '2010-09-01', leaving_date = ?, active = 0 "
                          "WHERE id = ?", (LONG_AGO.isoformat(), member.id))
         store.db.conn.commit()
-        plan = service.retention_plan()
+        plan = service.hr.retention_plan()
         assert [p.staff_id for p in plan.people] == [member.id]
-        assert [p.staff_id for p in service.apply_retention(plan).erased] == [member.id]
+        assert [p.staff_id for p in service.hr.apply_retention(plan).erased] == [member.id]
         assert not store.acknowledgements.pdf_path(record).exists()
-        check = service.verify_attestation(kept_by_hr)
+        check = service.attestation.verify(kept_by_hr)
         assert check.ok, check.problems  # the record it names is still there, with its PDF's hash
         assert check.record.typed_name == "[erased]" and check.record.signature_png is None
         assert store.verify_audit().ok

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from holbrook_desktop.app import App
 from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.records import NewStaffMember, Store
-from holbrook_desktop.core.service import HandbookService
 from tests.conftest import REAL_CONTENT
 
 
@@ -26,26 +26,26 @@ def store(tmp_path):
 
 
 def _read_section(service, clock, number):
-    service.open_section(Location("social-media", number))
+    service.reading.open_section(Location("social-media", number))
     clock.now += 600
-    return service.end_of_section_seen()
+    return service.reading.end_of_section_seen()
 
 
 def test_progress_is_kept_per_person_in_the_records(store):
     clock = FakeClock()
-    service = HandbookService(REAL_CONTENT, records=store, clock=clock)
-    ann = service.add_staff(NewStaffMember("Ann Smith", "teacher", date(2026, 9, 1)))
-    ben = service.add_staff(NewStaffMember("Ben Jones", "volunteer", date(2026, 9, 1)))
+    service = App(REAL_CONTENT, records=store, reading_clock=clock)
+    ann = service.hr.add_staff(NewStaffMember("Ann Smith", "teacher", date(2026, 9, 1)))
+    ben = service.hr.add_staff(NewStaffMember("Ben Jones", "volunteer", date(2026, 9, 1)))
     service.sign_in(ann.id)
     assert _read_section(service, clock, "5") is True
-    assert service.progress("social-media").read_sections == {"5"}
+    assert service.reading.progress("social-media").read_sections == {"5"}
     service.sign_in(ben.id)
-    assert service.progress("social-media").read == 0
+    assert service.reading.progress("social-media").read == 0
     service.sign_in(ann.id)
-    assert service.progress("social-media").read_sections == {"5"}
+    assert service.reading.progress("social-media").read_sections == {"5"}
     # The version read is on record, and the audit log says who did it.
     [version] = store.policy_versions.all()
-    assert version["sha256"] == service.policy("social-media").sha256
+    assert version["sha256"] == service.content.policy("social-media").sha256
     rows = store.db.execute("SELECT staff_id, os_user, action FROM audit_log "
                             "WHERE action = 'progress.read'").fetchall()
     assert rows == [(ann.id, "office-pc", "progress.read")]
@@ -54,8 +54,8 @@ def test_progress_is_kept_per_person_in_the_records(store):
 
 def test_after_sign_out_nothing_is_written_for_anyone(store):
     clock = FakeClock()
-    service = HandbookService(REAL_CONTENT, records=store, clock=clock)
-    ann = service.add_staff(NewStaffMember("Ann Smith", "teacher", date(2026, 9, 1)))
+    service = App(REAL_CONTENT, records=store, reading_clock=clock)
+    ann = service.hr.add_staff(NewStaffMember("Ann Smith", "teacher", date(2026, 9, 1)))
     service.sign_in(ann.id)
     service.sign_out()
     assert service.signed_in is None
@@ -65,16 +65,16 @@ def test_after_sign_out_nothing_is_written_for_anyone(store):
 
 
 def test_first_opened_is_recorded_when_a_section_is_opened(store):
-    service = HandbookService(REAL_CONTENT, records=store, clock=FakeClock())
-    ann = service.add_staff(NewStaffMember("Ann Smith", "teacher", date(2026, 9, 1)))
+    service = App(REAL_CONTENT, records=store, reading_clock=FakeClock())
+    ann = service.hr.add_staff(NewStaffMember("Ann Smith", "teacher", date(2026, 9, 1)))
     service.sign_in(ann.id)
-    service.open_section(Location("social-media", "7"))
+    service.reading.open_section(Location("social-media", "7"))
     row = store.db.execute("SELECT section_number, first_opened, completed_at "
                            "FROM reading_progress").fetchone()
     assert row[0] == "7" and row[1] and row[2] is None
 
 
 def test_signing_in_an_unknown_person_is_refused(store):
-    service = HandbookService(REAL_CONTENT, records=store)
+    service = App(REAL_CONTENT, records=store)
     with pytest.raises(KeyError):
         service.sign_in(999)

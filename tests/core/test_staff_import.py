@@ -372,22 +372,22 @@ def test_cli_staff_leave(tmp_path, capsys):
 
 
 def test_a_leaver_past_their_last_day_leaves_the_sign_in_list(tmp_path):
+    from holbrook_desktop.app import App
     from holbrook_desktop.core.identity import Actor
     from holbrook_desktop.core.records import NewStaffMember, Store
-    from holbrook_desktop.core.service import HandbookService
     from tests.conftest import REAL_CONTENT
 
     store = Store.open(tmp_path / "data", Actor("x", "window"))
     try:
-        service = HandbookService(REAL_CONTENT, records=store)
-        gone = service.add_staff(NewStaffMember("Gone Person", "teacher", date(2020, 9, 1)))
-        going = service.add_staff(NewStaffMember("Last Day", "teacher", date(2020, 9, 1)))
-        service.mark_leaver(gone.id, date.today() - timedelta(days=1))
-        service.mark_leaver(going.id, date.today())
-        assert [m.full_name for m in service.staff_list()] == ["Last Day"]  # their last day still counts
+        service = App(REAL_CONTENT, records=store)
+        gone = service.hr.add_staff(NewStaffMember("Gone Person", "teacher", date(2020, 9, 1)))
+        going = service.hr.add_staff(NewStaffMember("Last Day", "teacher", date(2020, 9, 1)))
+        service.hr.mark_leaver(gone.id, date.today() - timedelta(days=1))
+        service.hr.mark_leaver(going.id, date.today())
+        assert [m.full_name for m in service.hr.staff_list()] == ["Last Day"]  # their last day still counts
         with pytest.raises(KeyError):
             service.sign_in(gone.id)
-        assert service.sign_in(going.id).id == going.id
+        assert service.sign_in(going.id).member.id == going.id
         assert len(store.staff.list(include_inactive=True)) == 2
     finally:
         store.close()

@@ -8,7 +8,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from holbrook_desktop.core.service import HandbookService
+from holbrook_desktop.app import App
 from holbrook_desktop.ui.main_window import MainWindow
 from holbrook_desktop.ui.preferences import Preferences
 from tests.conftest import REAL_CONTENT
@@ -36,7 +36,7 @@ def data_dir(tmp_path):
 @pytest.fixture
 def open_window(qtbot, data_dir):
     def build(content=REAL_CONTENT, seconds=READING_SECONDS, size=(1200, 760)) -> MainWindow:
-        service = HandbookService(content, seconds_for=lambda _words: seconds)
+        service = App(content, seconds_for=lambda _words: seconds)
         return show_active(qtbot, MainWindow(service, Preferences(data_dir)), size)
 
     return build
@@ -85,7 +85,7 @@ def staff(store):
 @pytest.fixture
 def open_staff_window(qtbot, data_dir, store, staff):
     def build(idle_timeout_ms: int = 60_000, seconds=READING_SECONDS, size=(1200, 760)) -> MainWindow:
-        service = HandbookService(REAL_CONTENT, records=store, seconds_for=lambda _words: seconds)
+        service = App(REAL_CONTENT, records=store, seconds_for=lambda _words: seconds)
         window = MainWindow(service, Preferences(data_dir), idle_timeout_ms=idle_timeout_ms)
         return show_active(qtbot, window, size)
 

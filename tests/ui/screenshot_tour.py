@@ -61,10 +61,10 @@ def _plain(text: str) -> str:
 
 class Tour:
     def __init__(self, out: Path, data_dir: Path, zoom: int, size: QSize) -> None:
+        from holbrook_desktop.app import App
         from holbrook_desktop.core.admin.password import AdminPassword
         from holbrook_desktop.core.identity import Actor
         from holbrook_desktop.core.records import NewStaffMember, Store
-        from holbrook_desktop.core.service import HandbookService
         from holbrook_desktop.ui.main_window import MainWindow
         from holbrook_desktop.ui.preferences import Preferences
 
@@ -74,9 +74,9 @@ class Tour:
         password = AdminPassword(self.store.settings)
         if not password.is_set():
             password.set_first(SECRET)
-        self.service = HandbookService(REPO / "content", records=self.store, seconds_for=lambda _w: 0.2)
+        self.service = App(REPO / "content", records=self.store, seconds_for=lambda _w: 0.2)
         today = datetime.now(UTC).date()
-        self.newcomer = self.service.add_staff(NewStaffMember(NEWCOMER, "teacher", today))
+        self.newcomer = self.service.hr.add_staff(NewStaffMember(NEWCOMER, "teacher", today))
         preferences = Preferences(data_dir)
         preferences.set_zoom(zoom)
         self.window = MainWindow(self.service, preferences)
@@ -96,7 +96,7 @@ class Tour:
         window, service = self.window, self.service
         self.shoot("1-start-screen")
 
-        policy = service.policies[0]
+        policy = service.content.policies[0]
         self.store.policy_versions.record_seen(policy)
         progress = self.store.progress_for(self.newcomer.id)
         from holbrook_desktop.core.reading.progress import SectionKey
@@ -104,7 +104,7 @@ class Tour:
         for section in list(policy.reading_sections())[:4]:
             progress.mark_read(SectionKey(policy.id, policy.sha256, section.number), datetime.now(UTC))
         window.sign_in(self.newcomer.id)
-        target = service.locate(f"{policy.id}/5.2")
+        target = service.content.locate(f"{policy.id}/5.2")
         if target is not None:
             window.show_location(target)
         self.shoot("2-reader")
@@ -118,7 +118,7 @@ class Tour:
 
         window.switch_person()
         service.sign_in(self.newcomer.id)
-        session = service.start_quiz(policy.id, "induction", seed=3)
+        session = service.quiz.start(policy.id, "induction", seed=3)
         for index, presented in enumerate(session.questions):
             session.answer(index, presented.correct_answer())
         session.finish()

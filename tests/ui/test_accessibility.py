@@ -330,7 +330,7 @@ class FakeSpeech(QObject):
 
 def test_read_aloud_speaks_the_sections_plain_text(window, qtbot):
     FakeSpeech.said = []
-    html = window.service.section_page(window.reader.location())
+    html = window.service.content.section_page(window.reader.location())
     assert html and "<" in html
     reader = ReadAloud(engine_class=FakeSpeech)
     assert reader.available()

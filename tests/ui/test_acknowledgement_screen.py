@@ -21,7 +21,7 @@ ZIGZAG = [(30 + 12 * i, 60 + (35 if i % 2 else -25)) for i in range(26)]
 def _pass_quiz_on_record(service, staff_id: int) -> None:
     """A pass already on record (an earlier day, say): signed in and out through the core."""
     service.sign_in(staff_id)
-    session = service.start_quiz("social-media", "induction", seed=2)
+    session = service.quiz.start("social-media", "induction", seed=2)
     for index, presented in enumerate(session.questions):
         session.answer(index, presented.correct_answer())
     assert session.finish().passed
@@ -75,7 +75,7 @@ def test_after_a_pass_a_drawn_signature_makes_a_certificate_that_checks_out(pass
     qtbot.mouseClick(view.done_back_button, Qt.MouseButton.LeftButton)
     assert not window.is_showing_acknowledgement()
     assert "You acknowledged this version" in bar.text.text() and not bar.acknowledge_button.isVisible()
-    assert not window.acknowledge_action.isEnabled() or not window.service.acknowledgement_offer(
+    assert not window.acknowledge_action.isEnabled() or not window.service.attestation.offer(
         "social-media").ready
 
 

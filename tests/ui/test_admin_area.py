@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from holbrook_desktop.app import App
 from holbrook_desktop.core.admin.password import AdminPassword
 from holbrook_desktop.core.hr.due import Status
-from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.ui.main_window import MainWindow
 from holbrook_desktop.ui.preferences import Preferences
 from tests.conftest import REAL_CONTENT
@@ -30,8 +30,9 @@ def _unlock(window, password=SECRET):
 @pytest.fixture
 def admin_window(open_staff_window, store, staff):
     AdminPassword(store.settings).set_first(SECRET)
-    service_for_ack = HandbookService(REAL_CONTENT, records=store)
-    service_for_ack.acknowledge_on_behalf(staff["Zoë Ndiaye"].id, "social-media", note="Signed on paper")
+    service_for_ack = App(REAL_CONTENT, records=store)
+    service_for_ack.attestation.acknowledge_on_behalf(staff["Zoë Ndiaye"].id, "social-media",
+                                                      note="Signed on paper")
     return open_staff_window()
 
 
@@ -39,7 +40,7 @@ def test_the_admin_menu_on_a_fresh_installation_asks_for_the_password_and_makes_
                                                                                         store):
     # The set-up wizard (tests/ui/test_first_run.py) is offered at start; cancelled, the Admin menu
     # still lets the administrator choose the password.
-    service = HandbookService(REAL_CONTENT, records=store)
+    service = App(REAL_CONTENT, records=store)
     window = show_active(qtbot, MainWindow(service, Preferences(data_dir)))
     dialog = window.admin.open_admin()
     assert dialog is not None and dialog.mode == "first"
@@ -51,7 +52,7 @@ def test_the_admin_menu_on_a_fresh_installation_asks_for_the_password_and_makes_
     dialog.again.setText(SECRET)
     dialog.submit()
     assert window.is_showing_admin()
-    assert window.service.signing_key().current() is not None
+    assert window.service.attestation.signing_key().current() is not None
     assert AdminPassword(store.settings).check(SECRET).ok
     window.admin.lock()
     assert window.is_showing_start_screen()
@@ -109,8 +110,8 @@ def test_the_rules_and_the_password_are_changed_in_settings(admin_window, store)
     page.rule_fields["refresher_months"].setValue(24)
     page.retention.setValue(7)
     assert page.save()
-    assert admin_window.service.due_rules().refresher_months == 24
-    assert admin_window.service.retention_years() == 7
+    assert admin_window.service.admin.due_rules().refresher_months == 24
+    assert admin_window.service.admin.retention_years() == 7
     dialog = admin_window.admin.change_password()
     dialog.current.setText(SECRET)
     dialog.new.setText("New-Staffroom-Password")
@@ -150,7 +151,7 @@ def test_leavers_past_retention_are_erased_from_the_admin_area(admin_window, sta
     _unlock(admin_window)
     view = admin_window.admin.view
     assert view.retention_dialog() is None and "Nobody is past" in view.note.text()
-    admin_window.service.set_retention_years(1)
+    admin_window.service.admin.set_retention_years(1)
     assert view.mark_leaver(staff["Zoë Ndiaye"].id, date(2025, 1, 31))
     made = view.subject_access(staff["Zoë Ndiaye"].id, tmp_path)  # before erasure: what is held
     assert made is not None and (made / "data.json").is_file()

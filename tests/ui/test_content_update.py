@@ -41,7 +41,7 @@ def test_a_broken_folder_is_refused_with_file_and_line_and_nothing_changes(conte
     shown = page.result.toPlainText()
     assert "Refused" in shown and str(broken / "policy.md") in shown and "line" in shown
     assert not page.install_checked()
-    assert window.service.policies[0].meta.version == "2026 edition"
+    assert window.service.content.policies[0].meta.version == "2026 edition"
 
 
 def test_a_good_folder_is_put_in_use_and_the_window_redraws_its_contents(content_tab, content_copy):
@@ -50,7 +50,7 @@ def test_a_good_folder_is_put_in_use_and_the_window_redraws_its_contents(content
     assert check.ok and page.install_button.isEnabled()
     assert "replaces 2026 edition" in page.result.toPlainText()
     assert page.install_checked()
-    assert window.service.policies[0].meta.version == "2027 edition"
+    assert window.service.content.policies[0].meta.version == "2027 edition"
     assert "2027 edition" in page.in_use.text() and page.shipped_button.isEnabled()
     model = window.contents.model()
     policy = model.index(0, 0)
@@ -59,5 +59,5 @@ def test_a_good_folder_is_put_in_use_and_the_window_redraws_its_contents(content
     assert window.admin.view.versions_page.policy_choice.count() == 1
 
     assert page.use_shipped()
-    assert window.service.policies[0].meta.version == "2026 edition"
+    assert window.service.content.policies[0].meta.version == "2026 edition"
     assert not page.shipped_button.isEnabled()

@@ -8,9 +8,9 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWizard
 
+from holbrook_desktop.app import App
 from holbrook_desktop.core import paths
 from holbrook_desktop.core.admin.password import AdminPassword
-from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.ui.first_run_wizard import FirstRunWizard
 from holbrook_desktop.ui.main_window import MainWindow
 from holbrook_desktop.ui.preferences import Preferences
@@ -29,7 +29,7 @@ def machine_config(tmp_path, monkeypatch):
 
 @pytest.fixture
 def fresh_window(qtbot, data_dir, store, machine_config):
-    service = HandbookService(REAL_CONTENT, records=store)
+    service = App(REAL_CONTENT, records=store)
     return show_active(qtbot, MainWindow(service, Preferences(data_dir)))
 
 
@@ -82,7 +82,7 @@ def test_the_wizard_sets_up_everything_and_ends_in_the_admin_area(qtbot, fresh_w
     key = wizard.key_page
     assert wizard.currentPage() is key and key.create_choice.isChecked()
     _click(qtbot, wizard, QWizard.WizardButton.NextButton)
-    certificate = fresh_window.service.signing_key().current()
+    certificate = fresh_window.service.attestation.signing_key().current()
     assert certificate is not None and "Holbrook Federation" in certificate.subject
 
     folder = wizard.folder_page
@@ -101,8 +101,8 @@ def test_the_wizard_sets_up_everything_and_ends_in_the_admin_area(qtbot, fresh_w
         assert shown in summary
     _click(qtbot, wizard, QWizard.WizardButton.FinishButton)
     assert fresh_window.is_showing_admin()
-    assert fresh_window.service.school_profile().name == "Holbrook Federation"
-    assert fresh_window.service.school_profile().logo_is_custom
+    assert fresh_window.service.admin.school_profile().name == "Holbrook Federation"
+    assert fresh_window.service.admin.school_profile().logo_is_custom
     fresh_window.admin.lock()
     assert fresh_window.admin.offer_first_run() is None  # only once: now there is a password
 
@@ -116,7 +116,7 @@ def test_cancel_leaves_the_installation_fresh_and_it_is_offered_again(qtbot, fre
     _click(qtbot, wizard, QWizard.WizardButton.CancelButton)
     assert not wizard.isVisible()
     assert not AdminPassword(store.settings).is_set()
-    assert fresh_window.service.signing_key().current() is None
+    assert fresh_window.service.attestation.signing_key().current() is None
     assert not fresh_window.is_showing_admin() and fresh_window.is_showing_start_screen()
     assert "next time" in fresh_window.start_screen.note_text()
     again = fresh_window.admin.offer_first_run()
@@ -150,13 +150,13 @@ def test_the_admin_settings_change_the_name_and_logo_later(qtbot, fresh_window, 
     assert "name" in page.school_note.text()
     page.school_name.setText("Holbrook Juniors")
     qtbot.mouseClick(page.save_name_button, Qt.MouseButton.LeftButton)
-    assert fresh_window.service.school_profile().name == "Holbrook Juniors"
+    assert fresh_window.service.admin.school_profile().name == "Holbrook Juniors"
     bad = tmp_path / "crest.jpg"
     bad.write_bytes(b"\xff\xd8 not really")
     assert not page.use_logo(bad) and str(bad) in page.school_note.text()
     crest = tmp_path / "crest.png"
     Image.new("RGB", (200, 200), (10, 40, 90)).save(crest)
     assert page.use_logo(crest) and page.default_logo_button.isEnabled()
-    assert fresh_window.service.school_profile().logo_is_custom
+    assert fresh_window.service.admin.school_profile().logo_is_custom
     qtbot.mouseClick(page.default_logo_button, Qt.MouseButton.LeftButton)
-    assert not fresh_window.service.school_profile().logo_is_custom
+    assert not fresh_window.service.admin.school_profile().logo_is_custom

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from holbrook_desktop import APP_NAME, __version__
-from holbrook_desktop.core.service import HandbookService
+from holbrook_desktop.app import App
 from holbrook_desktop.ui.about_dialog import AboutDialog
 from holbrook_desktop.ui.help_page import HelpDialog
 from holbrook_desktop.ui.start_screen import StartScreen
@@ -43,8 +43,8 @@ def test_about_shows_version_licence_folders_and_copies_them(qtbot, staff_window
     details = dialog.details.toPlainText()
     assert __version__ in details and "MIT" in details
     assert f"Data folder: {data_dir}" in details
-    assert str(staff_window.service.content_dir) in details
-    policy = staff_window.service.policy("social-media")
+    assert str(staff_window.service.content.content_dir) in details
+    policy = staff_window.service.content.policy("social-media")
     assert f"{policy.title}: {policy.meta.version}" in details and policy.sha256[:12] in details
     assert "Permission is hereby granted" in dialog.licence.toPlainText()
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
@@ -60,7 +60,7 @@ def test_about_without_records_says_so(qtbot, window):
 
 def test_the_start_screen_says_what_staff_will_do_from_the_real_text(qtbot, staff_window):
     intro = staff_window.start_screen.intro
-    estimate = staff_window.service.reading_estimate()
+    estimate = staff_window.service.reading.estimate()
     assert intro.isVisible() and intro.accessibleName()
     assert intro.text() == (
         f"You’ll read the Social Media Policy (about {estimate.minutes} minutes) and answer "
@@ -73,7 +73,7 @@ def test_the_intro_follows_the_content(qtbot, make_content, store):
     words = " ".join(["word"] * 250)
     content = make_content({"a": policy_text(f"\n## 1 ONE\n\n1.1 {words}\n", id="a", title="First Policy"),
                             "b": policy_text(f"\n## 1 ONE\n\n1.1 {words}\n", id="b", title="Second Policy")})
-    screen = StartScreen(HandbookService(content, records=store))
+    screen = StartScreen(App(content, records=store))
     qtbot.addWidget(screen)
     assert screen.intro.text() == ("You’ll read 2 policies (about 3 minutes in all), then sign to say "
                                    "you’ve understood each. Stop whenever you need to: your place is kept.")

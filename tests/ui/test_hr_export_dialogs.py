@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
+from holbrook_desktop.app import App
 from holbrook_desktop.core.hr.due import PersonStatus, Status
 from holbrook_desktop.core.records import StaffMember
-from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.ui.admin import attestation_export_dialog
 from holbrook_desktop.ui.admin.attestation_export_dialog import AttestationExportDialog
 from holbrook_desktop.ui.admin.reminder_dialog import ReminderDialog
@@ -29,7 +29,7 @@ def opened_urls(monkeypatch):
 
 @pytest.fixture
 def export_dialog(qtbot, store):
-    dialog = AttestationExportDialog(HandbookService(REAL_CONTENT, records=store))
+    dialog = AttestationExportDialog(App(REAL_CONTENT, records=store))
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -146,7 +146,7 @@ def _status(number: int, name: str, status: Status, email: str | None) -> Person
 
 
 def _reminder_dialog(qtbot, statuses) -> ReminderDialog:
-    dialog = ReminderDialog(HandbookService(REAL_CONTENT), statuses)
+    dialog = ReminderDialog(App(REAL_CONTENT), statuses)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -205,7 +205,7 @@ def test_the_dialog_destroyed_mid_copy_stops_the_copy_without_a_crash(qtbot, sto
         signed(store, f"Person{n} Smith")
     copying = _pause_after(monkeypatch, 1)
     admin_area = QWidget()  # locked while the copy runs: it and its dialogs are deleted
-    dialog = AttestationExportDialog(HandbookService(REAL_CONTENT, records=store), admin_area)
+    dialog = AttestationExportDialog(App(REAL_CONTENT, records=store), admin_area)
     dialog.set_folder(tmp_path / "out")
     dialog.start()
     qtbot.waitUntil(lambda: dialog.progress_bar.value() == 1)

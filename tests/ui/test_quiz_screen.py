@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
 
+from holbrook_desktop.app import App
 from holbrook_desktop.core.reading.progress import SectionKey
-from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.ui.main_window import MainWindow
 from holbrook_desktop.ui.preferences import Preferences
 from tests.conftest import REAL_CONTENT
@@ -68,8 +68,8 @@ def make_quiz_content(tmp_path):
 @pytest.fixture
 def open_quiz_window(qtbot, data_dir, store, staff, make_quiz_content):
     def build(kinds=KINDS, idle_timeout_ms: int = 60_000) -> MainWindow:
-        service = HandbookService(make_quiz_content(kinds), records=store, seconds_for=lambda _words: 0.3)
-        assert service.quiz_bank("social-media") is not None and service.content_ok
+        service = App(make_quiz_content(kinds), records=store, seconds_for=lambda _words: 0.3)
+        assert service.quiz.bank("social-media") is not None and service.content.ok
         window = MainWindow(service, Preferences(data_dir), idle_timeout_ms=idle_timeout_ms)
         return show_active(qtbot, window)
 
@@ -90,7 +90,7 @@ def _sign_in(window, qtbot, typed: str = "sian") -> None:
 
 
 def _mark_read(window, store, staff_id: int, *, except_sections=()) -> None:
-    policy = window.service.policy("social-media")
+    policy = window.service.content.policy("social-media")
     store.policy_versions.record_seen(policy)
     progress = store.progress_for(staff_id)
     for section in policy.reading_sections():
@@ -111,7 +111,7 @@ def _digit(position: int):
 
 def _shown_question(window):
     """The bank's question for the scenario on screen (the person reads the story)."""
-    bank = window.service.quiz_bank("social-media")
+    bank = window.service.quiz.bank("social-media")
     return next(q for q in bank.questions if q.scenario == window.quiz_view.scenario.text())
 
 
@@ -191,7 +191,7 @@ def test_locked_until_read_then_a_fail_a_reread_a_retake_and_a_pass(quiz_window,
             assert clause_button.text() == f"Read clause {question.clauses[0]}"
             qtbot.mouseClick(clause_button, Qt.MouseButton.LeftButton)
             assert not window.is_showing_quiz()
-            shown = window.service.locate(f"social-media/{question.clauses[0]}")
+            shown = window.service.content.locate(f"social-media/{question.clauses[0]}")
             assert window.reader.location() == shown
             if shown.clause_number:  # (a number may name a whole section, such as A.5)
                 assert window.reader.highlighted_text()  # the clause is shaded
@@ -223,7 +223,7 @@ def test_locked_until_read_then_a_fail_a_reread_a_retake_and_a_pass(quiz_window,
     _press(qtbot, Qt.Key.Key_Tab)
     _press(qtbot, Qt.Key.Key_Return)
     assert not window.is_showing_quiz()
-    assert window.reader.location() == window.service.locate(f"social-media/{wrong_clause}")
+    assert window.reader.location() == window.service.content.locate(f"social-media/{wrong_clause}")
     assert "result" in window.quiz_bar.text.text()
     window.back_to_quiz_action.trigger()
     assert view.is_showing_result() and window.is_showing_quiz()
@@ -484,12 +484,12 @@ def test_a_pass_on_record_is_shown_when_the_person_comes_back(quiz_window, qtbot
     siân = staff["Siân O’Brien"]
     _mark_read(window, store, siân.id)
     _sign_in(window, qtbot)
-    session = window.service.start_quiz("social-media", "induction", seed=5)
+    session = window.service.quiz.start("social-media", "induction", seed=5)
     for index, presented in enumerate(session.questions):
         session.answer(index, presented.correct_answer())
     session.finish()
     window.switch_person()
     _sign_in(window, qtbot)  # a new sign-in: nothing of the last one is left in the window
-    window.show_location(window.service.first_location())
+    window.show_location(window.service.content.first_location())
     assert window.quiz_bar.isVisible()
     assert "You passed the quiz: 15 of 15" in window.quiz_bar.text.text()

@@ -237,14 +237,14 @@ def test_every_policy_in_the_folder_is_in_the_contents(open_window, make_content
 def test_a_reading_timer_that_wakes_early_looks_again(qtbot, data_dir):
     import time
 
-    from holbrook_desktop.core.service import HandbookService
+    from holbrook_desktop.app import App
     from holbrook_desktop.ui.main_window import MainWindow
     from holbrook_desktop.ui.preferences import Preferences
     from tests.conftest import REAL_CONTENT
 
     # The reading clock runs at 90% of the timer's pace, as when a coarse timer fires 10% early.
     start = time.monotonic()
-    service = HandbookService(REAL_CONTENT, clock=lambda: start + (time.monotonic() - start) * 0.9,
+    service = App(REAL_CONTENT, reading_clock=lambda: start + (time.monotonic() - start) * 0.9,
                               seconds_for=lambda _words: 0.5)
     window = MainWindow(service, Preferences(data_dir))
     qtbot.addWidget(window)

@@ -62,7 +62,7 @@ def test_the_idle_lock_ignores_the_start_screen(open_staff_window, qtbot):
 
 
 def test_progress_marks_are_the_signed_in_persons(staff_window, qtbot, store, staff):
-    policy = staff_window.service.policy("social-media")
+    policy = staff_window.service.content.policy("social-media")
     siân = staff["Siân O’Brien"]
     store.policy_versions.record_seen(policy)
     store.progress_for(siân.id).mark_read(SectionKey("social-media", policy.sha256, "2"),

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
+from holbrook_desktop.app import App
 from holbrook_desktop.core.hr.staff_import import StaffImportFileError
 from holbrook_desktop.core.records import NewStaffMember
-from holbrook_desktop.core.service import HandbookService
 from holbrook_desktop.ui.admin.staff_import_dialog import StaffImportDialog
 from tests.conftest import REAL_CONTENT
 
@@ -23,7 +23,7 @@ STAFF_CSV = ("Name,Role,Staff number,Start date\n"
 @pytest.fixture
 def service(store):
     store.staff.add(NewStaffMember("Ben Ray", "teacher", date(2024, 9, 1), staff_number="T2"))
-    return HandbookService(REAL_CONTENT, records=store)
+    return App(REAL_CONTENT, records=store)
 
 
 @pytest.fixture

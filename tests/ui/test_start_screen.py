@@ -230,5 +230,5 @@ def test_every_control_on_the_start_screen_and_form_has_an_accessible_name(staff
     _open_form(staff_window, qtbot)
     assert _unnamed_controls(staff_window) == []
     qtbot.keyClick(staff_window.start_screen.form.full_name, Qt.Key.Key_Escape)
-    staff_window.sign_in(staff_window.service.staff_list()[0].id)
+    staff_window.sign_in(staff_window.service.hr.staff_list()[0].id)
     assert _unnamed_controls(staff_window) == []

@@ -55,7 +55,7 @@ class AttestationContent:
     on_behalf_note: str | None  # only for "on-behalf": why an administrator recorded it
     audit_anchor: str
     certificate_fingerprint: str
-    # The school's logo (HandbookService.school_profile); None: the one shipped with the app.
+    # The school's logo (App.school_profile); None: the one shipped with the app.
     logo: Path | None = None
 
 

@@ -105,7 +105,7 @@ def _late_person(status: PersonStatus) -> LatePerson:
 def status_report_pdf(statuses: list[PersonStatus], *, school: str, policies: list[Policy],
                       today: date, logo: Path | None = None) -> bytes:
     """The report as A4 PDF bytes; the same input gives the same bytes (no clock, no random ids).
-    `logo`: the school's (HandbookService.school_profile), printed beside its name when given."""
+    `logo`: the school's (App.school_profile), printed beside its name when given."""
     import io
 
     from reportlab import rl_config

@@ -47,7 +47,7 @@ class AdminAccess(QObject):
         if service.records is None or self._open:
             return None
         try:
-            password = service.admin_password()
+            password = service.admin.password()
             mode = "unlock" if password.is_set() else "first"
         except StoreError as exc:
             self._window.show_notice(str(exc))
@@ -64,8 +64,8 @@ class AdminAccess(QObject):
 
         service = self._window.service
         try:
-            fresh = (service.records is not None and not service.admin_password().is_set()
-                     and not service.staff_list())
+            fresh = (service.records is not None and not service.admin.password().is_set()
+                     and not service.hr.staff_list())
         except StoreError:
             return None
         if not fresh:
@@ -78,7 +78,7 @@ class AdminAccess(QObject):
 
     def _after_set_up_cancelled(self) -> None:
         try:
-            password_set = self._window.service.admin_password().is_set()
+            password_set = self._window.service.admin.password().is_set()
         except StoreError:
             password_set = False
         if password_set:  # stopped after the password: the rest is in the admin area's settings
@@ -92,8 +92,8 @@ class AdminAccess(QObject):
         # Set-up also makes the school's signing key, so the first acknowledgement doesn't wait on it.
         service = self._window.service
         try:
-            if service.signing_key().current() is None:
-                service.create_signing_key()
+            if service.attestation.signing_key().current() is None:
+                service.attestation.create_signing_key()
         except (StoreError, OSError, ValueError) as exc:
             log.warning("signing key not created at set-up: %s", exc)
         self.show_area()
@@ -121,7 +121,7 @@ class AdminAccess(QObject):
     def change_password(self) -> AdminPasswordDialog:
         from holbrook_desktop.ui.admin.password_dialog import AdminPasswordDialog
 
-        dialog = AdminPasswordDialog(self._window.service.admin_password(), "change", self._window)
+        dialog = AdminPasswordDialog(self._window.service.admin.password(), "change", self._window)
         if self.view is not None:
             dialog.accepted.connect(lambda: self.view.tell(self.tr("The administrator password is changed.")))
         dialog.open()

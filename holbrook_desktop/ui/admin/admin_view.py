@@ -131,7 +131,7 @@ class AdminView(QWidget):
         return page
 
     def _fill_policy_choice(self) -> None:
-        fill_policy_choice(self.policy_choice, self.service.policies, self.tr("All policies"))
+        fill_policy_choice(self.policy_choice, self.service.content.policies, self.tr("All policies"))
 
     # Loading -------------------------------------------------------------------------------
 
@@ -145,15 +145,15 @@ class AdminView(QWidget):
     def _on_content_changed(self) -> None:
         """Another policy version is in use: the lists of policies and who is due follow it."""
         self._fill_policy_choice()
-        self.versions_page.set_policies(self.service.policies)
+        self.versions_page.set_policies(self.service.content.policies)
         self.reload_statuses()
         self.versions_page.reload()
         self.contentChanged.emit()
 
     def reload_statuses(self) -> None:
-        titles = {p.id: p.title for p in self.service.policies}
+        titles = {p.id: p.title for p in self.service.content.policies}
         try:
-            statuses = self.service.statuses(self.policy_choice.currentData())
+            statuses = self.service.hr.statuses(self.policy_choice.currentData())
         except StoreError as exc:
             self.tell(str(exc))
             return
@@ -193,7 +193,7 @@ class AdminView(QWidget):
         """The rows the table shows now (its filters applied), as XLSX or CSV by the file's name."""
         from holbrook_desktop.core.hr.exports import write_csv, write_xlsx
 
-        rows = self.service.acknowledgement_rows(self.table.visible_statuses())
+        rows = self.service.hr.acknowledgement_rows(self.table.visible_statuses())
         writer = write_csv if path.suffix.lower() == ".csv" else write_xlsx
         try:
             count = writer(rows, path)
@@ -218,7 +218,7 @@ class AdminView(QWidget):
 
         statuses = self.table.model.statuses()
         try:
-            write_whole(path, self.service.status_report_pdf(statuses))
+            write_whole(path, self.service.hr.status_report_pdf(statuses))
         except OSError as exc:
             self.tell(self.tr("The report could not be saved as %1: %2").replace("%1", str(path))
                       .replace("%2", exc.strerror or str(exc)))
@@ -273,13 +273,13 @@ class AdminView(QWidget):
 
     def mark_leaver(self, staff_id: int, leaving_date: date) -> bool:
         try:
-            member = self.service.mark_leaver(staff_id, leaving_date)
+            member = self.service.hr.mark_leaver(staff_id, leaving_date)
         except (KeyError, ValueError, StoreError) as exc:
             self.tell(str(exc))
             return False
         self.tell(self.tr("%1 leaves on %2. Their records are kept for %3 years after that.")
                   .replace("%1", member.full_name).replace("%2", leaving_date.strftime("%d/%m/%Y"))
-                  .replace("%3", str(self.service.retention_years())))
+                  .replace("%3", str(self.service.admin.retention_years())))
         self.reload_statuses()
         return True
 
@@ -295,7 +295,7 @@ class AdminView(QWidget):
 
     def subject_access(self, staff_id: int, folder: Path) -> Path | None:
         try:
-            made = self.service.subject_access_export(staff_id, folder)
+            made = self.service.hr.subject_access_export(staff_id, folder)
         except (KeyError, OSError, StoreError) as exc:
             self.tell(self.tr("The subject-access export could not be made: %1").replace("%1", str(exc)))
             return None
@@ -306,7 +306,7 @@ class AdminView(QWidget):
         from PySide6.QtWidgets import QMessageBox
 
         try:
-            plan = self.service.retention_plan()
+            plan = self.service.hr.retention_plan()
         except StoreError as exc:
             self.tell(str(exc))
             return None
@@ -329,7 +329,7 @@ class AdminView(QWidget):
 
     def apply_retention(self, plan) -> bool:
         try:
-            result = self.service.apply_retention(plan)
+            result = self.service.hr.apply_retention(plan)
         except (StoreError, ValueError) as exc:
             self.tell(str(exc))
             return False

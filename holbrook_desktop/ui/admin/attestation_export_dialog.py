@@ -224,7 +224,7 @@ class AttestationExportDialog(QDialog):
         return True
 
     def _plan(self, since: date | None) -> AttestationExportPlan:
-        return self.service.plan_attestation_export(since=since)
+        return self.service.attestation.plan_export(since=since)
 
     def cancel(self) -> None:
         """Stop after the file being copied; what is copied stays, and a new start skips it."""

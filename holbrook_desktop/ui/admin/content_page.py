@@ -59,12 +59,12 @@ class ContentPage(QWidget):
         layout.addWidget(self.result, 1)
 
     def reload(self) -> None:
-        loaded = self.service.content_dir.resolve() != shipped_content_dir().resolve()
-        versions = ", ".join(f"{p.title} ({p.meta.version})" for p in self.service.policies) or "—"
+        loaded = self.service.content.content_dir.resolve() != shipped_content_dir().resolve()
+        versions = ", ".join(f"{p.title} ({p.meta.version})" for p in self.service.content.policies) or "—"
         where = (self.tr("loaded into the data folder by an administrator") if loaded
                  else self.tr("shipped with the app"))
         self.in_use.setText(self.tr("In use now: %1, %2, from %3.").replace("%1", versions)
-                            .replace("%2", where).replace("%3", str(self.service.content_dir)))
+                            .replace("%2", where).replace("%3", str(self.service.content.content_dir)))
         self.shipped_button.setEnabled(loaded)
 
     def clear(self) -> None:
@@ -81,7 +81,7 @@ class ContentPage(QWidget):
 
     def check_folder(self, folder: Path) -> ContentCheck:
         """Show what the checker found; the install button is offered only for a folder with no errors."""
-        check = self.service.check_content_folder(folder)
+        check = self.service.content.check_folder(folder)
         self._checked = check if check.ok else None
         self.install_button.setEnabled(check.ok)
         self.result.setHtml(self._describe(check))
@@ -93,7 +93,7 @@ class ContentPage(QWidget):
         folder = self._checked.folder
         self.clear()
         try:
-            installed = self.service.install_content(folder)
+            installed = self.service.content.install(folder)
         except ContentRefused as exc:
             self.result.setHtml(self._describe(exc.check) if exc.check else f"<p>{escape(str(exc))}</p>")
             return False
@@ -109,7 +109,7 @@ class ContentPage(QWidget):
 
     def use_shipped(self) -> bool:
         try:
-            changed = self.service.use_shipped_content()
+            changed = self.service.content.use_shipped()
         except (StoreError, OSError) as exc:
             self.result.setHtml(f"<p>{escape(str(exc))}</p>")
             return False
@@ -135,7 +135,7 @@ class ContentPage(QWidget):
             return self.tr("<p><b>Refused.</b> %1 cannot be used: the checker found %2 error(s). Nothing "
                            "has changed. Pass these lines to whoever prepared the folder:</p>").replace(
                                "%1", folder).replace("%2", str(len(errors))) + f"<ul>{lines}</ul>"
-        current = {p.id: p for p in self.service.policies}
+        current = {p.id: p for p in self.service.content.policies}
         rows = []
         for policy in check.policies:
             before = current.get(policy.id)

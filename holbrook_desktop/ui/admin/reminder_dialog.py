@@ -27,7 +27,7 @@ class ReminderDialog(QDialog):
     def __init__(self, service, statuses, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
-        self.reminders: ReminderList = service.reminder_list(list(statuses))
+        self.reminders: ReminderList = service.hr.reminder_list(list(statuses))
         self.urls = self.reminders.mailto_urls()
         self.setWindowTitle(self.tr("Reminder list"))
         self.resize(640, 480)

@@ -125,14 +125,14 @@ class SettingsPage(QWidget):
         layout.addStretch(1)
 
     def reload(self) -> None:
-        rules = self.service.due_rules()
+        rules = self.service.admin.due_rules()
         for name, field in self.rule_fields.items():
             field.setValue(getattr(rules, name))
-        self.retention.setValue(self.service.retention_years())
+        self.retention.setValue(self.service.admin.retention_years())
         self.saved_note.clear()
         self.school_note.clear()
         self._show_school()
-        certificate = self.service.signing_key().current()
+        certificate = self.service.attestation.signing_key().current()
         if certificate is None:
             self.key_label.setText(self.tr("No signing key yet: it is made with the first acknowledgement."))
         else:
@@ -146,8 +146,8 @@ class SettingsPage(QWidget):
     def save(self) -> bool:
         rules = DueRules(**{name: field.value() for name, field in self.rule_fields.items()})
         try:
-            self.service.set_due_rules(rules)
-            self.service.set_retention_years(self.retention.value())
+            self.service.admin.set_due_rules(rules)
+            self.service.admin.set_retention_years(self.retention.value())
         except (SettingRefused, StoreError) as exc:
             self.saved_note.setText(str(exc))
             return False
@@ -158,7 +158,7 @@ class SettingsPage(QWidget):
     # The school's name and logo ------------------------------------------------------------
 
     def _show_school(self) -> None:
-        profile = self.service.school_profile()
+        profile = self.service.admin.school_profile()
         self.school_name.setText(profile.name)
         picture = QPixmap(str(profile.logo_path))
         if picture.isNull():
@@ -171,7 +171,7 @@ class SettingsPage(QWidget):
 
     def save_school_name(self) -> bool:
         try:
-            name = self.service.set_school_name(self.school_name.text())
+            name = self.service.admin.set_school_name(self.school_name.text())
         except (SchoolProfileRefused, StoreError) as exc:
             self.school_note.setText(str(exc))
             return False
@@ -185,7 +185,7 @@ class SettingsPage(QWidget):
 
     def use_logo(self, path: Path) -> bool:
         try:
-            self.service.set_school_logo(path)
+            self.service.admin.set_school_logo(path)
         except (SchoolProfileRefused, StoreError, OSError) as exc:
             self.school_note.setText(str(exc))
             return False
@@ -195,7 +195,7 @@ class SettingsPage(QWidget):
 
     def use_default_logo(self) -> None:
         try:
-            self.service.use_default_school_logo()
+            self.service.admin.use_default_school_logo()
         except (StoreError, OSError) as exc:
             self.school_note.setText(str(exc))
             return

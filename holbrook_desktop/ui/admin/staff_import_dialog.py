@@ -46,8 +46,8 @@ from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 
 if TYPE_CHECKING:
+    from holbrook_desktop.app import App
     from holbrook_desktop.core.hr.staff_import import PlannedRow, StaffImportPlan, StaffImportResult
-    from holbrook_desktop.core.service import HandbookService
 
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
@@ -120,11 +120,11 @@ class StaffImportDialog(QDialog):
 
     imported = Signal(object)  # StaffImportResult
 
-    def __init__(self, service: HandbookService, csv_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, service: App, csv_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.csv_path = Path(csv_path)
-        self.plan: StaffImportPlan = service.plan_staff_import(self.csv_path)
+        self.plan: StaffImportPlan = service.hr.plan_staff_import(self.csv_path)
         self.result: StaffImportResult | None = None
         self.result_box: QMessageBox | None = None
         self.setWindowTitle(self.tr("Import staff from %1").replace("%1", self.csv_path.name))
@@ -240,7 +240,7 @@ class StaffImportDialog(QDialog):
         if not self.plan.has_changes:
             return
         try:
-            result = self.service.apply_staff_import(self.plan,
+            result = self.service.hr.apply_staff_import(self.plan,
                                                      all_or_nothing=self.all_or_nothing.isChecked())
         except StaffImportStale as exc:  # someone changed the records since the preview
             self._show_message(str(exc))
@@ -262,7 +262,7 @@ class StaffImportDialog(QDialog):
 
     def _preview_again(self) -> None:
         try:
-            self.plan = self.service.plan_staff_import(self.csv_path)
+            self.plan = self.service.hr.plan_staff_import(self.csv_path)
         except (StaffImportError, ValueError, StoreError) as exc:
             self._show_message(str(exc))
             self.import_button.setEnabled(False)

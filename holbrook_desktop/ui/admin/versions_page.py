@@ -39,7 +39,7 @@ class VersionsPage(QWidget):
         self.service = service
         self.policy_choice = QComboBox(self)
         self.policy_choice.setAccessibleName(self.tr("Policy"))
-        self.set_policies(service.policies)
+        self.set_policies(service.content.policies)
         self.policy_choice.currentIndexChanged.connect(lambda _i: self.reload())
         self.history = QLabel(self)
         self.history.setWordWrap(True)
@@ -71,8 +71,8 @@ class VersionsPage(QWidget):
         policy_id = self.policy_id()
         if policy_id is None:
             return
-        versions = self.service.policy_versions(policy_id)
-        changes = self.service.version_changes(policy_id)
+        versions = self.service.admin.policy_versions(policy_id)
+        changes = self.service.admin.version_changes(policy_id)
         current = versions[-1] if versions and versions[-1]["sha256"] == changes.current_sha256 else None
         self.history.setText(self.tr("Versions shown on this PC, oldest first: %1").replace(
             "%1", "; ".join(f"{v['label']} (first shown {v['first_seen'][:10]}"
@@ -86,9 +86,9 @@ class VersionsPage(QWidget):
     def _on_minor_toggled(self, checked: bool) -> None:
         if self._loading:
             return
-        policy = self.service.policy(self.policy_id())
+        policy = self.service.content.policy(self.policy_id())
         try:
-            self.service.mark_minor_change(policy.id, policy.sha256, checked)
+            self.service.admin.mark_minor_change(policy.id, policy.sha256, checked)
         except (SettingRefused, StoreError) as exc:
             self.note.setText(str(exc))
             return

@@ -1,0 +1,179 @@
+"""The one composition root: `open_app(content_dir, data_dir, clock) -> App`, for window, CLI and self-test.
+
+`App` composes the domain services (`app.content`, `app.reading`, `app.quiz`, `app.attestation`,
+`app.hr`, `app.admin`) the way Anki's `Collection` composes its managers; each is made on first use,
+so the window can appear before quiz banks, signing or HR's modules are imported. The person signed
+in is an explicit `Session`; the administrator's is an `AdminSession`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from holbrook_desktop.core.content.service import ContentService
+from holbrook_desktop.core.reading.progress import minimum_reading_seconds
+from holbrook_desktop.core.reading.service import ReadingService
+
+if TYPE_CHECKING:
+    from holbrook_desktop.core.admin.service import AdminService
+    from holbrook_desktop.core.attestation.service import AttestationService
+    from holbrook_desktop.core.hr.service import HrService
+    from holbrook_desktop.core.quiz.service import QuizService
+    from holbrook_desktop.core.records import StaffMember, Store
+
+
+class NoRecords(RuntimeError):
+    """An operation that needs the staff records, asked for while none are open."""
+
+
+class NobodySignedIn(RuntimeError):
+    """An operation for the person signed in, asked for while nobody is."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """The person at the keyboard, from sign-in to sign-out: everything recorded is in their name."""
+
+    member: StaffMember
+
+
+@dataclass(frozen=True)
+class AdminSession:
+    """The administrator's authority for one sitting: unlocked by the password in the window, or by
+    the PC's own account on the command line (`via` says which, for the audit log)."""
+
+    via: str
+
+
+class App:
+    """The handbook for one content folder and (once opened) one data folder's records."""
+
+    def __init__(
+        self,
+        content_dir: Path,
+        data_dir: Path | None = None,
+        *,
+        records: Store | None = None,
+        today: Callable[[], date] = date.today,
+        reading_clock: Callable[[], float] = time.monotonic,
+        seconds_for: Callable[[int], float] = minimum_reading_seconds,
+    ) -> None:
+        self.data_dir = data_dir if data_dir is not None else (records.data_dir if records else None)
+        self.records: Store | None = records
+        self.session: Session | None = None
+        self.today = today
+        self.content = ContentService(self, content_dir)
+        self.reading = ReadingService(self, reading_clock, seconds_for)
+
+    # The domain services, made on first use ------------------------------------------------
+
+    @cached_property
+    def quiz(self) -> QuizService:
+        from holbrook_desktop.core.quiz.service import QuizService
+
+        return QuizService(self)
+
+    @cached_property
+    def attestation(self) -> AttestationService:
+        from holbrook_desktop.core.attestation.service import AttestationService
+
+        return AttestationService(self)
+
+    @cached_property
+    def hr(self) -> HrService:
+        from holbrook_desktop.core.hr.service import HrService
+
+        return HrService(self)
+
+    @cached_property
+    def admin(self) -> AdminService:
+        from holbrook_desktop.core.admin.service import AdminService
+
+        return AdminService(self)
+
+    # The records ---------------------------------------------------------------------------
+
+    def open_records(self, via: str) -> Store:
+        """Open the data folder's records (checks, migrations, the day's backup); raises the
+        records' own errors (DatabaseDamaged with its backups, DatabaseTooNew, StoreError)."""
+        from holbrook_desktop.core.identity import Actor
+        from holbrook_desktop.core.records import Store
+
+        if self.data_dir is None:
+            raise NoRecords("no data folder was given")
+        self.use_records(Store.open(self.data_dir, Actor.current(via)))
+        assert self.records is not None
+        return self.records
+
+    def use_records(self, store: Store | None) -> None:
+        """These records from now on (or none: reading only); whoever was signed in is signed out."""
+        if self.session is not None:
+            self.sign_out()
+        self.records = store
+        if store is not None:
+            self.data_dir = store.data_dir
+
+    def require_records(self) -> Store:
+        if self.records is None:
+            raise NoRecords("no records store is open")
+        return self.records
+
+    def close(self) -> None:
+        """A clean close folds the write-ahead log back into the database file."""
+        if self.records is not None:
+            self.records.close()
+
+    # Who is at the keyboard ----------------------------------------------------------------
+
+    @property
+    def signed_in(self) -> StaffMember | None:
+        return self.session.member if self.session is not None else None
+
+    def require_session(self) -> Session:
+        if self.session is None:
+            raise NobodySignedIn("nobody is signed in")
+        return self.session
+
+    def sign_in(self, staff_id: int) -> Session:
+        """From now on, reading progress is this person's, read from and written to the records."""
+        records = self.require_records()
+        member = records.staff.get(staff_id)
+        if member is None or not member.active or (
+                member.leaving_date and member.leaving_date < self.today().isoformat()):
+            raise KeyError(staff_id)  # a leaver whose last day has passed signs in no more
+        records.acting_as(staff_id)
+        for policy in self.content.policies:  # so that every progress row names a version on record
+            records.policy_versions.record_seen(policy)
+        self.session = Session(member)
+        self.reading.use_progress(records.progress_for(staff_id))
+        return self.session
+
+    def sign_out(self) -> None:
+        """Always signs out, even if the records cannot be written: nothing done afterwards may be
+        recorded in the last person's name. A write failure is raised after signing out."""
+        member = self.signed_in
+        self.session = None
+        if self.records is not None:
+            self.records.acting_as(None)
+        self.reading.use_progress(None)
+        if self.records is not None and member is not None:
+            # A quiz left part-way is kept, marked abandoned, never silently lost. Recorded as the
+            # person's own act, though they are already signed out.
+            self.records.acting_as(member.id)
+            try:
+                self.records.quiz_attempts.abandon_unfinished(member.id)
+            finally:
+                self.records.acting_as(None)
+
+
+def open_app(content_dir: Path, data_dir: Path | None = None,
+             today: Callable[[], date] = date.today) -> App:
+    """The app over a content folder; its records are opened with `App.open_records` (the window
+    does that after it has appeared, the command line at once)."""
+    return App(content_dir, data_dir, today=today)

@@ -1,0 +1,111 @@
+"""`app.admin`: the administrator's password, the rules they set, policy versions, the school's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from holbrook_desktop.app import App
+    from holbrook_desktop.core.admin.password import AdminPassword
+    from holbrook_desktop.core.admin.school_profile import SchoolProfile
+    from holbrook_desktop.core.admin.version_changes import VersionChanges
+    from holbrook_desktop.core.hr.due import DueRules
+
+
+class AdminService:
+    def __init__(self, app: App) -> None:
+        self._app = app
+
+    def password(self) -> AdminPassword:
+        from holbrook_desktop.core.admin.password import AdminPassword
+
+        return AdminPassword(self._app.require_records().settings)
+
+    # The rules ---------------------------------------------------------------------------
+
+    def due_rules(self) -> DueRules:
+        from holbrook_desktop.core.admin.settings import due_rules
+
+        return due_rules(self._app.require_records().settings)
+
+    def set_due_rules(self, rules: DueRules) -> None:
+        from holbrook_desktop.core.admin.settings import set_due_rules
+
+        set_due_rules(self._app.require_records().settings, rules)
+
+    def retention_years(self) -> int:
+        from holbrook_desktop.core.admin.settings import retention_years
+
+        return retention_years(self._app.require_records().settings)
+
+    def set_retention_years(self, years: int) -> None:
+        from holbrook_desktop.core.admin.settings import set_retention_years
+
+        set_retention_years(self._app.require_records().settings, years)
+
+    # Policy versions -----------------------------------------------------------------------
+
+    def equivalent_versions(self, policy_id: str) -> frozenset[str]:
+        """Earlier versions whose acknowledgements still count: the current version and each one
+        before it that the administrator marked a minor change, back to the last major one."""
+        from holbrook_desktop.core.admin.settings import equivalent_versions
+
+        return equivalent_versions(self._app.require_records(), self._app.content.require_policy(policy_id))
+
+    def policy_versions(self, policy_id: str) -> list[dict]:
+        """Every version of the policy shown here, oldest first, each with its minor-change mark."""
+        from holbrook_desktop.core.admin.settings import versions_of
+
+        records = self._app.require_records()
+        records.policy_versions.record_seen(self._app.content.require_policy(policy_id))
+        return versions_of(records, policy_id)
+
+    def mark_minor_change(self, policy_id: str, sha256: str, minor: bool = True) -> None:
+        from holbrook_desktop.core.admin.settings import mark_minor_change
+
+        mark_minor_change(self._app.require_records(), policy_id, sha256, minor)
+
+    def version_changes(self, policy_id: str) -> VersionChanges:
+        """The current version against the one before it: the clauses added, changed, removed."""
+        from holbrook_desktop.core.admin.version_changes import version_changes
+
+        return version_changes(self._app.require_records(), self._app.content.require_policy(policy_id))
+
+    # The school's name and logo ------------------------------------------------------------
+
+    def school_profile(self) -> SchoolProfile:
+        """The name and logo printed on attestations and reports; the policy's school and the
+        shipped logo until the administrator chooses otherwise (also without records)."""
+        from holbrook_desktop.core.admin.school_profile import (
+            LOGO_FILE,
+            SchoolProfile,
+            default_school_name,
+            school_profile,
+        )
+
+        app = self._app
+        if app.records is None:
+            from holbrook_desktop.core.paths import resource_path
+
+            return SchoolProfile(default_school_name(app.content.policies), resource_path(LOGO_FILE), False)
+        return school_profile(app.records.settings, app.records.data_dir, app.content.policies)
+
+    def set_school_name(self, name: str) -> str:
+        """Raises SchoolProfileRefused for an empty or overlong name; returns the name as stored."""
+        from holbrook_desktop.core.admin.school_profile import set_school_name
+
+        return set_school_name(self._app.require_records().settings, name)
+
+    def set_school_logo(self, path: Path) -> SchoolProfile:
+        """Raises SchoolProfileRefused, naming the file, for anything but a real PNG or JPEG picture."""
+        from holbrook_desktop.core.admin.school_profile import set_school_logo
+
+        set_school_logo(self._app.require_records(), Path(path))
+        return self.school_profile()
+
+    def use_default_school_logo(self) -> SchoolProfile:
+        from holbrook_desktop.core.admin.school_profile import use_default_school_logo
+
+        use_default_school_logo(self._app.require_records())
+        return self.school_profile()

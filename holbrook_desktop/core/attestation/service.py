@@ -1,0 +1,186 @@
+"""`app.attestation`: acknowledging a policy, the signed PDF, checking one, the school's signing key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from holbrook_desktop.app import App
+    from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementOffer, PassedQuiz
+    from holbrook_desktop.core.attestation.document import AttestationCheck
+    from holbrook_desktop.core.attestation.export import AttestationExportPlan, AttestationExportResult
+    from holbrook_desktop.core.attestation.signature import Signature
+    from holbrook_desktop.core.attestation.signing_key import SchoolCertificate, SchoolSigningKey
+    from holbrook_desktop.core.content.handbook import Policy
+    from holbrook_desktop.core.records import StaffMember
+    from holbrook_desktop.core.records.acknowledgements import AcknowledgementRecord
+
+
+class AttestationService:
+    def __init__(self, app: App) -> None:
+        self._app = app
+
+    def declaration_text(self, policy_id: str) -> str:
+        from holbrook_desktop.core.content.declaration import read_declaration
+
+        content = self._app.content
+        policy = content.require_policy(policy_id)
+        declaration = content.declarations.get(policy_id) or read_declaration(policy)
+        return declaration.text_for(policy)
+
+    def _latest_pass(self, staff_id: int, policy: Policy) -> PassedQuiz | None:
+        from holbrook_desktop.core.attestation.acknowledgement import PassedQuiz
+
+        for attempt in self._app.require_records().quiz_attempts.history(staff_id, policy.id):
+            if attempt.status == "finished" and attempt.passed and attempt.policy_sha256 == policy.sha256:
+                return PassedQuiz(attempt.id, attempt.mode, attempt.correct or 0, attempt.total,
+                                  attempt.finished_at or "")
+        return None
+
+    def offer(self, policy_id: str) -> AcknowledgementOffer:
+        """For the person signed in: what they would declare, and whether they may yet."""
+        return self._offer(self._app.require_session().member, self._app.content.require_policy(policy_id),
+                           reading_complete=self._app.reading.complete(policy_id))
+
+    def _offer(self, member: StaffMember, policy: Policy, *, reading_complete: bool) -> AcknowledgementOffer:
+        from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementOffer
+
+        quiz = self._latest_pass(member.id, policy)
+        already = None
+        if quiz is not None:
+            used = [a for a in self._app.require_records().acknowledgements.for_person(member.id, policy.id)
+                    if a.quiz_attempt_id == quiz.attempt_id]
+            already = used[0].acknowledged_at if used else None
+        return AcknowledgementOffer(
+            policy.id, policy.title, policy.meta.school, policy.meta.version, policy.meta.effective,
+            policy.sha256, self.declaration_text(policy.id), reading_complete, quiz, already)
+
+    def acknowledge(self, policy_id: str, *, typed_name: str, declared: bool,
+                    signature: Signature | None) -> AcknowledgementRecord:
+        """The signed-in person declares they have read and understood this version: recorded, with
+        its signed attestation PDF, or AcknowledgementRefused saying what to put right."""
+        from holbrook_desktop.core.attestation.acknowledgement import check_declaration, method_for
+
+        offer = self.offer(policy_id)
+        member = self._app.require_session().member
+        check_declaration(offer, full_name=member.full_name, typed_name=typed_name, declared=declared,
+                          signature=signature)
+        return self._record(member, self._app.content.require_policy(policy_id), offer, method_for(signature),
+                            typed_name, signature, note=None)
+
+    def acknowledge_on_behalf(self, staff_id: int, policy_id: str, *, note: str,
+                              typed_name: str | None = None) -> AcknowledgementRecord:
+        """An administrator records someone's acknowledgement (a volunteer who signed on paper, for
+        example). The note saying why is required; the record and the PDF say who did it."""
+        from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementRefused
+
+        if not note or not note.strip():
+            raise AcknowledgementRefused("Say why the acknowledgement is recorded on this person's behalf.")
+        policy = self._app.content.require_policy(policy_id)
+        member = self._app.require_records().staff.get(staff_id)
+        if member is None:
+            raise KeyError(staff_id)
+        # Signed on paper: the reading and quiz rules are the administrator's to vouch for (the note).
+        offer = self._offer(member, policy, reading_complete=True)
+        return self._record(member, policy, offer, "on-behalf", typed_name or member.full_name, None,
+                            note=" ".join(note.split()))
+
+    def _record(self, member: StaffMember, policy: Policy, offer: AcknowledgementOffer, method: str,
+                typed_name: str, signature: Signature | None, *, note: str | None) -> AcknowledgementRecord:
+        from holbrook_desktop.core.attestation.document import (
+            APP_VERSION,
+            attestation_content,
+            signed_attestation,
+        )
+        from holbrook_desktop.core.content.declaration import declaration_sha256
+        from holbrook_desktop.core.identity import machine_name
+        from holbrook_desktop.core.records.acknowledgements import NewAcknowledgement
+
+        records = self._app.require_records()
+        records.policy_versions.record_seen(policy)
+        key = self.signing_key()
+        certificate = key.current() or self.create_signing_key()
+        new = NewAcknowledgement(
+            staff_id=member.id, policy_id=policy.id, policy_sha256=policy.sha256,
+            version_label=policy.meta.version, quiz_attempt_id=offer.quiz.attempt_id if offer.quiz else None,
+            declaration_text=offer.declaration, declaration_sha256=declaration_sha256(offer.declaration),
+            typed_name=" ".join(typed_name.split()), method=method,
+            signature_png=signature.to_png() if signature else None,
+            signature_strokes=signature.to_json() if signature else None, on_behalf_note=note,
+            os_user=records.actor.os_user, machine=machine_name(), app_version=APP_VERSION,
+            certificate_fingerprint=certificate.fingerprint)
+        quiz = offer.quiz
+        profile = self._app.admin.school_profile()
+
+        def make_pdf(stamp) -> bytes:
+            content = attestation_content(stamp, new, policy=policy, member=member, quiz=quiz,
+                                          signature=signature)
+            # The school as the administrator named it, with its own logo (see school_profile).
+            content = replace(content, school=profile.name, logo=profile.logo_path)
+            return signed_attestation(content, key)
+
+        return records.acknowledgements.record(new, make_pdf)
+
+    def last_acknowledgement(self, policy_id: str) -> AcknowledgementRecord | None:
+        """The signed-in person's latest acknowledgement of the current version of this policy."""
+        app = self._app
+        policy = app.content.policy(policy_id)
+        if app.records is None or app.signed_in is None or policy is None:
+            return None
+        for record in app.records.acknowledgements.for_person(app.signed_in.id, policy_id):
+            if record.policy_sha256 == policy.sha256:
+                return record
+        return None
+
+    def pdf(self, record: AcknowledgementRecord) -> bytes:
+        return self._app.require_records().acknowledgements.pdf_bytes(record)
+
+    def verify(self, pdf: bytes) -> AttestationCheck:
+        from holbrook_desktop.core.attestation.document import verify_attestation
+
+        return verify_attestation(pdf, store=self._app.records, key=self.signing_key())
+
+    # The school's signing key ----------------------------------------------------------------
+
+    def signing_key(self) -> SchoolSigningKey:
+        from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
+
+        return SchoolSigningKey(self._app.require_records().data_dir)
+
+    def create_signing_key(self, school: str | None = None) -> SchoolCertificate:
+        """A new self-signed key for the school (the first one, or replacing the current one; the old
+        certificate is kept so earlier attestations still verify)."""
+        school = school or self._app.admin.school_profile().name
+        certificate = self.signing_key().create(school)
+        with self._app.require_records().change("signing.key-created") as change:
+            change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
+                              "not_after": certificate.not_after.isoformat()}
+        return certificate
+
+    def import_signing_key(self, p12: Path, password: str | None) -> SchoolCertificate:
+        certificate = self.signing_key().import_pkcs12(p12, password)
+        with self._app.require_records().change("signing.key-imported") as change:
+            change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
+                              "not_after": certificate.not_after.isoformat(), "file": str(p12)}
+        return certificate
+
+    # HR's copy for filing --------------------------------------------------------------------
+
+    def export(self, folder: Path, *, since: date | None = None,
+               progress: Callable[[int, int], None] | None = None,
+               cancelled: Callable[[], bool] | None = None) -> AttestationExportResult:
+        """Every signed PDF (or those since a day) copied into `folder` under names HR can file."""
+        from holbrook_desktop.core.attestation.export import export_attestations
+
+        return export_attestations(self._app.require_records(), folder, since=since, progress=progress,
+                                   cancelled=cancelled)
+
+    def plan_export(self, *, since: date | None = None) -> AttestationExportPlan:
+        """What to copy, read on the thread that opened the records; the copying may run on another."""
+        from holbrook_desktop.core.attestation.export import plan_attestation_export
+
+        return plan_attestation_export(self._app.require_records(), since=since)
