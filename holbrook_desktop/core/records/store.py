@@ -26,6 +26,7 @@ from holbrook_desktop.core.records.progress import StaffReadingProgress
 from holbrook_desktop.core.records.quiz_attempts import QuizAttempts
 from holbrook_desktop.core.records.settings import Settings
 from holbrook_desktop.core.records.staff import StaffDirectory
+from holbrook_desktop.core.records.subject_access import SubjectAccess
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Store:
         self.quiz_attempts = QuizAttempts(self)
         self.acknowledgements = Acknowledgements(self)
         self.settings = Settings(self)
+        self.subject_access = SubjectAccess(self)
 
     @classmethod
     def open(
