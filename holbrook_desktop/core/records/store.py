@@ -24,6 +24,7 @@ from holbrook_desktop.core.records.database import (
 from holbrook_desktop.core.records.policy_versions import PolicyVersions
 from holbrook_desktop.core.records.progress import StaffReadingProgress
 from holbrook_desktop.core.records.quiz_attempts import QuizAttempts
+from holbrook_desktop.core.records.retention import Retention
 from holbrook_desktop.core.records.settings import Settings
 from holbrook_desktop.core.records.staff import StaffDirectory
 from holbrook_desktop.core.records.subject_access import SubjectAccess
@@ -59,6 +60,7 @@ class Store:
         self.acknowledgements = Acknowledgements(self)
         self.settings = Settings(self)
         self.subject_access = SubjectAccess(self)
+        self.retention = Retention(self)
 
     @classmethod
     def open(
