@@ -141,7 +141,7 @@ def check_empty(store: Store) -> None:
         raise DemoRefused(f"{folder} is a sample school already. To make another, use a new, empty folder "
                           "(holbrook --data-dir NEW-FOLDER demo).")
     staff = store.staff.count()
-    acknowledgements = store.db.execute("SELECT count(*) FROM acknowledgements").fetchone()[0]
+    acknowledgements = store.acknowledgements.count()
     if staff or acknowledgements:
         raise DemoRefused(f"{folder} holds a school's records ({staff} staff, {acknowledgements} "
                           "acknowledgements). The sample school is only ever made in an empty folder: "
@@ -189,7 +189,7 @@ def build_demo(data_dir: Path, content_dir: Path, *, staff: int = 40, seed: int 
         return DemoSummary(
             data_dir=store.data_dir, staff=store.staff.count(),
             leavers=sum(p.leaving is not None for p in people),
-            acknowledgements=store.db.execute("SELECT count(*) FROM acknowledgements").fetchone()[0],
+            acknowledgements=store.acknowledgements.count(),
             by_status=dict(by_status), seconds=time.perf_counter() - started)
     finally:
         store.close()

@@ -52,11 +52,7 @@ def set_retention_years(settings: Settings, years: int) -> None:
 
 def versions_of(store: Store, policy_id: str) -> list[dict]:
     """Every version of the policy the app has shown, oldest first, with its minor-change mark."""
-    rows = store.db.execute(
-        "SELECT sha256, label, title, effective, first_seen, minor_change FROM policy_versions "
-        "WHERE policy_id = ? ORDER BY first_seen, rowid", (policy_id,)).fetchall()
-    return [{"sha256": r[0], "label": r[1], "title": r[2], "effective": r[3], "first_seen": r[4],
-             "minor_change": bool(r[5])} for r in rows]
+    return store.policy_versions.history(policy_id)
 
 
 def equivalent_versions(store: Store, policy: Policy) -> frozenset[str]:
@@ -82,8 +78,5 @@ def mark_minor_change(store: Store, policy_id: str, sha256: str, minor: bool) ->
         raise SettingRefused(f"No version {sha256[:12]}… of {policy_id} is on record.")
     if found == 0 and minor:
         raise SettingRefused("The first version on record has nothing before it to be a minor change of.")
-    with store.change("policy_version.minor-change") as change:
-        change.db.execute("UPDATE policy_versions SET minor_change = ? WHERE policy_id = ? AND sha256 = ?",
-                          (int(minor), policy_id, sha256))
-        change.details = {"policy_id": policy_id, "sha256": sha256, "minor_change": minor,
-                          "previous": history[found - 1]["sha256"] if found else None}
+    store.policy_versions.set_minor_change(policy_id, sha256, minor,
+                                           previous=history[found - 1]["sha256"] if found else None)

@@ -66,10 +66,7 @@ def version_changes(store: Store, policy: Policy) -> VersionChanges:
         return VersionChanges(policy.id, policy.meta.version, policy.sha256, None, None, ())
     previous = history[index - 1]
     before = store.policy_versions.clause_texts(policy.id, previous["sha256"])
-    before_hashes = dict(store.db.execute(
-        "SELECT clause_number, text_sha256 FROM policy_clause_hashes "
-        "WHERE policy_id = ? AND policy_sha256 = ?",
-        (policy.id, previous["sha256"])).fetchall())
+    before_hashes = store.policy_versions.clause_hashes(policy.id, previous["sha256"])
     changes: list[ClauseChange] = []
     now_numbers = set()
     for clause in policy.clauses():

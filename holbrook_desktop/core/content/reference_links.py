@@ -11,8 +11,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
 
 from holbrook_desktop.core.content.handbook import Policy
+from holbrook_desktop.core.content.locations import location_of
 from holbrook_desktop.core.content.references import REFERENCE, find_references
-from holbrook_desktop.core.content.render import location_of
 
 
 class CrossReferenceProcessor(InlineProcessor):

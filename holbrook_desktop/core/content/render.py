@@ -4,58 +4,18 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from holbrook_desktop.core.content.handbook import Clause, Policy, Section
+from holbrook_desktop.core.content.locations import SCHEME, Location, clause_anchor, location_of, parse_href
 
 if TYPE_CHECKING:
     import markdown
 
-SCHEME = "holbrook"
 PAGE_END_ANCHOR = "page-end"
-
-
-@dataclass(frozen=True)
-class Location:
-    """A place in the handbook a link can point at: a section page, optionally a clause on it."""
-
-    policy_id: str
-    section_number: str
-    clause_number: str | None = None
-
-    @property
-    def href(self) -> str:
-        fragment = f"#{clause_anchor(self.clause_number)}" if self.clause_number else ""
-        return f"{SCHEME}:{self.policy_id}/{self.section_number}{fragment}"
-
-
-def clause_anchor(number: str) -> str:
-    return f"c-{number}"
-
-
-def parse_href(href: str) -> Location | None:
-    """The Location behind one of our links, or None for anything else."""
-    scheme, _, rest = href.partition(":")
-    if scheme != SCHEME or "/" not in rest:
-        return None
-    path, _, fragment = rest.partition("#")
-    policy_id, _, section_number = path.strip("/").partition("/")
-    clause = fragment[len("c-"):] if fragment.startswith("c-") else None
-    if not policy_id or not section_number:
-        return None
-    return Location(policy_id, section_number, clause)
-
-
-def location_of(policy: Policy, number: str) -> Location | None:
-    """Where a section or clause number of this policy is shown."""
-    section = policy.section(number)
-    if section is not None:
-        return Location(policy.id, section.number)
-    clause = policy.clause(number)
-    if clause is not None:
-        return Location(policy.id, clause.section_number, clause.number)
-    return None
+# Re-exported: the reader, the service and the tests know these as render's.
+__all__ = ["PAGE_END_ANCHOR", "SCHEME", "Location", "PolicyRenderer", "clause_anchor", "location_of",
+           "parse_href"]
 
 
 class PolicyRenderer:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -53,11 +52,9 @@ def row_for(status: PersonStatus, quiz_score: str | None) -> AcknowledgementRow:
 def rows_for(store, statuses: Sequence[PersonStatus]) -> list[AcknowledgementRow]:
     """One row per status, with the quiz score of the attempt behind its acknowledgement (the scores
     of all of them read in one query)."""
-    attempt_ids = sorted({s.acknowledgement.quiz_attempt_id for s in statuses
-                          if s.acknowledgement is not None and s.acknowledgement.quiz_attempt_id is not None})
-    scores = dict(store.db.execute(
-        "SELECT id, correct || '/' || total FROM quiz_attempts "
-        "WHERE correct IS NOT NULL AND id IN (SELECT value FROM json_each(?))", (json.dumps(attempt_ids),)))
+    scores = store.quiz_attempts.scores(
+        s.acknowledgement.quiz_attempt_id for s in statuses
+        if s.acknowledgement is not None and s.acknowledgement.quiz_attempt_id is not None)
     return [row_for(s, scores.get(s.acknowledgement.quiz_attempt_id) if s.acknowledgement else None)
             for s in statuses]
 

@@ -2,17 +2,16 @@
 
 `plan_retention` lists who is due (nothing is written); `apply_retention` erases each of them in a
 transaction of their own, with one "retention.erased" audit row each. The erasure itself is SQL in
-core/records/erasure.py; this module decides who, deletes the signed PDFs, and clears what SQLite keeps
-of deleted data inside the file. Backups taken before the erasure still hold it: the result says
-which, and the app does not rewrite them.
+core/records/erasure.py, and what this module reads and writes is in core/records/retention.py; this
+module decides who, deletes the signed PDFs, and has SQLite clear what it keeps of deleted data inside
+the file. Backups taken before the erasure still hold it: the result says which, and the app does not
+rewrite them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -124,25 +123,19 @@ def plan_retention(store: Store, *, years: int, today: date) -> RetentionPlan:
     """Leavers whose leaving date is at least `years` calendar years before `today` and who have
     not been erased yet, oldest leaving date first. Nothing is written."""
     people, problems = [], []
-    rows = store.db.execute(
-        "SELECT s.id, s.full_name, s.role, s.leaving_date, "
-        "(SELECT count(*) FROM acknowledgements a WHERE a.staff_id = s.id), "
-        "(SELECT count(*) FROM acknowledgements a WHERE a.staff_id = s.id AND a.erased_at IS NULL), "
-        "(SELECT count(*) FROM quiz_attempts q WHERE q.staff_id = s.id), "
-        "(SELECT count(*) FROM reading_progress r WHERE r.staff_id = s.id) "
-        "FROM staff s WHERE s.leaving_date IS NOT NULL AND s.erased_at IS NULL ORDER BY s.leaving_date, s.id"
-    ).fetchall()
-    for staff_id, full_name, role, leaving_text, acknowledgements, pdfs, attempts, progress in rows:
+    for leaver in store.retention.leavers_not_erased():
         try:
-            leaving = date.fromisoformat(leaving_text)
+            leaving = date.fromisoformat(leaver.leaving_date)
         except (TypeError, ValueError):
-            problems.append(f"{full_name} (number {staff_id}): the leaving date {leaving_text!r} is not a "
-                            "date written as YYYY-MM-DD, so they are not erased; correct it first.")
+            problems.append(f"{leaver.full_name} (number {leaver.staff_id}): the leaving date "
+                            f"{leaver.leaving_date!r} is not a date written as YYYY-MM-DD, so they are not "
+                            "erased; correct it first.")
             continue
         ends = retention_ends(leaving, years)
         if ends <= today:
-            people.append(RetentionCandidate(staff_id, full_name, role, leaving, ends, acknowledgements, pdfs,
-                                             attempts, progress))
+            people.append(RetentionCandidate(
+                leaver.staff_id, leaver.full_name, leaver.role, leaving, ends, leaver.acknowledgements,
+                leaver.signed_pdfs, leaver.quiz_attempts, leaver.reading_progress))
     return RetentionPlan(years, today, tuple(people), tuple(problems))
 
 
@@ -167,7 +160,7 @@ def apply_retention(store: Store, plan: RetentionPlan) -> RetentionResult:
         refused = [Refusal(p.staff_id, f"the plan was made for {plan.today}, a day still to come")
                    for p in plan.people]
         return RetentionResult((), tuple(refused), tuple(held), _daily_kept(), True)
-    with _secure_delete(store.db):
+    with store.retention.secure_delete():
         for person in plan.people:
             try:
                 erased.append(_erase_one(store, person.staff_id, years, plan.today))
@@ -181,17 +174,11 @@ def apply_retention(store: Store, plan: RetentionPlan) -> RetentionResult:
 
 
 def _erase_one(store: Store, staff_id: int, years: int, today: date) -> ErasedPerson:
-    from holbrook_desktop.core.records import audit, erasure
-
     with store.change(ERASED_ACTION) as change:
-        db = change.db
-        row = db.execute("SELECT leaving_date, erased_at FROM staff WHERE id = ?", (staff_id,)).fetchone()
-        _check_due(row, staff_id, years, today)
-        counts = db.execute(
-            "SELECT (SELECT count(*) FROM quiz_attempts WHERE staff_id = ?), "
-            "(SELECT count(*) FROM reading_progress WHERE staff_id = ?)", (staff_id, staff_id)).fetchone()
-        event_id = audit.next_row_id(db)
-        done = erasure.erase_person(db, staff_id, at=change.at, event_id=event_id)
+        _check_due(store.retention.leaving_within(change, staff_id), staff_id, years, today)
+        counts = store.retention.kept_counts_within(change, staff_id)
+        written = store.retention.erase_within(change, staff_id)
+        event_id, done = written.event_id, written.person
         deleted = _delete_pdfs(store.data_dir, done.pdf_files)
         change.details = {
             "staff_id": staff_id, "retention_years": years,
@@ -243,29 +230,15 @@ def _delete_pdfs(data_dir: Path, relative_files: tuple[str, ...]) -> int:
     return deleted
 
 
-@contextlib.contextmanager
-def _secure_delete(db) -> Iterator[None]:
-    """SQLite overwrites deleted content with zeros while erasing, instead of leaving it in free
-    space inside the file."""
-    before = {0: "OFF", 1: "ON", 2: "FAST"}.get(db.execute("PRAGMA secure_delete").fetchone()[0], "OFF")
-    db.execute("PRAGMA secure_delete = ON")
-    try:
-        yield
-    finally:
-        db.execute(f"PRAGMA secure_delete = {before}")
-
-
 def _clear_deleted_content(store: Store) -> tuple[bool, str | None]:
-    """VACUUM rewrites the file from its live content (older free space, from edits and upgrades
-    made before today, may still hold the same names), then the write-ahead log is emptied."""
+    """The file rewritten from its live content, and its write-ahead log emptied (see Retention.compact)."""
     try:
-        store.db.execute("VACUUM")
-        busy, _, _ = store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        emptied = store.retention.compact()
     except sqlite3.Error as exc:
         log.warning("could not compact %s after erasure: %s", store.path, exc)
         return False, (f"The records file could not be compacted ({exc}): old copies of the erased data "
                        "may remain in its free space until it is (the next erasure compacts it).")
-    if busy:
+    if not emptied:
         return False, ("Another window or computer is reading the records: the file's old copies of the "
                        "erased data are overwritten once every window using them has been closed.")
     return True, None

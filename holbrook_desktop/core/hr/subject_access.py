@@ -34,25 +34,18 @@ def export_subject_access(store: Store, staff_id: int, folder: Path) -> Path:
     a README.txt into a new folder inside `folder` (made if need be), and return it. The folder is
     private to this account (0700, files 0600); an existing one is never overwritten (…_2). If
     anything cannot be written, the half-made folder is removed and the OSError raised."""
-    from holbrook_desktop.core.records.erasure import audit_rows_about
-
-    db = store.db
-    staff = _rows(db, "SELECT * FROM staff WHERE id = ?", (staff_id,))
-    if not staff:
+    found = store.subject_access.rows_about(staff_id)
+    if found is None:
         raise UnknownStaff(staff_id)
-    person = staff[0]
+    person = found.staff
     person["role_label"] = ROLE_LABELS.get(person["role"], person["role"])
-    progress = _rows(db, "SELECT r.policy_id, r.policy_sha256, v.label AS version_label, r.section_number, "
-                         "r.first_opened, r.completed_at FROM reading_progress r LEFT JOIN policy_versions v "
-                         "ON v.policy_id = r.policy_id AND v.sha256 = r.policy_sha256 WHERE r.staff_id = ? "
-                         "ORDER BY r.first_opened, r.policy_id, r.section_number", (staff_id,))
-    attempts = _rows(db, "SELECT * FROM quiz_attempts WHERE staff_id = ? ORDER BY id", (staff_id,))
+    progress = found.reading_progress
+    attempts = found.quiz_attempts
     for attempt in attempts:
         for key in ("questions", "answers"):
             attempt[key] = _json_or_text(attempt[key])
-    acknowledgements = _rows(db, "SELECT * FROM acknowledgements WHERE staff_id = ? ORDER BY id", (staff_id,))
-    about = audit_rows_about(db, staff_id)
-    audit_rows = _audit_rows(db, about.rows, set(about.made_by))
+    acknowledgements = found.acknowledgements
+    audit_rows = _audit_rows(found.audit_log, found.audit_rows_made_by)
 
     target = _new_folder(folder, _folder_name(person))
     try:
@@ -82,12 +75,6 @@ _ERASED_NOTE = ("This person's personal data was erased under the school's reten
                 "number only, for anonymous counts.")
 
 
-def _rows(db, sql: str, parameters: tuple) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, parameters)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def _json_or_text(text: Any) -> Any:
     if not isinstance(text, str):
         return text
@@ -97,22 +84,15 @@ def _json_or_text(text: Any) -> Any:
         return text
 
 
-def _audit_rows(db, row_ids: tuple[int, ...], made_by: set[int]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for start in range(0, len(row_ids), 500):
-        chunk = row_ids[start:start + 500]
-        marks = ", ".join("?" * len(chunk))
-        found = _rows(db, "SELECT id, at, os_user, staff_id, via, action, details, os_user_salt, "
-                          f"details_salt, redacted_by FROM audit_log WHERE id IN ({marks}) ORDER BY id",
-                      tuple(chunk))
-        for row in found:
-            erased = [name for name in ("os_user", "details") if row.pop(f"{name}_salt") is None]
-            row["details"] = _json_or_text(row["details"])
-            row["made_while_they_were_signed_in"] = row["id"] in made_by
-            row["erased_fields"] = erased
-            if not erased:
-                row.pop("redacted_by")
-            rows.append(row)
+def _audit_rows(rows: list[dict[str, Any]], made_by: frozenset[int]) -> list[dict[str, Any]]:
+    """The rows as a person reads them: details as JSON, which fields were erased, who made them."""
+    for row in rows:
+        erased = [name for name in ("os_user", "details") if row.pop(f"{name}_salt") is None]
+        row["details"] = _json_or_text(row["details"])
+        row["made_while_they_were_signed_in"] = row["id"] in made_by
+        row["erased_fields"] = erased
+        if not erased:
+            row.pop("redacted_by")
     return rows
 
 

@@ -176,6 +176,9 @@ class Acknowledgements:
                                       params).fetchall()
         return [AcknowledgementRecord(*row) for row in rows]
 
+    def count(self) -> int:
+        return self._store.db.execute("SELECT count(*) FROM acknowledgements").fetchone()[0]
+
     def latest_by_person(self, counted: Mapping[str, Collection[str]]
                          ) -> dict[tuple[int, str], LatestAcknowledgements]:
         """For each person with a record of a policy in `counted` (policy id → the versions whose

@@ -52,13 +52,17 @@ class PolicyVersions:
     def changed_clauses(self, policy: Policy, since_sha256: str) -> set[str]:
         """Clauses of `policy` whose text differs from (or is new since) the version `since_sha256`.
         Empty when that version's clauses were never recorded: no evidence is not a change."""
+        before = self.clause_hashes(policy.id, since_sha256)
+        if not before:
+            return set()
+        return {c.number for c in policy.clauses() if before.get(c.number) != clause_sha256(c.plain_text)}
+
+    def clause_hashes(self, policy_id: str, sha256: str) -> dict[str, str]:
+        """Clause number → the hash of its words in that version (empty if none were recorded)."""
         rows = self._store.db.execute(
             "SELECT clause_number, text_sha256 FROM policy_clause_hashes WHERE policy_id = ? "
-            "AND policy_sha256 = ?", (policy.id, since_sha256)).fetchall()
-        if not rows:
-            return set()
-        before = dict(rows)
-        return {c.number for c in policy.clauses() if before.get(c.number) != clause_sha256(c.plain_text)}
+            "AND policy_sha256 = ?", (policy_id, sha256)).fetchall()
+        return dict(rows)
 
     def clause_texts(self, policy_id: str, sha256: str) -> dict[str, str | None]:
         """Clause number → its words in that version (None where only the hash was kept)."""
@@ -66,6 +70,25 @@ class PolicyVersions:
             "SELECT clause_number, text FROM policy_clause_hashes WHERE policy_id = ? AND policy_sha256 = ?",
             (policy_id, sha256)).fetchall()
         return dict(rows)
+
+    def history(self, policy_id: str) -> list[dict]:
+        """Every version of the policy on record, oldest first (by when each was first shown), with
+        its minor-change mark."""
+        rows = self._store.db.execute(
+            "SELECT sha256, label, title, effective, first_seen, minor_change FROM policy_versions "
+            "WHERE policy_id = ? ORDER BY first_seen, rowid", (policy_id,)).fetchall()
+        return [{"sha256": r[0], "label": r[1], "title": r[2], "effective": r[3], "first_seen": r[4],
+                 "minor_change": bool(r[5])} for r in rows]
+
+    def set_minor_change(self, policy_id: str, sha256: str, minor: bool, *, previous: str | None) -> None:
+        """Mark (or unmark) a version as a minor change of `previous`, the version before it (which
+        the audit row names). The caller has checked that the version is on record."""
+        with self._store.change("policy_version.minor-change") as change:
+            change.db.execute(
+                "UPDATE policy_versions SET minor_change = ? WHERE policy_id = ? AND sha256 = ?",
+                (int(minor), policy_id, sha256))
+            change.details = {"policy_id": policy_id, "sha256": sha256, "minor_change": minor,
+                              "previous": previous}
 
     def all(self) -> list[dict]:
         return list(self._store.db["policy_versions"].rows_where(order_by="policy_id, first_seen"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +110,14 @@ class QuizAttempts:
             f"SELECT {_COLUMNS} FROM quiz_attempts WHERE staff_id = ? AND policy_id = ? "
             "ORDER BY id DESC", (staff_id, policy_id)).fetchall()
         return [_record(row) for row in rows]
+
+    def scores(self, attempt_ids: Iterable[int]) -> dict[int, str]:
+        """Attempt id → its score as "correct/total", for those of `attempt_ids` that were marked (one
+        query, however many are asked about)."""
+        ids = sorted(set(attempt_ids))
+        return dict(self._store.db.execute(
+            "SELECT id, correct || '/' || total FROM quiz_attempts "
+            "WHERE correct IS NOT NULL AND id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)))
 
     def wrong_by_clause(self, staff_id: int, policy_id: str,
                         clauses_of: Mapping[str, Sequence[str]]) -> Counter[str]:

@@ -24,8 +24,10 @@ from holbrook_desktop.core.records.database import (
 from holbrook_desktop.core.records.policy_versions import PolicyVersions
 from holbrook_desktop.core.records.progress import StaffReadingProgress
 from holbrook_desktop.core.records.quiz_attempts import QuizAttempts
+from holbrook_desktop.core.records.retention import Retention
 from holbrook_desktop.core.records.settings import Settings
 from holbrook_desktop.core.records.staff import StaffDirectory
+from holbrook_desktop.core.records.subject_access import SubjectAccess
 
 
 @dataclass
@@ -57,6 +59,8 @@ class Store:
         self.quiz_attempts = QuizAttempts(self)
         self.acknowledgements = Acknowledgements(self)
         self.settings = Settings(self)
+        self.subject_access = SubjectAccess(self)
+        self.retention = Retention(self)
 
     @classmethod
     def open(
