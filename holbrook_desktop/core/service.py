@@ -13,6 +13,7 @@ from holbrook_desktop.core.content.diagnostics import Diagnostic, has_errors
 from holbrook_desktop.core.content.folder import load_content
 from holbrook_desktop.core.content.handbook import Handbook, Policy, Section
 from holbrook_desktop.core.content.render import Location, PolicyRenderer, location_of, parse_href
+from holbrook_desktop.core.errors import NotSignedIn, RecordsNotOpen, UnknownPolicy, UnknownStaff
 from holbrook_desktop.core.reading.progress import (
     InMemoryProgressStore,
     ProgressStore,
@@ -141,7 +142,7 @@ class HandbookService:
     def policy_document(self, policy_id: str) -> str:
         policy = self.handbook.policy(policy_id)
         if policy is None:
-            raise KeyError(policy_id)
+            raise UnknownPolicy(policy_id)
         return self._renderer.policy_document(policy)
 
     def structure(self) -> dict[str, Any]:
@@ -191,7 +192,7 @@ class HandbookService:
         member = records.staff.get(staff_id)
         if member is None or not member.active or (
                 member.leaving_date and member.leaving_date < date.today().isoformat()):
-            raise KeyError(staff_id)  # a leaver whose last day has passed signs in no more
+            raise UnknownStaff(staff_id)  # a leaver whose last day has passed signs in no more
         records.acting_as(staff_id)
         for policy in self.policies:  # so that every progress row names a version on record
             records.policy_versions.record_seen(policy)
@@ -219,7 +220,7 @@ class HandbookService:
 
     def _records(self) -> Store:
         if self.records is None:
-            raise RuntimeError("no records store is open")
+            raise RecordsNotOpen("The records are not open, so nothing can be looked up or recorded.")
         return self.records
 
     # Quizzes -----------------------------------------------------------------------------
@@ -356,7 +357,7 @@ class HandbookService:
         policy = self._policy(policy_id)
         member = self._records().staff.get(staff_id)
         if member is None:
-            raise KeyError(staff_id)
+            raise UnknownStaff(staff_id)
         # Signed on paper: the reading and quiz rules are the administrator's to vouch for (the note).
         offer = self._offer(member, policy, reading_complete=True)
         return self._record_acknowledgement(member, policy, offer, "on-behalf",
@@ -634,12 +635,12 @@ class HandbookService:
     def _policy(self, policy_id: str) -> Policy:
         policy = self.handbook.policy(policy_id)
         if policy is None:
-            raise KeyError(policy_id)
+            raise UnknownPolicy(policy_id)
         return policy
 
     def _signed_in(self) -> StaffMember:
         if self.signed_in is None:
-            raise RuntimeError("nobody is signed in")
+            raise NotSignedIn("Nobody is signed in: sign in first.")
         return self.signed_in
 
     # Search ------------------------------------------------------------------------------
@@ -683,7 +684,7 @@ class HandbookService:
     def progress(self, policy_id: str) -> ProgressSummary:
         policy = self.handbook.policy(policy_id)
         if policy is None:
-            raise KeyError(policy_id)
+            raise UnknownPolicy(policy_id)
         numbers = {s.number for s in policy.reading_sections()}
         read = self._current_progress().read_sections(policy.id, policy.sha256) & numbers
         return ProgressSummary(len(read), len(numbers), frozenset(read))

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from holbrook_desktop.core.attestation.signature import Signature
+from holbrook_desktop.core.errors import Refused
 
 
-class AcknowledgementRefused(Exception):
+class AcknowledgementRefused(Refused):
     """Not recorded; `str()` tells the person what to do, and `field` which part to put right
     ("name", "declaration", "signature"; None when it is nothing on the form)."""
 

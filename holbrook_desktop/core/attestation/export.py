@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from holbrook_desktop.core.errors import InputRefused
 from holbrook_desktop.core.files import write_whole
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def copy_attestations(plan: AttestationExportPlan, folder: Path, *,
     """Copy the planned PDFs into `folder` (created if missing): files only, no records read."""
     folder = Path(folder)
     if _inside(folder, plan.data_dir):
-        raise ValueError(f"{folder} is inside the app's data folder; choose a folder outside it.")
+        raise InputRefused(f"{folder} is inside the app's data folder; choose a folder outside it.")
     planned = plan.items
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     result = AttestationExportResult(folder, total=len(planned))

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.hr.roles import ROLE_LABELS
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def plan_retention(store: Store, *, years: int, today: date) -> RetentionPlan:
     return RetentionPlan(years, today, tuple(people), tuple(problems))
 
 
-class _NotErased(Exception):
+class _NotErased(Refused):
     """This person is not erased; the message says why (their transaction is rolled back)."""
 
 
