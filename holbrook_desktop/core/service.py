@@ -13,6 +13,7 @@ from holbrook_desktop.core.content.diagnostics import Diagnostic, has_errors
 from holbrook_desktop.core.content.folder import load_content
 from holbrook_desktop.core.content.handbook import Handbook, Policy, Section
 from holbrook_desktop.core.content.render import Location, PolicyRenderer, location_of, parse_href
+from holbrook_desktop.core.dates import has_left
 from holbrook_desktop.core.errors import NotSignedIn, RecordsNotOpen, UnknownPolicy, UnknownStaff
 from holbrook_desktop.core.reading.progress import (
     InMemoryProgressStore,
@@ -190,8 +191,7 @@ class HandbookService:
         """From now on, reading progress is this person's, read from and written to the records."""
         records = self._records()
         member = records.staff.get(staff_id)
-        if member is None or not member.active or (
-                member.leaving_date and member.leaving_date < date.today().isoformat()):
+        if member is None or not member.active or has_left(member.leaving_date, date.today()):
             raise UnknownStaff(staff_id)  # a leaver whose last day has passed signs in no more
         records.acting_as(staff_id)
         for policy in self.policies:  # so that every progress row names a version on record

@@ -8,9 +8,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
+from holbrook_desktop.core.dates import school_day
 from holbrook_desktop.core.errors import InputRefused
 from holbrook_desktop.core.files import write_whole
 
@@ -82,7 +83,7 @@ def plan_attestation_export(store, *, since: date | None = None) -> AttestationE
     planned: list[PlannedAttestation] = []
     taken: dict[str, int] = {}
     for record in store.acknowledgements.all():  # oldest first: the first of a day gets the plain name
-        day = local_date(record.acknowledged_at)
+        day = school_day(record.acknowledged_at)
         if since is not None and day < since:
             continue
         name = names.get(record.staff_id) or f"staff-{record.staff_id}"
@@ -171,11 +172,6 @@ def attestation_stem(full_name: str, policy_id: str, day: date) -> str:
     # Never a bare device name such as CON or NUL: Windows reserves those only as the whole name
     # before the first dot, and the policy and date always follow the person's name.
     return (person.strip("-") or "staff") + suffix
-
-
-def local_date(utc_iso: str) -> date:
-    """The day on this computer's calendar when the acknowledgement was made."""
-    return datetime.fromisoformat(utc_iso).astimezone().date()
 
 
 def _safe(text: str) -> str:

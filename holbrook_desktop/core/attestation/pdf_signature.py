@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from holbrook_desktop.core.attestation.signing_key import SigningKeyUnusable, short_fingerprint
+from holbrook_desktop.core.dates import for_people
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
@@ -57,7 +58,7 @@ def sign_pdf(pdf: bytes, key: SchoolSigningKey, *, signed_at: datetime, reason: 
     signer = key.signer()
     expires = signer.signing_cert.not_valid_after
     if signed_at > expires:
-        raise SigningKeyUnusable(f"The school's signing certificate expired on {expires:%d %B %Y}. "
+        raise SigningKeyUnusable(f"The school's signing certificate expired on {for_people(expires)}. "
                                  f"Create or import a new signing key.")
     timestamper = None
     bytes_reserved: int | None = None

@@ -35,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from holbrook_desktop.core.dates import for_people
 from holbrook_desktop.core.errors import Failure, HolbrookError, Refused
 
 if TYPE_CHECKING:
@@ -326,10 +327,10 @@ class SchoolSigningKey:
         now = datetime.now(UTC)
         if certificate.not_valid_after_utc <= now:
             raise SigningKeyRefused(f"The certificate in {p12_path} expired on "
-                                    f"{certificate.not_valid_after_utc:%d %B %Y}.")
+                                    f"{for_people(certificate.not_valid_after_utc)}.")
         if certificate.not_valid_before_utc > now + timedelta(days=1):
             raise SigningKeyRefused(f"The certificate in {p12_path} is not valid until "
-                                    f"{certificate.not_valid_before_utc:%d %B %Y}.")
+                                    f"{for_people(certificate.not_valid_before_utc)}.")
         if not _may_sign_documents(certificate):
             raise SigningKeyRefused(f"The certificate in {p12_path} is not allowed to sign documents "
                                     f"(its key usage leaves out digital signatures).")

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from holbrook_desktop.core.dates import for_people
 from holbrook_desktop.core.errors import InputRefused, UnknownStaff
 from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.records.errors import DuplicateStaff
@@ -276,7 +277,7 @@ def _audit_changes(changes: Mapping[str, tuple[Any, Any]]) -> dict[str, list[Any
 
 
 def _leaving_before_start(leaving: date, start: date) -> str:
-    return (f"The leaving date {leaving:%d/%m/%Y} is before the start date {start:%d/%m/%Y}.")
+    return (f"The leaving date {for_people(leaving)} is before the start date {for_people(start)}.")
 
 
 def _duplicate_message(staff_number: str | None, work_email: str | None, exc: sqlite3.IntegrityError) -> str:
