@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from holbrook_desktop.core.content.service import ContentService
+from holbrook_desktop.core.dates import has_left
+from holbrook_desktop.core.errors import NotSignedIn, RecordsNotOpen, UnknownStaff
 from holbrook_desktop.core.reading.progress import minimum_reading_seconds
 from holbrook_desktop.core.reading.service import ReadingService
 
@@ -26,14 +28,6 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.hr.service import HrService
     from holbrook_desktop.core.quiz.service import QuizService
     from holbrook_desktop.core.records import StaffMember, Store
-
-
-class NoRecords(RuntimeError):
-    """An operation that needs the staff records, asked for while none are open."""
-
-
-class NobodySignedIn(RuntimeError):
-    """An operation for the person signed in, asked for while nobody is."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +100,7 @@ class App:
         from holbrook_desktop.core.records import Store
 
         if self.data_dir is None:
-            raise NoRecords("no data folder was given")
+            raise RecordsNotOpen("No data folder was given, so there are no records to open.")
         self.use_records(Store.open(self.data_dir, Actor.current(via)))
         assert self.records is not None
         return self.records
@@ -121,7 +115,7 @@ class App:
 
     def require_records(self) -> Store:
         if self.records is None:
-            raise NoRecords("no records store is open")
+            raise RecordsNotOpen("The records are not open, so nothing can be looked up or recorded.")
         return self.records
 
     def close(self) -> None:
@@ -137,16 +131,15 @@ class App:
 
     def require_session(self) -> Session:
         if self.session is None:
-            raise NobodySignedIn("nobody is signed in")
+            raise NotSignedIn("Nobody is signed in: sign in first.")
         return self.session
 
     def sign_in(self, staff_id: int) -> Session:
         """From now on, reading progress is this person's, read from and written to the records."""
         records = self.require_records()
         member = records.staff.get(staff_id)
-        if member is None or not member.active or (
-                member.leaving_date and member.leaving_date < self.today().isoformat()):
-            raise KeyError(staff_id)  # a leaver whose last day has passed signs in no more
+        if member is None or not member.active or has_left(member.leaving_date, self.today()):
+            raise UnknownStaff(staff_id)  # a leaver whose last day has passed signs in no more
         records.acting_as(staff_id)
         for policy in self.content.policies:  # so that every progress row names a version on record
             records.policy_versions.record_seen(policy)

@@ -92,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     staff_add = command(staff_verbs, "add", "add a member of staff")
     staff_add.add_argument("--name", required=True, help="full name, as on their contract")
     staff_add.add_argument("--role", required=True, choices=ROLES, help="their role in the policy's scope")
-    staff_add.add_argument("--start-date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
-                           help="first day at the school (default: today)")
+    staff_add.add_argument("--start-date", type=date_option, default=None, metavar="DATE",
+                           help="first day at the school, DD/MM/YYYY or YYYY-MM-DD (default: today)")
     staff_add.add_argument("--preferred-name", help="the name they go by")
     staff_add.add_argument("--staff-number", help="HR's staff number")
     staff_add.add_argument("--email", help="work email address")
@@ -140,11 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _iso_date(text: str) -> date:
+def date_option(text: str) -> date:
+    """argparse's `type=` for every date option: DD/MM/YYYY or YYYY-MM-DD (dates.parse_date_option)."""
+    from holbrook_desktop.core.dates import DateRefused, parse_date_option
+
     try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written as YYYY-MM-DD") from exc
+        return parse_date_option(text)
+    except DateRefused as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def main(argv: Sequence[str] | None = None) -> int:

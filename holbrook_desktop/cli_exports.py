@@ -4,7 +4,7 @@ PDFs, the governors' report and the reminder list."""
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from holbrook_desktop import cli
@@ -32,7 +32,7 @@ def add_commands(commands, command: Command) -> None:
                            "copy every signed PDF into a folder, named surname-firstname_policy_date.pdf")
     attestations.add_argument("-o", "--output", type=Path, required=True, metavar="DIR",
                               help="the folder to copy into (made if missing; nothing in it is overwritten)")
-    attestations.add_argument("--since", type=_day, metavar="DATE",
+    attestations.add_argument("--since", type=cli.date_option, metavar="DATE",
                               help="only those acknowledged on or after this day (YYYY-MM-DD or DD/MM/YYYY)")
     attestations.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     attestations.set_defaults(handler=_export_attestations)
@@ -48,16 +48,6 @@ def add_commands(commands, command: Command) -> None:
                            help="print mailto: links instead (Bcc; one a line, several for a long list)")
     reminders.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     reminders.set_defaults(handler=_export_reminders)
-
-
-def _day(text: str) -> date:
-    """YYYY-MM-DD, or DD/MM/YYYY as a UK spreadsheet writes it."""
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"{text!r} is not a date written as YYYY-MM-DD or DD/MM/YYYY")
 
 
 def _unknown_policy(service, args: argparse.Namespace) -> bool:

@@ -28,19 +28,10 @@ def add_commands(staff_verbs, command: Command) -> None:
 
     leave = command(staff_verbs, "leave", "record the day someone leaves (nothing is erased)")
     leave.add_argument("staff_id", type=int, metavar="STAFF_ID", help="their number in 'holbrook staff list'")
-    leave.add_argument("--date", required=True, type=_uk_date, metavar="DATE",
-                       help="the day they leave, DD/MM/YYYY or YYYY-MM-DD (a leaver from that day)")
+    leave.add_argument("--date", required=True, type=cli.date_option, metavar="DATE",
+                       help="their last working day, DD/MM/YYYY or YYYY-MM-DD (a leaver from the day after)")
     leave.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     leave.set_defaults(handler=_staff_leave)
-
-
-def _uk_date(text: str) -> date:
-    from holbrook_desktop.core.hr.staff_import import parse_uk_date
-
-    try:
-        return parse_uk_date(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _staff_import(args: argparse.Namespace) -> int:
@@ -98,6 +89,7 @@ def _print_report(plan) -> None:
 
 
 def _staff_leave(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.dates import has_left
     from holbrook_desktop.core.hr.staff_import import shown
     from holbrook_desktop.core.records import StoreError
 
@@ -120,7 +112,7 @@ def _staff_leave(args: argparse.Namespace) -> int:
         cli._print_json(dataclasses.asdict(member))
     else:
         print(f"{member.full_name} (id {member.id}) leaves on {shown(args.date)}.")
-    if args.date > date.today():
+    if not has_left(args.date, date.today()):
         cli._say("Until then they are still due to acknowledge policies; afterwards they count as a leaver.")
     else:
         cli._say("They now count as a leaver. Nothing about them has been erased.")

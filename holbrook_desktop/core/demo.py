@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from holbrook_desktop.core.errors import Refused
+
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
     from holbrook_desktop.core.attestation.signature import Signature
@@ -71,7 +73,7 @@ PASS_WRONG, FAIL_WRONG = (0, 0, 1, 1, 2), 6  # wrong answers in a pass; in a fai
 SECONDS_PER_CHANGE = 20  # the clock's step between one recorded change and the next within a session
 
 
-class DemoRefused(Exception):
+class DemoRefused(Refused):
     """The sample school was not made (nothing was written); the message says why and what to do."""
 
 

@@ -204,7 +204,10 @@ def test_cli_refuses_a_bad_date_and_the_data_folder(store, tmp_path, capsys):
     data = str(store.data_dir)
     code, _, err = _run(capsys, "--data-dir", data, "export", "attestations", "-o", str(tmp_path / "o"),
                         "--since", "31/02/2026")
-    assert code == 2 and "YYYY-MM-DD or DD/MM/YYYY" in err
+    assert code == 2 and "February 2026 has 28 days" in err
+    code, _, err = _run(capsys, "--data-dir", data, "export", "attestations", "-o", str(tmp_path / "o"),
+                        "--since", "last term")
+    assert code == 2 and "DD/MM/YYYY or YYYY-MM-DD" in err
     code, _, err = _run(capsys, "--data-dir", data, "export", "attestations", "-o", str(store.data_dir / "x"))
     assert code == 2 and "inside the app's data folder" in err
 

@@ -33,8 +33,11 @@ def test_staff_add_refuses_bad_input_with_exit_2(tmp_path, capsys):
     code, _, err = _run(capsys, "--data-dir", data, "staff", "add", "--name", "  ", "--role", "teacher")
     assert code == 2 and "full name is needed" in err
     code, _, err = _run(capsys, "--data-dir", data, "staff", "add", "--name", "C", "--role", "teacher",
-                        "--start-date", "01/09/2026")
-    assert code == 2
+                        "--start-date", "1st Sept 2026")
+    assert code == 2 and "write it as DD/MM/YYYY or YYYY-MM-DD" in err
+    code, out, _ = _run(capsys, "--data-dir", data, "staff", "add", "--name", "D", "--role", "teacher",
+                        "--start-date", "01/09/2026", "--json")  # day first, as every date option
+    assert code == 0 and json.loads(out)["start_date"] == "2026-09-01"
 
 
 def test_audit_verify_passes_then_names_a_row_edited_by_hand(tmp_path, capsys):

@@ -65,7 +65,7 @@ def test_whole_policy_document_for_printing(policy):
     document = PolicyRenderer().policy_document(policy)
     assert policy.sha256 in document
     assert document.count('<span class="clause-number">') == 66
-    assert "effective 01 September 2026" in document
+    assert "effective 1 September 2026" in document
     # Links stay inside the document; the app's own scheme means nothing in a PDF reader.
     assert "holbrook:" not in document
     assert '<a href="#s-5">sections 5</a>' in document

@@ -271,7 +271,7 @@ def test_an_unusable_file_is_reported_by_file_and_line(store, tmp_path, data, me
 
 # Leavers ------------------------------------------------------------------------------------------
 
-def test_marking_a_leaver_keeps_everything_and_makes_them_a_leaver_from_that_day(store):
+def test_marking_a_leaver_keeps_everything_and_makes_them_a_leaver_after_their_last_day(store):
     ann = add(store, "Ann Smith", "T1", "ann@school.uk")
     before = counts(store)
     future = store.staff.mark_leaver(ann.id, date(2027, 7, 23))
@@ -282,7 +282,8 @@ def test_marking_a_leaver_keeps_everything_and_makes_them_a_leaver_from_that_day
     assert row[0] == "staff.leaver" and json.loads(row[1])["leaving_date"] == "2027-07-23"
     policy = type("P", (), {"id": "p", "sha256": "s", "meta": type("M", (), {"effective": TODAY})})()
     assert status_for(future, policy, [], TODAY).status is not Status.LEAVER
-    assert status_for(future, policy, [], date(2027, 7, 23)).status is Status.LEAVER
+    assert status_for(future, policy, [], date(2027, 7, 23)).status is not Status.LEAVER  # the last day
+    assert status_for(future, policy, [], date(2027, 7, 24)).status is Status.LEAVER
     with pytest.raises(ValueError, match="before the start date"):
         store.staff.mark_leaver(ann.id, date(2020, 1, 1))
     with pytest.raises(KeyError):

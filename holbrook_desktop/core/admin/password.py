@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from holbrook_desktop.core.errors import Refused
+
 if TYPE_CHECKING:
     from holbrook_desktop.core.records.settings import Settings
 
@@ -22,7 +24,7 @@ FREE_TRIES = 3  # a few slips of the keyboard cost nothing
 MAX_WAIT_SECONDS = 300
 
 
-class PasswordRefused(ValueError):
+class PasswordRefused(Refused, ValueError):
     """A new password that cannot be used, or a wrong current one; the message says which."""
 
 

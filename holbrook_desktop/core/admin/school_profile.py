@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.files import write_whole
 from holbrook_desktop.core.paths import resource_path
 
@@ -39,7 +40,7 @@ SAVED_LOGO_SIDE = 600  # printed 2 cm wide: 600 px is sharp at any printer's res
 LOGO_FORMATS = ("PNG", "JPEG")
 
 
-class SchoolProfileRefused(ValueError):
+class SchoolProfileRefused(Refused, ValueError):
     """A name or logo that cannot be used; the message says why (and names the file)."""
 
 

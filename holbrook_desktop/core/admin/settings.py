@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from typing import TYPE_CHECKING
 
+from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.hr.due import DueRules
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ LIMITS = {"new_starter_days": (1, 365), "refresher_months": (1, 60), "new_versio
 RETENTION_LIMITS = (1, 50)
 
 
-class SettingRefused(ValueError):
+class SettingRefused(Refused, ValueError):
     """A value the administrator gave that cannot be used; the message says what would be."""
 
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from holbrook_desktop.core.attestation.signature import Signature
+from holbrook_desktop.core.dates import for_people
+from holbrook_desktop.core.errors import Refused
 
 
-class AcknowledgementRefused(Exception):
+class AcknowledgementRefused(Refused):
     """Not recorded; `str()` tells the person what to do, and `field` which part to put right
     ("name", "declaration", "signature"; None when it is nothing on the form)."""
 
@@ -31,7 +33,7 @@ class PassedQuiz:
         score = round(100 * self.correct / self.total) if self.total else 0
         day = datetime.fromisoformat(self.finished_at)
         return (f"{self.mode.capitalize()} quiz: {self.correct} of {self.total} ({score}%), passed on "
-                f"{day.day} {day:%B %Y}")
+                f"{for_people(day)}")
 
 
 @dataclass(frozen=True)

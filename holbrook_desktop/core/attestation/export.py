@@ -8,9 +8,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
+from holbrook_desktop.core.dates import school_day
+from holbrook_desktop.core.errors import InputRefused
 from holbrook_desktop.core.files import write_whole
 
 log = logging.getLogger(__name__)
@@ -81,7 +83,7 @@ def plan_attestation_export(store, *, since: date | None = None) -> AttestationE
     planned: list[PlannedAttestation] = []
     taken: dict[str, int] = {}
     for record in store.acknowledgements.all():  # oldest first: the first of a day gets the plain name
-        day = local_date(record.acknowledged_at)
+        day = school_day(record.acknowledged_at)
         if since is not None and day < since:
             continue
         name = names.get(record.staff_id) or f"staff-{record.staff_id}"
@@ -98,7 +100,7 @@ def copy_attestations(plan: AttestationExportPlan, folder: Path, *,
     """Copy the planned PDFs into `folder` (created if missing): files only, no records read."""
     folder = Path(folder)
     if _inside(folder, plan.data_dir):
-        raise ValueError(f"{folder} is inside the app's data folder; choose a folder outside it.")
+        raise InputRefused(f"{folder} is inside the app's data folder; choose a folder outside it.")
     planned = plan.items
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     result = AttestationExportResult(folder, total=len(planned))
@@ -170,11 +172,6 @@ def attestation_stem(full_name: str, policy_id: str, day: date) -> str:
     # Never a bare device name such as CON or NUL: Windows reserves those only as the whole name
     # before the first dot, and the policy and date always follow the person's name.
     return (person.strip("-") or "staff") + suffix
-
-
-def local_date(utc_iso: str) -> date:
-    """The day on this computer's calendar when the acknowledgement was made."""
-    return datetime.fromisoformat(utc_iso).astimezone().date()
 
 
 def _safe(text: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from holbrook_desktop import APP_NAME
 from holbrook_desktop.core.attestation.signature import Signature
+from holbrook_desktop.core.dates import for_people
 from holbrook_desktop.core.paths import resource_path
 
 log = logging.getLogger(__name__)
@@ -147,8 +148,6 @@ def render_attestation(content: AttestationContent, *, logo: Path | None = None)
 
 # Spelled out here, not with %B: Qt sets the C locale from the desktop's, and the certificate is
 # in English whatever the machine's language.
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
 
 
 def _utc(moment: datetime) -> datetime:
@@ -158,7 +157,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 def long_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return for_people(day)
 
 
 def acknowledged_words(moment: datetime) -> str:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from holbrook_desktop.core.attestation.signing_key import SigningKeyError, short_fingerprint
+from holbrook_desktop.core.attestation.signing_key import SigningKeyUnusable, short_fingerprint
+from holbrook_desktop.core.dates import for_people
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
@@ -57,8 +58,8 @@ def sign_pdf(pdf: bytes, key: SchoolSigningKey, *, signed_at: datetime, reason: 
     signer = key.signer()
     expires = signer.signing_cert.not_valid_after
     if signed_at > expires:
-        raise SigningKeyError(f"The school's signing certificate expired on {expires:%d %B %Y}. "
-                              f"Create or import a new signing key.")
+        raise SigningKeyUnusable(f"The school's signing certificate expired on {for_people(expires)}. "
+                                 f"Create or import a new signing key.")
     timestamper = None
     bytes_reserved: int | None = None
     if timestamp_url:

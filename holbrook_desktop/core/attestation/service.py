@@ -83,7 +83,9 @@ class AttestationService:
         policy = self._app.content.require_policy(policy_id)
         member = self._app.require_records().staff.get(staff_id)
         if member is None:
-            raise KeyError(staff_id)
+            from holbrook_desktop.core.errors import UnknownStaff
+
+            raise UnknownStaff(staff_id)
         # Signed on paper: the reading and quiz rules are the administrator's to vouch for (the note).
         offer = self._offer(member, policy, reading_complete=True)
         return self._record(member, policy, offer, "on-behalf", typed_name or member.full_name, None,

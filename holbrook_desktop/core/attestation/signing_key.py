@@ -35,6 +35,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from holbrook_desktop.core.dates import for_people
+from holbrook_desktop.core.errors import Failure, HolbrookError, Refused
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -56,8 +59,19 @@ PLAIN_LABEL = "PRIVATE KEY"  # the ordinary PEM label of an unencrypted PKCS#8 k
 _PEM = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----", re.DOTALL)
 
 
-class SigningKeyError(Exception):
-    """Something is wrong with the school's signing key; str() is a message fit to show a person."""
+class SigningKeyError(HolbrookError):
+    """Something is wrong with the school's signing key; str() is a message fit to show a person.
+    Raised as one of the two kinds below."""
+
+
+class SigningKeyRefused(SigningKeyError, Refused):
+    """What was asked cannot be done as given: a file to import that will not do, a wrong password,
+    a school name or length of validity missing or out of range. The message says what to change."""
+
+
+class SigningKeyUnusable(SigningKeyError, Failure):
+    """The school's key is missing, damaged, expired or cannot be read or written here: signing
+    cannot go on until whoever looks after the app restores or replaces it."""
 
 
 @dataclass(frozen=True)
@@ -238,13 +252,13 @@ class SchoolSigningKey:
         elif suffix in (".cer", ".crt", ".der"):
             data = certificate.der
         else:
-            raise SigningKeyError(f"Cannot export to {destination}: the file name should end in .pem, .cer, "
-                                  f".crt or .der.")
+            raise SigningKeyRefused(f"Cannot export to {destination}: the file name should end in .pem, "
+                                    f".cer, .crt or .der.")
         try:
             destination.write_bytes(data)
         except OSError as exc:
             why = exc.strerror or exc
-            raise SigningKeyError(f"Could not write the certificate to {destination}: {why}") from exc
+            raise SigningKeyUnusable(f"Could not write the certificate to {destination}: {why}") from exc
         return destination
 
     def signer(self):
@@ -252,8 +266,8 @@ class SchoolSigningKey:
         key makes cryptography check it, which takes about 0.1 s for 3072 bits."""
         stamp = self._stamp()
         if stamp is None:
-            raise SigningKeyError(f"The school has no signing key yet ({self.key_path} is missing). "
-                                  f"Create one or import one first.")
+            raise SigningKeyUnusable(f"The school has no signing key yet ({self.key_path} is missing). "
+                                     f"Create one or import one first.")
         cache_key = f"{self.key_path.resolve()}|{self.protection.label}"
         with _SIGNERS_LOCK:
             cached = _SIGNERS.get(cache_key)
@@ -273,9 +287,9 @@ class SchoolSigningKey:
 
         name = " ".join((school_name or "").split())
         if not name:
-            raise SigningKeyError("The school's name is needed to make a signing key.")
+            raise SigningKeyRefused("The school's name is needed to make a signing key.")
         if not 1 <= years <= 30:
-            raise SigningKeyError(f"A signing key can be made for 1 to 30 years, not {years}.")
+            raise SigningKeyRefused(f"A signing key can be made for 1 to 30 years, not {years}.")
         start = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
         self._check_replaceable()
         private_key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
@@ -293,33 +307,33 @@ class SchoolSigningKey:
         try:
             data = p12_path.read_bytes()
         except OSError as exc:
-            raise SigningKeyError(f"Could not read {p12_path}: {exc.strerror or exc}") from exc
+            raise SigningKeyRefused(f"Could not read {p12_path}: {exc.strerror or exc}") from exc
         private_key, certificate, extra = _open_pkcs12(data, password, p12_path)
         if private_key is None:
-            raise SigningKeyError(f"{p12_path} holds no private key, only certificates.")
+            raise SigningKeyRefused(f"{p12_path} holds no private key, only certificates.")
         if certificate is None:  # cryptography files certificates that don't match the key as "additional"
             if extra:
-                raise SigningKeyError(f"In {p12_path} the private key does not belong to any of the "
-                                      f"certificates.")
-            raise SigningKeyError(f"{p12_path} holds a private key but no certificate for it.")
+                raise SigningKeyRefused(f"In {p12_path} the private key does not belong to any of the "
+                                        f"certificates.")
+            raise SigningKeyRefused(f"{p12_path} holds a private key but no certificate for it.")
         if not isinstance(private_key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-            raise SigningKeyError(f"The key in {p12_path} is of a kind PDF readers do not all accept "
-                                  f"(RSA or elliptic-curve keys are needed).")
+            raise SigningKeyRefused(f"The key in {p12_path} is of a kind PDF readers do not all accept "
+                                    f"(RSA or elliptic-curve keys are needed).")
         if isinstance(private_key, rsa.RSAPrivateKey) and private_key.key_size < 2048:
-            raise SigningKeyError(f"The RSA key in {p12_path} is too short ({private_key.key_size} bits; "
-                                  f"at least 2048 are needed).")
+            raise SigningKeyRefused(f"The RSA key in {p12_path} is too short ({private_key.key_size} bits; "
+                                    f"at least 2048 are needed).")
         if _public_der(private_key.public_key()) != _public_der(certificate.public_key()):
-            raise SigningKeyError(f"In {p12_path} the private key does not belong to the certificate.")
+            raise SigningKeyRefused(f"In {p12_path} the private key does not belong to the certificate.")
         now = datetime.now(UTC)
         if certificate.not_valid_after_utc <= now:
-            raise SigningKeyError(f"The certificate in {p12_path} expired on "
-                                  f"{certificate.not_valid_after_utc:%d %B %Y}.")
+            raise SigningKeyRefused(f"The certificate in {p12_path} expired on "
+                                    f"{for_people(certificate.not_valid_after_utc)}.")
         if certificate.not_valid_before_utc > now + timedelta(days=1):
-            raise SigningKeyError(f"The certificate in {p12_path} is not valid until "
-                                  f"{certificate.not_valid_before_utc:%d %B %Y}.")
+            raise SigningKeyRefused(f"The certificate in {p12_path} is not valid until "
+                                    f"{for_people(certificate.not_valid_before_utc)}.")
         if not _may_sign_documents(certificate):
-            raise SigningKeyError(f"The certificate in {p12_path} is not allowed to sign documents "
-                                  f"(its key usage leaves out digital signatures).")
+            raise SigningKeyRefused(f"The certificate in {p12_path} is not allowed to sign documents "
+                                    f"(its key usage leaves out digital signatures).")
         self._check_replaceable()
         installed = self._install(private_key, certificate, chain=[c for c in extra if c != certificate])
         log.info("imported signing key %s from %s", installed.fingerprint, p12_path)
@@ -336,11 +350,11 @@ class SchoolSigningKey:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             if quiet:
                 return None
-            raise SigningKeyError(f"{path} is damaged: it should name the current certificate.") from exc
+            raise SigningKeyUnusable(f"{path} is damaged: it should name the current certificate.") from exc
         if not isinstance(fingerprint, str) or not re.fullmatch(r"[0-9a-f]{64}", fingerprint):
             if quiet:
                 return None
-            raise SigningKeyError(f"{path} is damaged: it should name the current certificate.")
+            raise SigningKeyUnusable(f"{path} is damaged: it should name the current certificate.")
         return fingerprint
 
     def _current_fingerprint(self) -> str | None:
@@ -366,15 +380,15 @@ class SchoolSigningKey:
         if fingerprint is None:
             current = self.current()
             if current is None:
-                raise SigningKeyError("The school has no signing key yet, so there is no certificate "
-                                      "to export.")
+                raise SigningKeyUnusable("The school has no signing key yet, so there is no certificate "
+                                         "to export.")
             return current
         wanted = fingerprint.lower().replace(":", "").replace(" ", "")
         matches = [c for c in self.certificates() if c.fingerprint.startswith(wanted)] if wanted else []
         if len(matches) != 1:
             why = "no" if not matches else "more than one"
-            raise SigningKeyError(f"There is {why} school certificate with fingerprint {fingerprint} in "
-                                  f"{self.certificates_folder}.")
+            raise SigningKeyRefused(f"There is {why} school certificate with fingerprint {fingerprint} in "
+                                    f"{self.certificates_folder}.")
         return matches[0]
 
     @staticmethod
@@ -384,11 +398,11 @@ class SchoolSigningKey:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise SigningKeyError(f"Could not read the certificate {path}: {exc.strerror or exc}") from exc
+            raise SigningKeyUnusable(f"Could not read the certificate {path}: {exc.strerror or exc}") from exc
         try:
             return x509.load_pem_x509_certificate(data)
         except ValueError as exc:
-            raise SigningKeyError(f"The certificate {path} is damaged and cannot be read.") from exc
+            raise SigningKeyUnusable(f"The certificate {path} is damaged and cannot be read.") from exc
 
     def _read_private_key(self) -> PrivateKeyTypes:
         from cryptography.hazmat.primitives import serialization
@@ -397,33 +411,33 @@ class SchoolSigningKey:
         try:
             data = path.read_bytes()
         except FileNotFoundError as exc:
-            raise SigningKeyError(f"The school has no signing key yet ({path} is missing).") from exc
+            raise SigningKeyUnusable(f"The school has no signing key yet ({path} is missing).") from exc
         except OSError as exc:
-            raise SigningKeyError(f"Could not read the signing key {path}: {exc.strerror or exc}") from exc
+            raise SigningKeyUnusable(f"Could not read the signing key {path}: {exc.strerror or exc}") from exc
         found = _PEM.search(data)
         if found is None:
-            raise SigningKeyError(f"The signing key {path} is damaged and cannot be read.")
+            raise SigningKeyUnusable(f"The signing key {path} is damaged and cannot be read.")
         label = found.group(1).decode("ascii")
         try:
             body = base64.b64decode(b"".join(found.group(2).split()), validate=True)
         except ValueError as exc:
-            raise SigningKeyError(f"The signing key {path} is damaged and cannot be read.") from exc
+            raise SigningKeyUnusable(f"The signing key {path} is damaged and cannot be read.") from exc
         if label == self.protection.label:
             protection: KeyProtection = self.protection
         elif label == PLAIN_LABEL:
             protection = FilePermissionsOnly()  # e.g. written before DPAPI was used, or moved from a Mac
         else:
-            raise SigningKeyError(f"The signing key {path} was sealed in a way this computer cannot undo "
-                                  f"({label.title()}); it was probably copied from another PC.")
+            raise SigningKeyUnusable(f"The signing key {path} was sealed in a way this computer cannot undo "
+                                     f"({label.title()}); it was probably copied from another PC.")
         try:
             key_der = protection.unprotect(body)
         except OSError as exc:
-            raise SigningKeyError(f"The signing key {path} could not be unsealed: it was probably copied "
-                                  f"from another PC ({exc}).") from exc
+            raise SigningKeyUnusable(f"The signing key {path} could not be unsealed: it was probably copied "
+                                     f"from another PC ({exc}).") from exc
         try:
             return serialization.load_der_private_key(key_der, password=None)
         except (ValueError, TypeError) as exc:
-            raise SigningKeyError(f"The signing key {path} is damaged and cannot be read.") from exc
+            raise SigningKeyUnusable(f"The signing key {path} is damaged and cannot be read.") from exc
 
     def _load_pair(self) -> tuple[PrivateKeyTypes, x509.Certificate]:
         """The private key and its certificate, checked to belong together."""
@@ -440,9 +454,9 @@ class SchoolSigningKey:
                 log.warning("current.json did not name the certificate of %s; repaired it", self.key_path)
                 self._write_pointer(path.stem)
                 return private_key, certificate
-        raise SigningKeyError(f"The signing key {self.key_path} has no certificate in "
-                              f"{self.certificates_folder}. Restore the folder from a backup, or move the "
-                              f"key file away and create a new key.")
+        raise SigningKeyUnusable(f"The signing key {self.key_path} has no certificate in "
+                                 f"{self.certificates_folder}. Restore the folder from a backup, or move the "
+                                 f"key file away and create a new key.")
 
     def _chain(self) -> list[x509.Certificate]:
         return [self._read_certificate(path) for path in sorted((self.folder / CHAIN).glob("*.pem"))]
@@ -507,7 +521,7 @@ class SchoolSigningKey:
                     os.chmod(folder, 0o700)  # mkdir's mode is narrowed by the umask, not widened
             except OSError as exc:
                 why = exc.strerror or exc
-                raise SigningKeyError(f"Could not prepare the folder {folder}: {why}") from exc
+                raise SigningKeyUnusable(f"Could not prepare the folder {folder}: {why}") from exc
         (self.folder / CHAIN).mkdir(mode=0o700, exist_ok=True)
 
     def _write_pointer(self, fingerprint: str) -> None:
@@ -677,8 +691,8 @@ def _open_pkcs12(data: bytes, password: str | None, path: Path) -> tuple:
             if number < len(attempts):
                 continue
             if _looks_like_pkcs12(data):
-                raise SigningKeyError(f"Could not open {path}: the password is wrong.") from exc
-            raise SigningKeyError(f"{path} is not a PKCS#12 (.p12 or .pfx) key file.") from exc
+                raise SigningKeyRefused(f"Could not open {path}: the password is wrong.") from exc
+            raise SigningKeyRefused(f"{path} is not a PKCS#12 (.p12 or .pfx) key file.") from exc
     raise AssertionError("unreachable")
 
 
@@ -729,7 +743,7 @@ def _write_atomically(path: Path, data: bytes, mode: int, *,
     except OSError as exc:
         with contextlib.suppress(OSError):
             temporary.unlink()
-        raise SigningKeyError(f"Could not write {path}: {exc.strerror or exc}") from exc
+        raise SigningKeyUnusable(f"Could not write {path}: {exc.strerror or exc}") from exc
     _sync_folder(path.parent)
 
 

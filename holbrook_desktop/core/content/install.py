@@ -14,6 +14,7 @@ from pathlib import Path
 
 from holbrook_desktop.core.content.diagnostics import Diagnostic, Severity
 from holbrook_desktop.core.content.folder import load_content
+from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.paths import INSTALLED_CONTENT as INSTALLED
 
 PREVIOUS = "content.previous"
@@ -56,7 +57,7 @@ class ContentCheck:
         }
 
 
-class ContentRefused(Exception):
+class ContentRefused(Refused):
     """The folder was not installed; `check.errors` (or the message) says why, file by file."""
 
     def __init__(self, message: str, check: ContentCheck | None = None) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from holbrook_desktop.core.content.handbook import Clause, Policy, Section
 from holbrook_desktop.core.content.locations import SCHEME, Location, clause_anchor, location_of, parse_href
+from holbrook_desktop.core.dates import for_people
 
 if TYPE_CHECKING:
     import markdown
@@ -85,7 +86,7 @@ class PolicyRenderer:
         parts = [
             f"<h1>{html.escape(meta.title)}</h1>",
             f'<p class="meta">{html.escape(meta.school)} · {html.escape(meta.version)} · '
-            f"effective {meta.effective:%d %B %Y} · review {meta.review:%d %B %Y} · "
+            f"effective {for_people(meta.effective)} · review {for_people(meta.review)} · "
             f"owner: {html.escape(meta.owner)}<br/>Version SHA-256: {policy.sha256}</p>",
         ]
         for section in policy.all_sections():

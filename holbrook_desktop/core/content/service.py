@@ -9,6 +9,7 @@ from holbrook_desktop.core.content.diagnostics import Diagnostic, has_errors
 from holbrook_desktop.core.content.folder import load_content
 from holbrook_desktop.core.content.handbook import Handbook, Policy, Section
 from holbrook_desktop.core.content.render import Location, PolicyRenderer, location_of, parse_href
+from holbrook_desktop.core.errors import UnknownPolicy
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
@@ -49,7 +50,7 @@ class ContentService:
     def require_policy(self, policy_id: str) -> Policy:
         policy = self.handbook.policy(policy_id)
         if policy is None:
-            raise KeyError(policy_id)
+            raise UnknownPolicy(policy_id)
         return policy
 
     def section_at(self, location: Location) -> tuple[Policy, Section] | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from holbrook_desktop.core.dates import has_left, school_day
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.content.handbook import Policy
@@ -68,10 +70,10 @@ def status_from(member: StaffMember, policy: Policy, latest: Acknowledged | None
                 current: Acknowledged | None, today: date, rules: DueRules = DueRules()) -> PersonStatus:
     """The rules themselves, given the person's newest acknowledgement of any version (`latest`) and
     their newest of a version that still counts (`current`)."""
-    if not member.active or (member.leaving_date and date.fromisoformat(member.leaving_date) <= today):
+    if not member.active or has_left(member.leaving_date, today):
         return PersonStatus(member, policy.id, Status.LEAVER, None, latest)
     if current is not None:
-        due = add_months(_day(current.acknowledged_at), rules.refresher_months)
+        due = add_months(school_day(current.acknowledged_at), rules.refresher_months)
         if today > due:
             status = Status.OVERDUE
         elif (due - today).days <= rules.due_soon_days:
@@ -86,10 +88,6 @@ def status_from(member: StaffMember, policy: Policy, latest: Acknowledged | None
               policy.meta.effective + timedelta(days=rules.new_version_days))
     late = Status.OVERDUE if latest is not None else Status.NEVER
     return PersonStatus(member, policy.id, Status.DUE_SOON if today <= due else late, due, latest)
-
-
-def _day(utc_iso: str) -> date:
-    return datetime.fromisoformat(utc_iso).date()
 
 
 def statuses_for(store, policies: Sequence[Policy], *, today: date, rules: DueRules,

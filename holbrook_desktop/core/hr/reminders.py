@@ -8,7 +8,7 @@ from datetime import date
 from urllib.parse import quote
 
 from holbrook_desktop import APP_NAME
-from holbrook_desktop.core.attestation.pdf import MONTHS
+from holbrook_desktop.core.dates import for_people
 from holbrook_desktop.core.hr.due import PersonStatus, Status
 
 REMINDED = (Status.OVERDUE, Status.NEVER, Status.DUE_SOON)
@@ -164,4 +164,4 @@ def _title_from_id(policy_id: str) -> str:
 
 
 def _short_date(day: date | None) -> str:
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}" if day else "no date"
+    return for_people(day, short=True) if day else "no date"

@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from holbrook_desktop.core.dates import for_people, school_day
+from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.hr.roles import ROLE_LABELS
 
 if TYPE_CHECKING:
@@ -139,7 +141,7 @@ def plan_retention(store: Store, *, years: int, today: date) -> RetentionPlan:
     return RetentionPlan(years, today, tuple(people), tuple(problems))
 
 
-class _NotErased(Exception):
+class _NotErased(Refused):
     """This person is not erased; the message says why (their transaction is rolled back)."""
 
 
@@ -195,7 +197,7 @@ def _check_due(row: tuple | None, staff_id: int, years: int, today: date) -> Non
         raise _NotErased(f"there is no member of staff with number {staff_id}")
     leaving_text, erased_at = row
     if erased_at is not None:
-        raise _NotErased(f"their personal data was already erased on {erased_at[:10]}")
+        raise _NotErased(f"their personal data was already erased on {for_people(school_day(erased_at))}")
     if leaving_text is None:
         raise _NotErased("they are not a leaver (no leaving date is recorded)")
     try:
@@ -204,7 +206,8 @@ def _check_due(row: tuple | None, staff_id: int, years: int, today: date) -> Non
         raise _NotErased(f"their leaving date {leaving_text!r} is not a date") from None
     ends = retention_ends(leaving, years)
     if ends > today:
-        raise _NotErased(f"they left on {leaving}; their records are kept for {years} years, until {ends}")
+        raise _NotErased(f"they left on {for_people(leaving)}; their records are kept for {years} years, "
+                         f"until {for_people(ends)}")
 
 
 def _delete_pdfs(data_dir: Path, relative_files: tuple[str, ...]) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import codecs
 import contextlib
 import csv
@@ -16,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from holbrook_desktop.core.dates import MONTHS, DateRefused, for_people, real_date
+from holbrook_desktop.core.errors import InputRefused, Refused
 from holbrook_desktop.core.hr.exports import FORMULA_STARTS
 from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.records.staff import NewStaffMember, StaffMember, changes_for
@@ -67,8 +68,6 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "other": (),
 }
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
 _MONTH_NUMBERS = {name.casefold(): number for number, name in enumerate(MONTHS, start=1)}
 _MONTH_NUMBERS.update({name[:3].casefold(): number for number, name in enumerate(MONTHS, start=1)})
 _MONTH_NUMBERS["sept"] = 9
@@ -79,7 +78,7 @@ HEADING_SEARCH_ROWS = 10  # a title line or two above the headings ("Staff list,
 
 # Problems --------------------------------------------------------------------------------------
 
-class StaffImportError(Exception):
+class StaffImportError(Refused):
     """Base for import problems; `str()` is a message fit to show a person."""
 
 
@@ -106,7 +105,9 @@ _MIDNIGHT = re.compile(r"[ T]00:00(:00(\.0+)?)?$")  # Excel and exports add a mi
 
 def parse_uk_date(text: str, *, today: date | None = None) -> date:
     """A date as a UK school writes it: 1/9/2026, 01-09-2026, 01.09.26, 1 Sep 2026, or 2026-09-01.
-    Never month first. ValueError saying what is wrong, in words for the person who typed it."""
+    Never month first. Whatever dates.parse_date_option reads (the command line's dates), this reads
+    the same; it also takes what spreadsheets write. DateRefused (a ValueError) saying what is wrong,
+    in words for the person who typed it."""
     raw = text.strip()
     cleaned = _MIDNIGHT.sub("", raw)
     numeric, named = _NUMERIC_DATE.fullmatch(cleaned), _NAMED_DATE.fullmatch(cleaned)
@@ -117,29 +118,21 @@ def parse_uk_date(text: str, *, today: date | None = None) -> date:
         elif len(last) in (2, 4) and len(first) <= 2:
             year_text, month, day = last, int(middle), int(first)
         else:
-            raise ValueError(f"{raw!r} is not a date: write it as dd/mm/yyyy, for example 01/09/2026")
+            raise DateRefused(f"{raw!r} is not a date: write it as dd/mm/yyyy, for example 01/09/2026")
     elif named:
         day_text, month_name, year_text = named.groups()
         day = int(day_text)
         month = _MONTH_NUMBERS.get(month_name.casefold(), 0)
         if not month:
-            raise ValueError(f"{raw!r} is not a date: {month_name!r} is not a month")
+            raise DateRefused(f"{raw!r} is not a date: {month_name!r} is not a month")
     else:
         hint = " (a spreadsheet's date number? format the column as dates)" if raw.isdigit() else ""
-        raise ValueError(f"{raw!r} is not a date{hint}: write it as dd/mm/yyyy, for example 01/09/2026")
+        raise DateRefused(f"{raw!r} is not a date{hint}: write it as dd/mm/yyyy, for example 01/09/2026")
     year = int(year_text)
     if len(year_text) == 2:  # Excel's dd/mm/yy: this century unless that is far in the future
         this_year = (today or date.today()).year
         year += 2000 if 2000 + year <= this_year + 20 else 1900
-    if not 1900 <= year <= 2200:
-        raise ValueError(f"{raw!r}: the year {year_text} looks wrong")
-    if not 1 <= month <= 12:
-        american = " (dates are day/month/year)" if 1 <= day <= 12 else ""
-        raise ValueError(f"{raw!r} is not a real date: there is no month {month}{american}")
-    days = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days:
-        raise ValueError(f"{raw!r} is not a real date: {MONTHS[month - 1]} {year} has {days} days")
-    return date(year, month, day)
+    return real_date(raw, year, month, day)
 
 
 def shown(day: date | str | None) -> str:
@@ -148,7 +141,7 @@ def shown(day: date | str | None) -> str:
         return ""
     if isinstance(day, str):
         day = date.fromisoformat(day)
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+    return for_people(day, short=True)
 
 
 def _role_key(text: str) -> str:
@@ -164,7 +157,7 @@ def role_from(text: str) -> str:
     role = _ROLE_NAMES.get(_role_key(text))
     if role is None:
         labels = ", ".join(ROLE_LABELS.get(r, r) for r in ROLES)
-        raise ValueError(f"role {text.strip()!r} is not one the handbook knows; use one of: {labels}")
+        raise InputRefused(f"role {text.strip()!r} is not one the handbook knows; use one of: {labels}")
     return role
 
 

@@ -10,11 +10,9 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from holbrook_desktop import APP_NAME
-from holbrook_desktop.core.attestation.export import local_date
 from holbrook_desktop.core.attestation.pdf import (
     BOLD,
     INK,
-    MONTHS,
     MUTED,
     NAVY,
     PANEL,
@@ -22,6 +20,7 @@ from holbrook_desktop.core.attestation.pdf import (
     RULE,
     long_date,
 )
+from holbrook_desktop.core.dates import for_people, school_day
 from holbrook_desktop.core.hr.due import PersonStatus, Status
 from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
 
@@ -99,7 +98,7 @@ def _late_person(status: PersonStatus) -> LatePerson:
     record = status.acknowledgement
     return LatePerson(status.member.full_name, status.member.role_label, status.status, status.due,
                       record.version_label if record else None,
-                      local_date(record.acknowledged_at) if record else None)
+                      school_day(record.acknowledged_at) if record else None)
 
 
 def status_report_pdf(statuses: list[PersonStatus], *, school: str, policies: list[Policy],
@@ -149,7 +148,7 @@ def _fit(faces, text: str, width: float, size: float) -> str:
 
 
 def short_date(day: date | None) -> str:
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}" if day else "—"
+    return for_people(day, short=True) if day else "—"
 
 
 class _Story:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from holbrook_desktop import __version__
+from holbrook_desktop.core.errors import UnknownStaff  # raised here; callers import it from here too
 from holbrook_desktop.core.files import write_whole
 from holbrook_desktop.core.hr.roles import ROLE_LABELS
 
@@ -18,15 +19,6 @@ if TYPE_CHECKING:
 
 DATA_FILE = "data.json"
 README_FILE = "README.txt"
-
-
-class UnknownStaff(KeyError):
-    def __init__(self, staff_id: int) -> None:
-        super().__init__(staff_id)
-        self.staff_id = staff_id
-
-    def __str__(self) -> str:
-        return f"There is no member of staff with number {self.staff_id}."
 
 
 def export_subject_access(store: Store, staff_id: int, folder: Path) -> Path:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.quiz.engine import Answer, PresentedQuestion, QuizResult, grade
 
 
-class QuizNotReady(Exception):
+class QuizNotReady(Refused):
     """The induction quiz comes after the whole policy has been read."""
 
 

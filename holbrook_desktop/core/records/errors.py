@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
-class StoreError(Exception):
-    """Base for records-store problems; `str()` is a message fit to show a person."""
+from holbrook_desktop.core.errors import Failure, HolbrookError, Refused
 
 
-class DatabaseDamaged(StoreError):
+class StoreError(HolbrookError):
+    """Base for records-store problems; `str()` is a message fit to show a person. Each kind below
+    is a Failure (the records cannot be used or written) or a Refused (a rule of the records says no)."""
+
+
+class DatabaseDamaged(StoreError, Failure):
     """The file is not a usable SQLite database. It is left untouched; a backup may replace it."""
 
     def __init__(self, path: Path, reason: str, backups: list[Path]) -> None:
@@ -21,7 +24,7 @@ class DatabaseDamaged(StoreError):
                          f"changed.{newest}")
 
 
-class DatabaseTooNew(StoreError):
+class DatabaseTooNew(StoreError, Failure):
     def __init__(self, path: Path, found: int, known: int) -> None:
         self.path, self.found, self.known = path, found, known
         super().__init__(
@@ -31,16 +34,16 @@ class DatabaseTooNew(StoreError):
         )
 
 
-class DatabaseBusy(StoreError):
+class DatabaseBusy(StoreError, Failure):
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(f"The records database {path} stayed busy (another window or computer is "
                          "setting it up or changing it). Nothing was changed; try again in a moment.")
 
 
-class StoreWriteError(StoreError):
+class StoreWriteError(StoreError, Failure):
     """A change could not be saved; nothing of it was written."""
 
 
-class DuplicateStaff(StoreError):
+class DuplicateStaff(StoreError, Refused):
     """A staff number or work email that another person already has."""

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from holbrook_desktop.core.dates import for_people
+from holbrook_desktop.core.errors import InputRefused, UnknownStaff
 from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.records.errors import DuplicateStaff
 
@@ -26,12 +28,12 @@ class NewStaffMember:
         """Trimmed and NFC-normalised (so "é" typed two ways is one name); ValueError if unusable."""
         name = _clean(self.full_name)
         if not name:
-            raise ValueError("A full name is needed.")
+            raise InputRefused("A full name is needed.")
         if self.role not in ROLES:
-            raise ValueError(f"Role must be one of: {', '.join(ROLES)}.")
+            raise InputRefused(f"Role must be one of: {', '.join(ROLES)}.")
         email = _clean(self.work_email)
         if email and ("@" not in email or " " in email):
-            raise ValueError(f"{email!r} does not look like an email address.")
+            raise InputRefused(f"{email!r} does not look like an email address.")
         return NewStaffMember(name, self.role, self.start_date, _clean(self.preferred_name),
                               _clean(self.staff_number), email)
 
@@ -97,7 +99,7 @@ class StaffDirectory:
 
         new = new.validated()
         if leaving_date is not None and leaving_date < new.start_date:
-            raise ValueError(_leaving_before_start(leaving_date, new.start_date))
+            raise InputRefused(_leaving_before_start(leaving_date, new.start_date))
         staff_id = self._insert(change, new, leaving_date)
         details = {"staff_id": staff_id, **_details(new)}
         if leaving_date is not None:
@@ -185,7 +187,7 @@ class StaffDirectory:
         with self._store.change("staff.leaver") as change:
             member = self._get_within(change, staff_id)
             if leaving_date < date.fromisoformat(member.start_date):
-                raise ValueError(_leaving_before_start(leaving_date, date.fromisoformat(member.start_date)))
+                raise InputRefused(_leaving_before_start(leaving_date, date.fromisoformat(member.start_date)))
             if member.leaving_date == leaving_date.isoformat():
                 change.skip()
                 return member
@@ -199,7 +201,7 @@ class StaffDirectory:
         # Read inside the change's transaction: what it decides on cannot change underneath it.
         row = change.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (staff_id,)).fetchone()
         if row is None:
-            raise KeyError(staff_id)
+            raise UnknownStaff(staff_id)
         return _member(row)
 
     def _write(self, change, staff_id: int, changes: Mapping[str, tuple[Any, Any]]) -> None:
@@ -214,7 +216,7 @@ class StaffDirectory:
     def _require(self, staff_id: int) -> StaffMember:
         member = self.get(staff_id)
         if member is None:
-            raise KeyError(staff_id)
+            raise UnknownStaff(staff_id)
         return member
 
     def get(self, staff_id: int) -> StaffMember | None:
@@ -248,7 +250,7 @@ def changes_for(member: StaffMember, values: Mapping[str, Any]) -> dict[str, tup
     changes: dict[str, tuple[Any, Any]] = {}
     for field, value in values.items():
         if field not in EDITABLE_FIELDS:
-            raise ValueError(f"{field} cannot be changed here.")
+            raise InputRefused(f"{field} cannot be changed here.")
         if isinstance(value, date):
             value = value.isoformat()
         elif isinstance(value, str):
@@ -256,9 +258,9 @@ def changes_for(member: StaffMember, values: Mapping[str, Any]) -> dict[str, tup
         if value is None:
             continue
         if field == "role" and value not in ROLES:
-            raise ValueError(f"Role must be one of: {', '.join(ROLES)}.")
+            raise InputRefused(f"Role must be one of: {', '.join(ROLES)}.")
         if field == "work_email" and ("@" not in value or " " in value):
-            raise ValueError(f"{value!r} does not look like an email address.")
+            raise InputRefused(f"{value!r} does not look like an email address.")
         old = getattr(member, field)
         same = (old or "").casefold() == value.casefold() if field == "work_email" else old == value
         if not same:
@@ -266,7 +268,7 @@ def changes_for(member: StaffMember, values: Mapping[str, Any]) -> dict[str, tup
     start = changes.get("start_date", (None, member.start_date))[1]
     leaving = changes.get("leaving_date", (None, member.leaving_date))[1]
     if leaving is not None and ("start_date" in changes or "leaving_date" in changes) and leaving < start:
-        raise ValueError(_leaving_before_start(date.fromisoformat(leaving), date.fromisoformat(start)))
+        raise InputRefused(_leaving_before_start(date.fromisoformat(leaving), date.fromisoformat(start)))
     return changes
 
 
@@ -275,7 +277,7 @@ def _audit_changes(changes: Mapping[str, tuple[Any, Any]]) -> dict[str, list[Any
 
 
 def _leaving_before_start(leaving: date, start: date) -> str:
-    return (f"The leaving date {leaving:%d/%m/%Y} is before the start date {start:%d/%m/%Y}.")
+    return (f"The leaving date {for_people(leaving)} is before the start date {for_people(start)}.")
 
 
 def _duplicate_message(staff_number: str | None, work_email: str | None, exc: sqlite3.IntegrityError) -> str:
