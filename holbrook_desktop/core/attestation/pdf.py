@@ -110,6 +110,7 @@ def render_attestation(content: AttestationContent, *, logo: Path | None = None)
     if content.method not in METHODS:
         raise ValueError(f"unknown attestation method {content.method!r}; expected one of {METHODS}")
     moment = _utc(content.acknowledged_at)
+    logo_path: Path | None  # None when the file is missing
     logo_path = logo or content.logo or resource_path("school-logo.png")
     if not logo_path.is_file():
         log.warning("school logo %s is missing; the attestation is printed without it", logo_path)
