@@ -124,12 +124,13 @@ def render_attestation(content: AttestationContent, *, logo: Path | None = None)
     rl_config.useA85 = 0
     buffer = io.BytesIO()
     # invariant: no wall-clock time or random ID in the file; the dates are the acknowledgement's.
+    # initialFontName: not Helvetica, which is never embedded (types-reportlab wrongly has it as a float).
     canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True, pageCompression=1,
-                    lang="en-GB", initialFontName=REGULAR)  # not Helvetica, which is never embedded
+                    lang="en-GB", initialFontName=REGULAR)  # type: ignore[arg-type]
     record = json.dumps(attestation_metadata(content), ensure_ascii=True, sort_keys=True,
                         separators=(",", ":"))
     # reportlab has no public way to add an entry of our own to the document information.
-    canvas._doc.info = _info_with_record(record)
+    canvas._doc.info = _info_with_record(record)  # type: ignore[attr-defined]  # private: not in the stubs
     canvas.setTitle(attestation_title(content.policy_title))
     canvas.setAuthor(content.school)
     canvas.setSubject(f"Attestation record {content.record_id}: {content.full_name}")
@@ -767,7 +768,9 @@ def _info_with_record(record: str) -> Any:
                 md5object.update(self.attestation.encode("ascii"))
 
             def format(self, document: Any) -> bytes:
-                date_stamp = pdfdoc.PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter)
+                # _dateFormatter: a private class attribute of PDFInfo, which the stubs leave out.
+                date_stamp = pdfdoc.PDFDate(ts=document._timeStamp,
+                                            dateFormatter=self._dateFormatter)  # type: ignore[attr-defined]
                 entries = {
                     "Title": pdfdoc.PDFString(self.title),
                     "Author": pdfdoc.PDFString(self.author),
