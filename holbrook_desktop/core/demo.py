@@ -257,7 +257,8 @@ def _roles(size: int) -> list[str]:
 
 def _names(rng: random.Random, size: int) -> list[str]:
     named = [f"{first} {last}" for first, last in NAMED_FIRST]
-    taken, others = set(named), []
+    taken = set(named)
+    others: list[str] = []
     while len(others) < size - len(named):
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
         if name not in taken or len(taken) >= len(FIRST_NAMES) * len(SURNAMES):  # a big school repeats

@@ -106,8 +106,8 @@ def logo_png(source: Path) -> tuple[bytes, tuple[int, int]]:
             raise SchoolProfileRefused(
                 f"{source} is {dimensions[0]} × {dimensions[1]} pixels; a logo needs to be between "
                 f"{MIN_LOGO_SIDE} and {MAX_LOGO_SIDE} pixels on each side.")
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)  # a phone photo stands the right way up
+        with Image.open(io.BytesIO(data)) as opened:
+            image = ImageOps.exif_transpose(opened)  # a phone photo stands the right way up
             image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB")
             image.thumbnail((SAVED_LOGO_SIDE, SAVED_LOGO_SIDE))
             out = io.BytesIO()

@@ -86,8 +86,8 @@ def check_declaration(offer: AcknowledgementOffer, *, full_name: str, typed_name
         raise AcknowledgementRefused(
             f"The name typed does not match the name on your record, “{full_name}”. Type it as it is "
             "there (capitals and spaces do not matter), or ask the office to correct your record.", "name")
-    if signature is not None and signature.problem() is not None:
-        raise AcknowledgementRefused(signature.problem(), "signature")
+    if signature is not None and (problem := signature.problem()) is not None:
+        raise AcknowledgementRefused(problem, "signature")
 
 
 def method_for(signature: Signature | None) -> str:

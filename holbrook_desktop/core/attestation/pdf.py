@@ -111,6 +111,7 @@ def render_attestation(content: AttestationContent, *, logo: Path | None = None)
     if content.method not in METHODS:
         raise ValueError(f"unknown attestation method {content.method!r}; expected one of {METHODS}")
     moment = _utc(content.acknowledged_at)
+    logo_path: Path | None  # None when the file is missing
     logo_path = logo or content.logo or resource_path("school-logo.png")
     if not logo_path.is_file():
         log.warning("school logo %s is missing; the attestation is printed without it", logo_path)
@@ -124,12 +125,13 @@ def render_attestation(content: AttestationContent, *, logo: Path | None = None)
     rl_config.useA85 = 0
     buffer = io.BytesIO()
     # invariant: no wall-clock time or random ID in the file; the dates are the acknowledgement's.
+    # initialFontName: not Helvetica, which is never embedded (types-reportlab wrongly has it as a float).
     canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True, pageCompression=1,
-                    lang="en-GB", initialFontName=REGULAR)  # not Helvetica, which is never embedded
+                    lang="en-GB", initialFontName=REGULAR)  # type: ignore[arg-type]
     record = json.dumps(attestation_metadata(content), ensure_ascii=True, sort_keys=True,
                         separators=(",", ":"))
     # reportlab has no public way to add an entry of our own to the document information.
-    canvas._doc.info = _info_with_record(record)
+    canvas._doc.info = _info_with_record(record)  # type: ignore[attr-defined]  # private: not in the stubs
     canvas.setTitle(attestation_title(content.policy_title))
     canvas.setAuthor(content.school)
     canvas.setSubject(f"Attestation record {content.record_id}: {content.full_name}")
@@ -765,7 +767,9 @@ def _info_with_record(record: str) -> Any:
                 md5object.update(self.attestation.encode("ascii"))
 
             def format(self, document: Any) -> bytes:
-                date_stamp = pdfdoc.PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter)
+                # _dateFormatter: a private class attribute of PDFInfo, which the stubs leave out.
+                date_stamp = pdfdoc.PDFDate(ts=document._timeStamp,
+                                            dateFormatter=self._dateFormatter)  # type: ignore[attr-defined]
                 entries = {
                     "Title": pdfdoc.PDFString(self.title),
                     "Author": pdfdoc.PDFString(self.author),

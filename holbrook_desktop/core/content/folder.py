@@ -43,9 +43,9 @@ def load_content(content_dir: Path, *, quizzes: bool = True) -> LoadedContent:
     policies: list[Policy] = []
     policies_dir = content_dir / "policies"
     if not policies_dir.is_dir():
-        folder = DiagnosticList(content_dir)
-        folder.error(0, "no 'policies' folder here: is this a Holbrook content folder?")
-        return LoadedContent(Handbook(()), tuple(folder))
+        not_content = DiagnosticList(content_dir)
+        not_content.error(0, "no 'policies' folder here: is this a Holbrook content folder?")
+        return LoadedContent(Handbook(()), tuple(not_content))
     for folder in sorted(p for p in policies_dir.iterdir() if p.is_dir()):
         path = folder / POLICY_FILE
         problems = DiagnosticList(path)

@@ -13,7 +13,7 @@ from holbrook_desktop.core.dates import has_left, school_day
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.content.handbook import Policy
-    from holbrook_desktop.core.records import StaffMember
+    from holbrook_desktop.core.records import StaffMember, Store
     from holbrook_desktop.core.records.acknowledgements import AcknowledgementRecord, AcknowledgementSummary
 
     Acknowledged = AcknowledgementRecord | AcknowledgementSummary
@@ -90,7 +90,7 @@ def status_from(member: StaffMember, policy: Policy, latest: Acknowledged | None
     return PersonStatus(member, policy.id, Status.DUE_SOON if today <= due else late, due, latest)
 
 
-def statuses_for(store, policies: Sequence[Policy], *, today: date, rules: DueRules,
+def statuses_for(store: Store, policies: Sequence[Policy], *, today: date, rules: DueRules,
                  equivalent_versions: dict[str, frozenset[str]],
                  include_leavers: bool = True) -> list[PersonStatus]:
     """Everyone's status on each of `policies`: one query for the staff, one for the records that
@@ -98,8 +98,12 @@ def statuses_for(store, policies: Sequence[Policy], *, today: date, rules: DueRu
     counted = {p.id: frozenset({p.sha256, *equivalent_versions.get(p.id, frozenset())}) for p in policies}
     found = store.acknowledgements.latest_by_person(counted)
     nothing = _NOTHING
-    return [status_from(member, policy, *found.get((member.id, policy.id), nothing), today, rules)
-            for member in store.staff.list(include_inactive=include_leavers) for policy in policies]
+    statuses = []
+    for member in store.staff.list(include_inactive=include_leavers):
+        for policy in policies:
+            latest, current = found.get((member.id, policy.id), nothing)
+            statuses.append(status_from(member, policy, latest, current, today, rules))
+    return statuses
 
 
 _NOTHING = (None, None)

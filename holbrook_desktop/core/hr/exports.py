@@ -7,9 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from holbrook_desktop.core.files import replacing
 from holbrook_desktop.core.hr.due import PersonStatus
+
+_V = TypeVar("_V")
 
 # OWASP "CSV injection": a cell starting with one of these may be run as a formula by a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -59,7 +62,7 @@ def rows_for(store, statuses: Sequence[PersonStatus]) -> list[AcknowledgementRow
             for s in statuses]
 
 
-def neutralised(value: object) -> object:
+def neutralised(value: _V) -> _V | str:
     """Text a spreadsheet would read as a formula gets a leading apostrophe; other values pass."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value

@@ -594,6 +594,7 @@ def _plan_row(row: ParsedRow, records: _Records,
         reason = (f"conflicting: staff number {number} is {by_number.full_name}’s (id {by_number.id}) "
                   f"but {email} is {by_email.full_name}’s (id {by_email.id})")
         return _reject(row, reason), []
+    matched_by: str | None  # None when no one on record matches
     member, matched_by = (by_number, "staff number") if by_number else (by_email, "email")
     if member is not None and matched_by == "email" and number and member.staff_number:
         return _reject(row, f"conflicting: {email} is {member.full_name}’s (id {member.id}), whose staff "

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from holbrook_desktop import APP_NAME
@@ -155,23 +155,26 @@ class _Story:
     """The report's flowables, built section by section."""
 
     def __init__(self, faces, width: float) -> None:
+        from reportlab.lib.colors import toColor
         from reportlab.lib.enums import TA_RIGHT
         from reportlab.lib.styles import ParagraphStyle
 
         self.faces = faces
         self.width = width
         self.flowables: list = []
-        self.title = ParagraphStyle("title", fontName=BOLD, fontSize=17, leading=21, textColor=NAVY,
+        # As Color objects, which the paragraphs' styles take (a canvas takes the names too).
+        navy, ink, muted, white = (toColor(name) for name in (NAVY, INK, MUTED, "#ffffff"))
+        self.title = ParagraphStyle("title", fontName=BOLD, fontSize=17, leading=21, textColor=navy,
                                     spaceAfter=4)
-        self.school = ParagraphStyle("school", fontName=BOLD, fontSize=12, leading=15, textColor=INK)
-        self.note = ParagraphStyle("note", fontName=REGULAR, fontSize=8.5, leading=11, textColor=MUTED)
-        self.heading = ParagraphStyle("heading", fontName=BOLD, fontSize=13, leading=16, textColor=NAVY,
+        self.school = ParagraphStyle("school", fontName=BOLD, fontSize=12, leading=15, textColor=ink)
+        self.note = ParagraphStyle("note", fontName=REGULAR, fontSize=8.5, leading=11, textColor=muted)
+        self.heading = ParagraphStyle("heading", fontName=BOLD, fontSize=13, leading=16, textColor=navy,
                                       spaceBefore=10, spaceAfter=6)
         self.subheading = ParagraphStyle("subheading", fontName=BOLD, fontSize=10.5, leading=13,
-                                         textColor=NAVY, spaceBefore=8, spaceAfter=4)
-        self.cell = ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5, textColor=INK)
+                                         textColor=navy, spaceBefore=8, spaceAfter=4)
+        self.cell = ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5, textColor=ink)
         self.bold_cell = ParagraphStyle("bold", parent=self.cell, fontName=BOLD)
-        self.head_cell = ParagraphStyle("head", parent=self.cell, fontName=BOLD, textColor="#ffffff")
+        self.head_cell = ParagraphStyle("head", parent=self.cell, fontName=BOLD, textColor=white)
         self.head_number = ParagraphStyle("head-number", parent=self.head_cell, alignment=TA_RIGHT)
 
     def text(self, value: str, style):
@@ -261,7 +264,7 @@ class _Story:
                     cells[r][c] = row[c]
         # repeatRows: a list that runs onto the next page keeps its column headings.
         table = LongTable(cells, colWidths=[share * self.width for share in shares], repeatRows=1)
-        style = [
+        style: list[tuple[Any, ...]] = [
             ("BACKGROUND", (0, 0), (-1, 0), NAVY),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),

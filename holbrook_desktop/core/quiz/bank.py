@@ -135,8 +135,9 @@ def _read_question(raw: object, line: int, policy: Policy, problems: DiagnosticL
         question_id = "?"
     where = f"question '{question_id}'"
     kind = raw.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         problems.error(line, f"{where}: 'kind' must be one of {', '.join(KINDS)}")
+        kind = "?"  # the question is dropped below; "?" matches no kind in _read_answers either
     texts = {}
     for key in ("scenario", "prompt", "explanation"):
         value = raw.get(key)

@@ -72,9 +72,14 @@ class QuizService:
         history = records.quiz_attempts.history(member.id, policy_id)
         if mode == "induction":
             asked_before = {qid for a in history if a.mode == "induction" for qid in a.question_ids}
+
+            def section_of(number: str) -> str:
+                clause = policy.clause(number)
+                assert clause is not None  # quiz/bank.py drops a question citing a clause not in the policy
+                return clause.section_number
+
             presented = select_induction(
-                bank, seed=seed, role=member.role, previously_asked=asked_before,
-                section_of=lambda number: policy.clause(number).section_number)
+                bank, seed=seed, role=member.role, previously_asked=asked_before, section_of=section_of)
         elif mode == "refresher":
             clauses_of = {q.id: q.clauses for q in bank.questions}
             # Favour what changed since the version they last acknowledged (or, before any

@@ -162,7 +162,8 @@ class Acknowledgements:
 
     def for_person(self, staff_id: int, policy_id: str | None = None) -> list[AcknowledgementRecord]:
         """Newest first."""
-        where, params = "staff_id = ?", [staff_id]
+        where = "staff_id = ?"
+        params: list[int | str] = [staff_id]
         if policy_id is not None:
             where += " AND policy_id = ?"
             params.append(policy_id)
@@ -184,7 +185,7 @@ class Acknowledgements:
         """For each person with a record of a policy in `counted` (policy id → the versions whose
         acknowledgements count): their newest record and their newest counted one, by (staff_id,
         policy_id). One query, reading neither declarations nor signatures."""
-        pairs = [[policy_id, sha] for policy_id, shas in counted.items() for sha in (shas or [None])]
+        pairs = [[policy_id, sha] for policy_id, shas in counted.items() for sha in (shas or (None,))]
         latest: dict[tuple[int, str], AcknowledgementSummary] = {}
         current: dict[tuple[int, str], AcknowledgementSummary] = {}
         for row in self._store.db.execute(_LATEST_SQL, (json.dumps(pairs),)):

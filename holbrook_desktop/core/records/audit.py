@@ -158,6 +158,7 @@ def verify(db: Database) -> ChainReport:
     expected_id, prev_hash, prev_v1, count, erased = 1, GENESIS_HASH, GENESIS_HASH, 0, 0
     sha256 = hashlib.sha256
     altered = "row {} was altered after it was written"
+    problem: str | None
     for row in db.execute(f"SELECT {COLUMNS} FROM audit_log ORDER BY id"):
         (row_id, at, os_user, staff_id, via, action, details, stored_prev, stored_hash, os_user_salt,
          os_user_sha256, details_salt, details_sha256, v1_hash, _redacted_by) = row

@@ -31,8 +31,8 @@ def m0001_staff_progress_versions_audit(db: Database) -> None:
             created_at TEXT NOT NULL,
             created_by TEXT NOT NULL
         )""")
-    db["staff"].create_index(["full_name"], index_name="staff_by_name")
-    db["policy_versions"].create(
+    db.table("staff").create_index(["full_name"], index_name="staff_by_name")
+    db.table("policy_versions").create(
         {"policy_id": str, "sha256": str, "label": str, "title": str, "effective": str,
          "first_seen": str},
         pk=("policy_id", "sha256"),
@@ -82,7 +82,7 @@ def m0002_quiz_attempts_and_clause_hashes(db: Database) -> None:
             finished_at TEXT,
             FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
         )""")
-    db["quiz_attempts"].create_index(["staff_id", "policy_id"], index_name="attempts_by_person")
+    db.table("quiz_attempts").create_index(["staff_id", "policy_id"], index_name="attempts_by_person")
     # The text of each clause of each version, as a hash: which clauses changed between versions.
     db.execute("""
         CREATE TABLE policy_clause_hashes (
@@ -126,7 +126,8 @@ def m0003_acknowledgements(db: Database) -> None:
             CHECK (method = 'on-behalf' OR quiz_attempt_id IS NOT NULL),
             FOREIGN KEY (policy_id, policy_sha256) REFERENCES policy_versions(policy_id, sha256)
         )""")
-    db["acknowledgements"].create_index(["staff_id", "policy_id"], index_name="acknowledgements_by_person")
+    db.table("acknowledgements").create_index(["staff_id", "policy_id"],
+                                              index_name="acknowledgements_by_person")
 
 
 def m0004_settings_and_minor_versions(db: Database) -> None:
@@ -192,7 +193,8 @@ def m0005_erasure_and_resealed_audit(db: Database) -> None:
     db.execute(f"INSERT INTO acknowledgements_erasable ({columns}) SELECT {columns} FROM acknowledgements")
     db.execute("DROP TABLE acknowledgements")
     db.execute("ALTER TABLE acknowledgements_erasable RENAME TO acknowledgements")
-    db["acknowledgements"].create_index(["staff_id", "policy_id"], index_name="acknowledgements_by_person")
+    db.table("acknowledgements").create_index(["staff_id", "policy_id"],
+                                              index_name="acknowledgements_by_person")
     # The audit chain re-sealed so that personal fields can be erased without breaking it (see
     # core/records/audit.py): every row keeps its id, text and old hash, and a last row records it.
     from datetime import UTC, datetime

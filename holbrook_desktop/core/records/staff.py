@@ -74,7 +74,11 @@ _COLUMNS = ("id, full_name, preferred_name, role, staff_number, work_email, star
             "leaving_date, active")
 
 
-def _member(row: tuple) -> StaffMember:
+# A row of _COLUMNS, as SQLite gives it (active as 0 or 1).
+_Row = tuple[int, str, str | None, str, str | None, str | None, str, str | None, int]
+
+
+def _member(row: _Row) -> StaffMember:
     return StaffMember(*row[:8], active=bool(row[8]))
 
 
