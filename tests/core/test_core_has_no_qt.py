@@ -13,11 +13,11 @@ import holbrook_desktop.core.paths, holbrook_desktop.core.reading.progress
 import importlib, pkgutil, holbrook_desktop.core
 for found in pkgutil.walk_packages(holbrook_desktop.core.__path__, "holbrook_desktop.core."):
     importlib.import_module(found.name)  # every core module, attestation and signing included
-import holbrook_desktop
-for found in pkgutil.iter_modules(holbrook_desktop.__path__, "holbrook_desktop."):
-    if found.name.startswith("holbrook_desktop.cli"):
-        importlib.import_module(found.name)  # every command-line module
 from holbrook_desktop import cli
+modules = [found.name for found in pkgutil.walk_packages(cli.__path__, "holbrook_desktop.cli.")]
+assert "holbrook_desktop.cli.common" in modules and "holbrook_desktop.cli.staff" in modules, modules
+for name in modules:
+    importlib.import_module(name)  # every command-line module
 with contextlib.redirect_stdout(io.StringIO()):
     assert cli.main(["content", "check"]) == 0
     assert cli.main(["content", "show", "--json"]) == 0

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from holbrook_desktop import cli
+from holbrook_desktop.cli.common import date_option
 from holbrook_desktop.core import dates
 from holbrook_desktop.core.dates import (
     Clock,
@@ -266,7 +267,7 @@ def test_every_date_option_on_the_command_line_reads_dates_the_one_way():
              if re.search(r"date|since|until|before|after", option) or action.metavar == "DATE"}
     assert dated >= {("staff add", "--start-date"), ("export attestations", "--since"),
                      ("staff leave", "--date")}
-    assert {(words, option) for words, option, action in options if action.type is cli.date_option} == dated
+    assert {(words, option) for words, option, action in options if action.type is date_option} == dated
 
 
 COMMANDS = {

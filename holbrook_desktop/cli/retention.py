@@ -7,80 +7,86 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from holbrook_desktop import cli
-from holbrook_desktop.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from holbrook_desktop.cli_attestation import Command
+from holbrook_desktop.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_command,
+    add_json_option,
+    add_noun,
+    print_json,
+    records_app,
+    say,
+)
 
 CONFIRM_WORD = "erase"
 
 
-def add_commands(commands, command: Command) -> None:
-    """Called by cli.build_parser."""
-    retention = commands.add_parser("retention",
-                                    help="erase leavers' personal data after the retention period")
-    verbs = retention.add_subparsers(dest="verb", metavar="VERB", required=True)
-    show = command(verbs, "show", "who is due to be erased, and what is held about them (nothing is written)")
-    show.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+def register(commands) -> None:
+    verbs = add_noun(commands, "retention", "erase leavers' personal data after the retention period")
+    show = add_command(verbs, "show",
+                       "who is due to be erased, and what is held about them (nothing is written)")
+    add_json_option(show)
     show.set_defaults(handler=_retention_show)
-    apply = command(verbs, "apply", "erase the personal data of everyone 'retention show' lists")
+    apply = add_command(verbs, "apply", "erase the personal data of everyone 'retention show' lists")
     apply.add_argument("--yes", action="store_true",
                        help=f"do not ask (otherwise you are asked to type '{CONFIRM_WORD}')")
-    apply.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    add_json_option(apply)
     apply.set_defaults(handler=_retention_apply)
 
-    subject_access = commands.add_parser("subject-access", help="a copy of everything held about one person")
-    access_verbs = subject_access.add_subparsers(dest="verb", metavar="VERB", required=True)
-    export = command(access_verbs, "export",
-                     "write their records (JSON), signed PDFs and signatures into a new folder inside DIR")
+    access_verbs = add_noun(commands, "subject-access", "a copy of everything held about one person")
+    export = add_command(
+        access_verbs, "export",
+        "write their records (JSON), signed PDFs and signatures into a new folder inside DIR")
     export.add_argument("staff_id", type=int, metavar="STAFF_ID",
                         help="their number in 'holbrook staff list'")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="DIR",
                         help="the folder to make the new folder in")
-    export.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    add_json_option(export)
     export.set_defaults(handler=_subject_access_export)
 
 
 def _retention_show(args: argparse.Namespace) -> int:
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
-        plan = service.hr.retention_plan(today=date.today())
+        plan = app.hr.retention_plan(today=date.today())
     if args.json:
-        cli._print_json(plan.as_dict())
+        print_json(plan.as_dict())
     else:
         _print_plan(plan, sys.stdout)
     for problem in plan.problems:
-        cli._say(problem)
-    cli._say(_plan_summary(plan) + " Nothing was written.")
+        say(problem)
+    say(_plan_summary(plan) + " Nothing was written.")
     return EXIT_OK
 
 
 def _retention_apply(args: argparse.Namespace) -> int:
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
-        plan = service.hr.retention_plan(today=date.today())
+        plan = app.hr.retention_plan(today=date.today())
         for problem in plan.problems:
-            cli._say(problem)
+            say(problem)
         if not plan.people:
             if args.json:
-                cli._print_json({"plan": plan.as_dict(), "result": None})
-            cli._say(_plan_summary(plan))
+                print_json({"plan": plan.as_dict(), "result": None})
+            say(_plan_summary(plan))
             return EXIT_OK
         if not args.yes:
             if not sys.stdin.isatty():
-                cli._say("holbrook retention apply: this erases personal data for good; run it in a terminal "
-                         "to confirm, or give --yes. Nothing was erased.")
+                say("holbrook retention apply: this erases personal data for good; run it in a terminal "
+                    "to confirm, or give --yes. Nothing was erased.")
                 return EXIT_USAGE
             _print_plan(plan, sys.stderr)
             answer = input(f"Type '{CONFIRM_WORD}' to erase the personal data of "
                            f"{_people(len(plan.people))} for good: ")
             if answer.strip().lower() != CONFIRM_WORD:
-                cli._say("Nothing was erased.")
+                say("Nothing was erased.")
                 return EXIT_FAILED
-        result = service.hr.apply_retention(plan)
+        result = app.hr.apply_retention(plan)
     if args.json:
-        cli._print_json({"plan": plan.as_dict(), "result": result.as_dict()})
+        print_json({"plan": plan.as_dict(), "result": result.as_dict()})
     else:
         names = {p.staff_id: p.full_name for p in plan.people}
         for person in result.erased:
@@ -89,35 +95,35 @@ def _retention_apply(args: argparse.Namespace) -> int:
                   f"{person.audit_rows_erased} audit entries cleared (audit row {person.audit_row})")
         for refusal in result.refused:
             print(f"{refusal.staff_id:>5}  NOT erased ({names[refusal.staff_id]}): {refusal.reason}")
-    cli._say(f"Erased the personal data of {_people(len(result.erased))}"
-             + (f"; {len(result.refused)} not erased (see above)." if result.refused else "."))
+    say(f"Erased the personal data of {_people(len(result.erased))}"
+        + (f"; {len(result.refused)} not erased (see above)." if result.refused else "."))
     for note in (result.file_note, result.backups_note()):
         if note:
-            cli._say(note)
+            say(note)
     return EXIT_FAILED if result.refused else EXIT_OK
 
 
 def _subject_access_export(args: argparse.Namespace) -> int:
     from holbrook_desktop.core.hr.subject_access import UnknownStaff
 
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
         try:
-            folder = service.hr.subject_access_export(args.staff_id, args.output)
+            folder = app.hr.subject_access_export(args.staff_id, args.output)
         except UnknownStaff as exc:
-            cli._say(f"holbrook subject-access export: {exc}")
+            say(f"holbrook subject-access export: {exc}")
             return EXIT_USAGE
         except OSError as exc:
-            cli._say(f"holbrook subject-access export: cannot write in {args.output}: {exc.strerror or exc}")
+            say(f"holbrook subject-access export: cannot write in {args.output}: {exc.strerror or exc}")
             return EXIT_USAGE
     files = sorted(p.name for p in folder.iterdir())
     if args.json:
-        cli._print_json({"folder": str(folder), "files": files})
+        print_json({"folder": str(folder), "files": files})
     else:
         print(folder)
-        cli._say(f"wrote {len(files)} files about number {args.staff_id}; they contain personal data: "
-                 "keep them safe and delete them when no longer needed")
+        say(f"wrote {len(files)} files about number {args.staff_id}; they contain personal data: "
+            "keep them safe and delete them when no longer needed")
     return EXIT_OK
 
 

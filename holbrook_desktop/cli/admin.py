@@ -9,9 +9,16 @@ import getpass
 import sys
 from pathlib import Path
 
-from holbrook_desktop import cli
-from holbrook_desktop.cli import EXIT_OK, EXIT_USAGE
-from holbrook_desktop.cli_attestation import Command
+from holbrook_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_command,
+    add_json_option,
+    add_noun,
+    print_json,
+    records_app,
+    say,
+)
 
 RULE_OPTIONS = {
     "new_starter_days": "days a new starter has to acknowledge, from their start date (14)",
@@ -21,61 +28,60 @@ RULE_OPTIONS = {
 }
 
 
-def add_commands(commands, command: Command) -> None:
-    admin = commands.add_parser("admin", help="the administrator's password, rules and policy versions")
-    nouns = admin.add_subparsers(dest="verb", metavar="WHAT", required=True)
+def register(commands) -> None:
+    nouns = add_noun(commands, "admin", "the administrator's password, rules and policy versions",
+                     metavar="WHAT")
 
-    password = nouns.add_parser("password", help="set or reset the administrator password")
-    password_verbs = password.add_subparsers(dest="action", metavar="VERB", required=True)
+    password_verbs = add_noun(nouns, "password", "set or reset the administrator password", dest="action")
     for name, help_text, handler in (
             ("set", "set the password the first time (or change it, knowing the current one)", _password_set),
             ("reset", "(whoever administers this PC) replace the password without the current one",
              _password_reset)):
-        verb = command(password_verbs, name, help_text)
+        verb = add_command(password_verbs, name, help_text)
         verb.add_argument("--password-stdin", action="store_true",
                           help="read the new password (and, for set, the current one first) from stdin, "
                                "one a line, for scripts")
         verb.set_defaults(handler=handler)
 
-    settings = nouns.add_parser("settings", help="the due rules and the retention period")
-    settings_verbs = settings.add_subparsers(dest="action", metavar="VERB", required=True)
-    show = command(settings_verbs, "show", "the rules in force")
-    show.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    settings_verbs = add_noun(nouns, "settings", "the due rules and the retention period", dest="action")
+    show = add_command(settings_verbs, "show", "the rules in force")
+    add_json_option(show)
     show.set_defaults(handler=_settings_show)
-    change = command(settings_verbs, "set", "change one or more rules")
+    change = add_command(settings_verbs, "set", "change one or more rules")
     for name, help_text in RULE_OPTIONS.items():
         change.add_argument(f"--{name.replace('_', '-')}", type=int, metavar="N", help=help_text)
     change.add_argument("--retention-years", type=int, metavar="N",
                         help="years a leaver's records are kept after they leave (6)")
     change.set_defaults(handler=_settings_set)
 
-    versions = nouns.add_parser("versions", help="policy versions: list, what changed, mark a minor change")
-    version_verbs = versions.add_subparsers(dest="action", metavar="VERB", required=True)
-    listing = command(version_verbs, "list", "every version shown here, oldest first")
+    version_verbs = add_noun(nouns, "versions",
+                             "policy versions: list, what changed, mark a minor change", dest="action")
+    listing = add_command(version_verbs, "list", "every version shown here, oldest first")
     listing.add_argument("--policy", metavar="ID", help="only this policy")
-    listing.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    add_json_option(listing)
     listing.set_defaults(handler=_versions_list)
-    changes = command(version_verbs, "changes", "what the current version changed, clause by clause")
+    changes = add_command(version_verbs, "changes", "what the current version changed, clause by clause")
     changes.add_argument("--policy", metavar="ID", help="only this policy")
-    changes.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    add_json_option(changes)
     changes.set_defaults(handler=_versions_changes)
-    minor = command(version_verbs, "mark-minor",
-                    "the current version only fixes typos: acknowledgements of the one before still count")
+    minor = add_command(
+        version_verbs, "mark-minor",
+        "the current version only fixes typos: acknowledgements of the one before still count")
     minor.add_argument("--policy", metavar="ID", help="the policy (needed when there are several)")
     minor.add_argument("--undo", action="store_true", help="take the mark off again")
     minor.set_defaults(handler=_versions_mark_minor)
 
-    school = nouns.add_parser("school", help="the school's name and logo, as printed on attestations")
-    school_verbs = school.add_subparsers(dest="action", metavar="VERB", required=True)
-    school_show = command(school_verbs, "show", "the name and logo in use")
-    school_show.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    school_verbs = add_noun(nouns, "school",
+                            "the school's name and logo, as printed on attestations", dest="action")
+    school_show = add_command(school_verbs, "show", "the name and logo in use")
+    add_json_option(school_show)
     school_show.set_defaults(handler=_school_show)
-    school_set = command(school_verbs, "set", "change the school's name, its logo, or both")
+    school_set = add_command(school_verbs, "set", "change the school's name, its logo, or both")
     school_set.add_argument("--name", metavar="NAME", help="the school's name as it should be printed")
     logo = school_set.add_mutually_exclusive_group()
     logo.add_argument("--logo", type=Path, metavar="FILE", help="a PNG or JPEG picture of the school's logo")
     logo.add_argument("--default-logo", action="store_true", help="go back to the logo shipped with the app")
-    school_set.add_argument("--json", action="store_true", help="print the profile afterwards as JSON")
+    add_json_option(school_set, "print the profile afterwards as JSON")
     school_set.set_defaults(handler=_school_set)
 
 
@@ -83,16 +89,16 @@ def _read_passwords(args: argparse.Namespace, prompts: list[str]) -> list[str] |
     if args.password_stdin:
         lines = sys.stdin.read().splitlines()
         if len(lines) < len(prompts):
-            cli._say(f"holbrook admin password: expected {len(prompts)} lines on stdin")
+            say(f"holbrook admin password: expected {len(prompts)} lines on stdin")
             return None
         return lines[:len(prompts)]
     if not sys.stdin.isatty():
-        cli._say("holbrook admin password: run it in a terminal, or give --password-stdin")
+        say("holbrook admin password: run it in a terminal, or give --password-stdin")
         return None
     answers = [getpass.getpass(f"{prompt}: ") for prompt in prompts]
     again = getpass.getpass("The new password again: ")
     if again != answers[-1]:
-        cli._say("holbrook admin password: the two new passwords differ; nothing changed")
+        say("holbrook admin password: the two new passwords differ; nothing changed")
         return None
     return answers
 
@@ -100,10 +106,10 @@ def _read_passwords(args: argparse.Namespace, prompts: list[str]) -> list[str] |
 def _password_set(args: argparse.Namespace) -> int:
     from holbrook_desktop.core.admin.password import PasswordRefused
 
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
-        password = service.admin.password()
+        password = app.admin.password()
         first = not password.is_set()
         answers = _read_passwords(args, ["New administrator password"] if first
                                   else ["Current administrator password", "New administrator password"])
@@ -115,9 +121,9 @@ def _password_set(args: argparse.Namespace) -> int:
             else:
                 password.change(answers[0], answers[1])
         except PasswordRefused as exc:
-            cli._say(f"holbrook admin password set: {exc}")
+            say(f"holbrook admin password set: {exc}")
             return EXIT_USAGE
-    cli._say("the administrator password is set" if first else "the administrator password is changed")
+    say("the administrator password is set" if first else "the administrator password is changed")
     return EXIT_OK
 
 
@@ -126,30 +132,30 @@ def _password_reset(args: argparse.Namespace) -> int:
 
     # Whoever can run this can already write the data folder (the PC's administrator): the audit
     # log records the reset and the account that made it.
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
         answers = _read_passwords(args, ["New administrator password"])
         if answers is None:
             return EXIT_USAGE
         try:
-            service.admin.password().reset(answers[0])
+            app.admin.password().reset(answers[0])
         except PasswordRefused as exc:
-            cli._say(f"holbrook admin password reset: {exc}")
+            say(f"holbrook admin password reset: {exc}")
             return EXIT_USAGE
-    cli._say("the administrator password is reset; the audit log records who did it")
+    say("the administrator password is reset; the audit log records who did it")
     return EXIT_OK
 
 
 def _settings_show(args: argparse.Namespace) -> int:
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
-        rules = dataclasses.asdict(service.admin.due_rules())
-        years = service.admin.retention_years()
-        password_set = service.admin.password().is_set()
+        rules = dataclasses.asdict(app.admin.due_rules())
+        years = app.admin.retention_years()
+        password_set = app.admin.password().is_set()
     if args.json:
-        cli._print_json({**rules, "retention_years": years, "admin_password_set": password_set})
+        print_json({**rules, "retention_years": years, "admin_password_set": password_set})
     else:
         for name, value in rules.items():
             print(f"{name.replace('_', '-'):<20} {value}")
@@ -163,45 +169,45 @@ def _settings_set(args: argparse.Namespace) -> int:
 
     given = {name: getattr(args, name) for name in RULE_OPTIONS if getattr(args, name) is not None}
     if not given and args.retention_years is None:
-        cli._say("holbrook admin settings set: say what to change, e.g. --refresher-months 12")
+        say("holbrook admin settings set: say what to change, e.g. --refresher-months 12")
         return EXIT_USAGE
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
         try:
             if given:
-                service.admin.set_due_rules(dataclasses.replace(service.admin.due_rules(), **given))
+                app.admin.set_due_rules(dataclasses.replace(app.admin.due_rules(), **given))
             if args.retention_years is not None:
-                service.admin.set_retention_years(args.retention_years)
+                app.admin.set_retention_years(args.retention_years)
         except SettingRefused as exc:
-            cli._say(f"holbrook admin settings set: {exc}")
+            say(f"holbrook admin settings set: {exc}")
             return EXIT_USAGE
-    cli._say("saved; 'holbrook admin settings show' lists the rules in force")
+    say("saved; 'holbrook admin settings show' lists the rules in force")
     return EXIT_OK
 
 
-def _policies(service, policy_id: str | None, verb: str):
+def _policies(app, policy_id: str | None, verb: str):
     if policy_id is None:
-        return list(service.content.policies)
-    policy = service.content.policy(policy_id)
+        return list(app.content.policies)
+    policy = app.content.policy(policy_id)
     if policy is None:
-        cli._say(f"holbrook admin versions {verb}: no policy '{policy_id}'")
+        say(f"holbrook admin versions {verb}: no policy '{policy_id}'")
         return None
     return [policy]
 
 
 def _versions_list(args: argparse.Namespace) -> int:
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
-        policies = _policies(service, args.policy, "list")
+        policies = _policies(app, args.policy, "list")
         if policies is None:
             return EXIT_USAGE
-        found = {p.id: service.admin.policy_versions(p.id) for p in policies}
+        found = {p.id: app.admin.policy_versions(p.id) for p in policies}
         current = {p.id: p.sha256 for p in policies}
     if args.json:
-        cli._print_json({"policies": [{"id": pid, "current": current[pid], "versions": versions}
-                                      for pid, versions in found.items()]})
+        print_json({"policies": [{"id": pid, "current": current[pid], "versions": versions}
+                                 for pid, versions in found.items()]})
         return EXIT_OK
     for pid, versions in found.items():
         print(pid)
@@ -214,15 +220,15 @@ def _versions_list(args: argparse.Namespace) -> int:
 
 
 def _versions_changes(args: argparse.Namespace) -> int:
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
-        policies = _policies(service, args.policy, "changes")
+        policies = _policies(app, args.policy, "changes")
         if policies is None:
             return EXIT_USAGE
-        found = [service.admin.version_changes(p.id) for p in policies]
+        found = [app.admin.version_changes(p.id) for p in policies]
     if args.json:
-        cli._print_json({"policies": [
+        print_json({"policies": [
             {**{k: v for k, v in dataclasses.asdict(c).items() if k != "clauses"},
              "clauses": [dataclasses.asdict(x) for x in c.clauses]} for c in found]})
         return EXIT_OK
@@ -246,23 +252,23 @@ def _marked(op: str, words: str) -> str:
 def _versions_mark_minor(args: argparse.Namespace) -> int:
     from holbrook_desktop.core.admin.settings import SettingRefused
 
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
-        policies = _policies(service, args.policy, "mark-minor")
+        policies = _policies(app, args.policy, "mark-minor")
         if policies is None:
             return EXIT_USAGE
         if len(policies) != 1:
-            cli._say("holbrook admin versions mark-minor: say which policy with --policy ID")
+            say("holbrook admin versions mark-minor: say which policy with --policy ID")
             return EXIT_USAGE
         policy = policies[0]
-        service.admin.policy_versions(policy.id)  # the current version is on record before it is marked
+        app.admin.policy_versions(policy.id)  # the current version is on record before it is marked
         try:
-            service.admin.mark_minor_change(policy.id, policy.sha256, not args.undo)
+            app.admin.mark_minor_change(policy.id, policy.sha256, not args.undo)
         except SettingRefused as exc:
-            cli._say(f"holbrook admin versions mark-minor: {exc}")
+            say(f"holbrook admin versions mark-minor: {exc}")
             return EXIT_USAGE
-    cli._say(f"{policy.id} {policy.meta.version}: " + (
+    say(f"{policy.id} {policy.meta.version}: " + (
         "no longer marked minor; acknowledgements of earlier versions no longer count" if args.undo
         else "marked as a minor change; acknowledgements of the version before still count"))
     return EXIT_OK
@@ -273,12 +279,12 @@ def _profile_json(profile) -> dict:
 
 
 def _school_show(args: argparse.Namespace) -> int:
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
-        profile = service.admin.school_profile()
+        profile = app.admin.school_profile()
     if args.json:
-        cli._print_json(_profile_json(profile))
+        print_json(_profile_json(profile))
     else:
         print(f"{'name':<6} {profile.name}")
         shipped = "" if profile.logo_is_custom else " (shipped with the app)"
@@ -290,26 +296,26 @@ def _school_set(args: argparse.Namespace) -> int:
     from holbrook_desktop.core.admin.school_profile import SchoolProfileRefused, clean_school_name
 
     if args.name is None and args.logo is None and not args.default_logo:
-        cli._say("holbrook admin school set: say what to change: --name NAME, --logo FILE or --default-logo")
+        say("holbrook admin school set: say what to change: --name NAME, --logo FILE or --default-logo")
         return EXIT_USAGE
-    with cli._records_service(args) as service:
-        if service is None:
+    with records_app(args) as app:
+        if app is None:
             return EXIT_USAGE
         try:
             # Both checked before either is saved: a bad name or file changes nothing.
             if args.name is not None:
                 clean_school_name(args.name)
             if args.logo is not None:
-                service.admin.set_school_logo(args.logo)
+                app.admin.set_school_logo(args.logo)
             elif args.default_logo:
-                service.admin.use_default_school_logo()
+                app.admin.use_default_school_logo()
             if args.name is not None:
-                service.admin.set_school_name(args.name)
+                app.admin.set_school_name(args.name)
         except SchoolProfileRefused as exc:
-            cli._say(f"holbrook admin school set: {exc}")
+            say(f"holbrook admin school set: {exc}")
             return EXIT_USAGE
-        profile = service.admin.school_profile()
+        profile = app.admin.school_profile()
     if args.json:
-        cli._print_json(_profile_json(profile))
-    cli._say(f"saved: {profile.name}, logo {profile.logo_path}")
+        print_json(_profile_json(profile))
+    say(f"saved: {profile.name}, logo {profile.logo_path}")
     return EXIT_OK

@@ -1,0 +1,134 @@
+"""`holbrook verify`, `acknowledgement …` and `attestation save`: acknowledgements and their signed PDFs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from holbrook_desktop.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_command,
+    add_json_option,
+    add_noun,
+    print_json,
+    records_app,
+    records_only,
+    say,
+)
+
+
+def register(commands) -> None:
+    verify = add_command(commands, "verify",
+                         "check a signed attestation PDF: exit 0 if it is genuine, 1 if not")
+    verify.add_argument("file", metavar="FILE.pdf", type=Path)
+    add_json_option(verify)
+    verify.set_defaults(handler=_verify)
+
+    verbs = add_noun(commands, "acknowledgement", "acknowledgements on record")
+    listing = add_command(verbs, "list", "acknowledgements, oldest first")
+    listing.add_argument("--staff", type=int, metavar="ID", help="only this person's")
+    listing.add_argument("--policy", metavar="ID", help="only this policy's")
+    add_json_option(listing)
+    listing.set_defaults(handler=_acknowledgement_list)
+    record = add_command(verbs, "record", "(administrator) record an acknowledgement on someone's behalf")
+    record.add_argument("--staff", type=int, required=True, metavar="ID", help="the person's number")
+    record.add_argument("--policy", required=True, metavar="ID", help="the policy, e.g. social-media")
+    record.add_argument("--note", required=True, help="why it is recorded on their behalf")
+    add_json_option(record)
+    record.set_defaults(handler=_acknowledgement_record)
+
+    attestation_verbs = add_noun(commands, "attestation", "the signed attestation PDFs")
+    save = add_command(attestation_verbs, "save", "save a copy of the signed PDF of one acknowledgement")
+    save.add_argument("record_id", type=int, metavar="RECORD")
+    save.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    save.set_defaults(handler=_attestation_save)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    try:
+        pdf = args.file.read_bytes()
+    except OSError as exc:
+        say(f"holbrook verify: cannot read {args.file}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    with records_app(args) as app:
+        if app is None:
+            return EXIT_USAGE
+        check = app.attestation.verify(pdf)
+    if args.json:
+        print_json({"file": str(args.file), **check.as_dict()})
+    else:
+        for line in check.lines:
+            print(f"{'ok  ' if line.ok else 'FAIL'} {line.name}: {line.message}")
+        say(f"{args.file}: " + ("a genuine attestation" if check.ok else "NOT verified"))
+    return EXIT_OK if check.ok else EXIT_FAILED
+
+
+def _acknowledgement_list(args: argparse.Namespace) -> int:
+    with records_only(args) as store:
+        if store is None:
+            return EXIT_USAGE
+        records = [r for r in store.acknowledgements.all(args.policy)
+                   if args.staff is None or r.staff_id == args.staff]
+        rows = [store.acknowledgements.summary(r) for r in records]
+        names = {m.id: m.full_name for m in store.staff.list(include_inactive=True)}
+    if args.json:
+        print_json({"acknowledgements": rows})
+    else:
+        for row in rows:
+            print(f"{row['id']:>5}  {row['acknowledged_at'][:16].replace('T', ' ')} UTC  "
+                  f"{names.get(row['staff_id'], row['staff_id'])}  {row['policy_id']} "
+                  f"({row['version_label']})  {row['method']}")
+        say(f"{len(rows)} acknowledgements")
+    return EXIT_OK
+
+
+def _acknowledgement_record(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementRefused
+    from holbrook_desktop.core.attestation.signing_key import SigningKeyError
+    from holbrook_desktop.core.records import StoreError
+
+    with records_app(args) as app:
+        if app is None:
+            return EXIT_USAGE
+        try:
+            record = app.attestation.acknowledge_on_behalf(args.staff, args.policy, note=args.note)
+        except KeyError:
+            say(f"holbrook acknowledgement record: no person {args.staff} or policy '{args.policy}'")
+            return EXIT_USAGE
+        except (AcknowledgementRefused, SigningKeyError, StoreError) as exc:
+            say(f"holbrook acknowledgement record: {exc}")
+            return EXIT_USAGE
+        summary = app.records.acknowledgements.summary(record)
+        pdf_path = app.records.acknowledgements.pdf_path(record)
+    if args.json:
+        print_json({**summary, "pdf_path": str(pdf_path)})
+    else:
+        print(record.id)
+        say(f"recorded acknowledgement {record.id} on behalf of person {args.staff}; "
+            f"signed PDF: {pdf_path}")
+    return EXIT_OK
+
+
+def _attestation_save(args: argparse.Namespace) -> int:
+    with records_only(args) as store:
+        if store is None:
+            return EXIT_USAGE
+        record = store.acknowledgements.get(args.record_id)
+        if record is None:
+            say(f"holbrook attestation save: no acknowledgement {args.record_id}")
+            return EXIT_USAGE
+        try:
+            pdf = store.acknowledgements.pdf_bytes(record)
+        except OSError as exc:
+            say(f"holbrook attestation save: the signed PDF {store.acknowledgements.pdf_path(record)} "
+                f"cannot be read: {exc.strerror or exc}")
+            return EXIT_FAILED
+    try:
+        args.output.write_bytes(pdf)
+    except OSError as exc:
+        say(f"holbrook attestation save: cannot write {args.output}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    say(f"saved {args.output}")
+    return EXIT_OK

@@ -1,0 +1,155 @@
+"""What every `holbrook` command shares: exit codes, stderr and JSON output, options, the app to work on."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from holbrook_desktop.core import paths
+
+if TYPE_CHECKING:
+    from holbrook_desktop.app import App
+    from holbrook_desktop.core.records import Store
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+JSON_HELP = "machine-readable output on stdout"
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal: stderr, so that stdout stays the command's output."""
+    print(message, file=sys.stderr)
+
+
+def print_json(data: object) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    print()
+
+
+def add_json_option(parser: argparse.ArgumentParser, help_text: str = JSON_HELP) -> None:
+    parser.add_argument("--json", action="store_true", help=help_text)
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """--data-dir and --content: given before the command, or after it, they mean the same."""
+    default = argparse.SUPPRESS if suppress else None  # a sub-command never overwrites with None
+    parser.add_argument(
+        "--data-dir", metavar="DIR", default=default,
+        help=f"folder for the app's records (default: ${paths.DATA_DIR_ENV} or the per-user folder)",
+    )
+    parser.add_argument(
+        "--content", metavar="DIR", default=default,
+        help=f"content folder to use (default: ${paths.CONTENT_DIR_ENV} or the one shipped)",
+    )
+
+
+def add_command(verbs: Any, name: str, help_text: str) -> argparse.ArgumentParser:
+    """A command that does something (`content check`, `verify`): it takes the global options too."""
+    command = verbs.add_parser(name, help=help_text)
+    add_global_options(command, suppress=True)
+    return command
+
+
+def add_noun(commands: Any, name: str, help_text: str, metavar: str = "VERB",
+             dest: str = "verb") -> Any:
+    """A noun (`staff`, `export`) whose verbs are added to what this returns; one of them is required."""
+    noun = commands.add_parser(name, help=help_text)
+    return noun.add_subparsers(dest=dest, metavar=metavar, required=True)
+
+
+def content_dir(args: argparse.Namespace) -> Path:
+    """--content or its variable, else what the data folder uses (a policy loaded by an administrator
+    there, or the one shipped); the data folder is only looked for when it can matter."""
+    if args.content or os.environ.get(paths.CONTENT_DIR_ENV):
+        return paths.content_dir(args.content)
+    return paths.content_dir(data_dir=paths.choose_data_dir(args.data_dir, create=False).path)
+
+
+def _existing_content_dir(args: argparse.Namespace) -> Path | None:
+    folder = content_dir(args)
+    if not folder.is_dir():
+        say(f"holbrook: content folder not found: {folder}")
+        return None
+    return folder
+
+
+def content_app(args: argparse.Namespace) -> App | None:
+    """The app over the content folder, with no records (nothing is made on disk); None after saying
+    why on stderr."""
+    from holbrook_desktop.app import open_app
+
+    folder = _existing_content_dir(args)
+    return open_app(folder) if folder is not None else None
+
+
+@contextlib.contextmanager
+def records_app(args: argparse.Namespace) -> Iterator[App | None]:
+    """The app with the data folder's records open, closed afterwards; None after saying why on
+    stderr (no content folder, a damaged or newer database, a folder that cannot be used)."""
+    from holbrook_desktop.app import open_app
+
+    folder = _existing_content_dir(args)
+    if folder is None:
+        yield None
+        return
+    data_dir = paths.data_dir(args.data_dir)
+    app = open_app(folder, data_dir)
+    if _reported(data_dir, lambda: app.open_records("cli")) is None:
+        yield None
+        return
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+@contextlib.contextmanager
+def records_only(args: argparse.Namespace) -> Iterator[Store | None]:
+    """The data folder's records alone, closed afterwards, for a command that needs no content (a
+    missing content folder does not stop it); None after saying why on stderr."""
+    from holbrook_desktop.core.identity import Actor
+    from holbrook_desktop.core.records import Store
+
+    data_dir = paths.data_dir(args.data_dir)
+    store = _reported(data_dir, lambda: Store.open(data_dir, Actor.current("cli")))
+    if store is None:
+        yield None
+        return
+    with contextlib.closing(store):
+        yield store
+
+
+def _reported(data_dir: Path, open_records: Callable[[], Store]) -> Store | None:
+    from holbrook_desktop.core.records import StoreError
+
+    try:
+        return open_records()
+    except StoreError as exc:
+        say(f"holbrook: {exc}")
+        if getattr(exc, "backups", None):
+            say("holbrook: 'holbrook backup restore' puts the newest backup in place.")
+        return None
+    except OSError as exc:
+        say(f"holbrook: cannot open the records in {data_dir}: {exc.strerror or exc}")
+        return None
+
+
+def warn_if_content_broken(app: App) -> None:
+    if not app.content.ok:
+        say("holbrook: the content has errors; run 'holbrook content check' for details")
+
+
+def date_option(text: str) -> date:
+    """argparse's `type=` for every date option: DD/MM/YYYY or YYYY-MM-DD (dates.parse_date_option)."""
+    from holbrook_desktop.core.dates import DateRefused, parse_date_option
+
+    try:
+        return parse_date_option(text)
+    except DateRefused as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
