@@ -27,20 +27,20 @@ from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.paths import resource_path
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.contents_tree import ContentsTree
-from holbrook_desktop.ui.idle_lock import DEFAULT_IDLE_MS, IdleLock, idle_duration_text
 from holbrook_desktop.ui.preferences import Preferences
-from holbrook_desktop.ui.quiz_bar import QuizBar
-from holbrook_desktop.ui.read_aloud import ReadAloud
-from holbrook_desktop.ui.reader_view import ReaderView, render_print_document
-from holbrook_desktop.ui.search_panel import SearchPanel
+from holbrook_desktop.ui.quiz.quiz_bar import QuizBar
+from holbrook_desktop.ui.reading.contents_tree import ContentsTree
+from holbrook_desktop.ui.reading.read_aloud import ReadAloud
+from holbrook_desktop.ui.reading.reader_view import ReaderView, render_print_document
+from holbrook_desktop.ui.reading.search_panel import SearchPanel
+from holbrook_desktop.ui.session.idle_lock import DEFAULT_IDLE_MS, IdleLock, idle_duration_text
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.content.search import SearchHit
     from holbrook_desktop.core.records import StaffMember
-    from holbrook_desktop.ui.acknowledgement_view import AcknowledgementView
-    from holbrook_desktop.ui.quiz_view import QuizView
-    from holbrook_desktop.ui.start_screen import StartScreen
+    from holbrook_desktop.ui.attestation.acknowledgement_view import AcknowledgementView
+    from holbrook_desktop.ui.quiz.quiz_view import QuizView
+    from holbrook_desktop.ui.session.start_screen import StartScreen
 
 log = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 8
@@ -150,8 +150,8 @@ class MainWindow(QMainWindow):
             self._show_first_location()
 
     def _add_start_screen(self) -> None:
-        from holbrook_desktop.ui.quiz_view import QuizView  # quizzes are kept in the records
-        from holbrook_desktop.ui.start_screen import StartScreen  # only on a PC with records
+        from holbrook_desktop.ui.quiz.quiz_view import QuizView  # quizzes are kept in the records
+        from holbrook_desktop.ui.session.start_screen import StartScreen  # only on a PC with records
 
         self.start_screen = StartScreen(self.service, self)
         self.pages.addWidget(self.start_screen)
@@ -716,7 +716,7 @@ class MainWindow(QMainWindow):
 
     def _acknowledgement_page(self) -> AcknowledgementView:
         if self.acknowledgement_view is None:
-            from holbrook_desktop.ui.acknowledgement_view import AcknowledgementView
+            from holbrook_desktop.ui.attestation.acknowledgement_view import AcknowledgementView
 
             view = AcknowledgementView(self.service, self)
             view.backToPolicyRequested.connect(self.leave_acknowledgement)
@@ -831,7 +831,7 @@ class MainWindow(QMainWindow):
         step = self.service.reading.next_step(policy_id)
         last = step.last_quiz
         if step.kind == "done" and step.acknowledgement is not None:
-            from holbrook_desktop.ui.acknowledgement_view import local_time_text
+            from holbrook_desktop.ui.attestation.acknowledgement_view import local_time_text
 
             acknowledged = step.acknowledgement
             self.quiz_bar.offer(self.tr("✔ You acknowledged this version on %1 (record %2). The next "

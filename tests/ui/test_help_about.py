@@ -10,7 +10,7 @@ from holbrook_desktop import APP_NAME, __version__
 from holbrook_desktop.app import App
 from holbrook_desktop.ui.about_dialog import AboutDialog
 from holbrook_desktop.ui.help_page import HelpDialog
-from holbrook_desktop.ui.start_screen import StartScreen
+from holbrook_desktop.ui.session.start_screen import StartScreen
 from tests.conftest import policy_text
 
 

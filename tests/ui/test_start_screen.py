@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from holbrook_desktop.core.content.render import Location
-from holbrook_desktop.ui.staff_list_model import fold
+from holbrook_desktop.ui.session.staff_list_model import fold
 
 
 def type_text(widget, text: str) -> None:
