@@ -353,14 +353,14 @@ def test_no_engine_means_no_reading_aloud():
 
 
 def test_the_window_offers_read_aloud_only_where_speech_exists_and_reads_the_section(window, qtbot):
-    assert window.read_aloud_action.isVisible() == window.read_aloud.available()
+    assert window.commands.read_aloud.isVisible() == window.read_aloud.available()
     FakeSpeech.said = []
     window.read_aloud = ReadAloud(window, engine_class=FakeSpeech)  # as on a PC with a voice
-    window.read_aloud_action.trigger()
+    window.commands.read_aloud.trigger()
     [said] = FakeSpeech.said
     assert said == window.reader.toPlainText()
     assert window.read_aloud.speaking
-    window.read_aloud_action.trigger()  # the same action stops it
+    window.commands.read_aloud.trigger()  # the same action stops it
     assert not window.read_aloud.speaking
 
 
