@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.read_aloud import ReadAloud, plain_text
+from holbrook_desktop.ui.reading.read_aloud import ReadAloud, plain_text
 from tests.ui.test_acknowledgement_screen import passed_window  # noqa: F401 (a fixture)
 from tests.ui.test_admin_area import SECRET
 from tests.ui.test_quiz_screen import (  # noqa: F401 (the fixtures)
@@ -353,14 +353,14 @@ def test_no_engine_means_no_reading_aloud():
 
 
 def test_the_window_offers_read_aloud_only_where_speech_exists_and_reads_the_section(window, qtbot):
-    assert window.read_aloud_action.isVisible() == window.read_aloud.available()
+    assert window.commands.read_aloud.isVisible() == window.read_aloud.available()
     FakeSpeech.said = []
     window.read_aloud = ReadAloud(window, engine_class=FakeSpeech)  # as on a PC with a voice
-    window.read_aloud_action.trigger()
+    window.commands.read_aloud.trigger()
     [said] = FakeSpeech.said
     assert said == window.reader.toPlainText()
     assert window.read_aloud.speaking
-    window.read_aloud_action.trigger()  # the same action stops it
+    window.commands.read_aloud.trigger()  # the same action stops it
     assert not window.read_aloud.speaking
 
 
@@ -384,7 +384,7 @@ def test_radio_buttons_and_check_boxes_are_drawn_in_the_themes_ink(name, qtbot, 
     # A radio button stays round: too small a radius draws a rounded square, like a check box.
     # Probed on the quiz's large answers, where it showed: a tenth of the way in from the corner of
     # the box is outside a circle but inside a rounded square's border.
-    from holbrook_desktop.ui.quiz_option import OptionRow
+    from holbrook_desktop.ui.quiz.quiz_option import OptionRow
 
     parent = QWidget()
     qtbot.addWidget(parent)

@@ -51,7 +51,7 @@ def test_after_a_pass_a_drawn_signature_makes_a_certificate_that_checks_out(pass
     assert "You passed the quiz" in bar.text.text() and bar.acknowledge_button.isVisible()
     qtbot.mouseClick(bar.acknowledge_button, Qt.MouseButton.LeftButton)
     view = window.acknowledgement_view
-    assert window.is_showing_acknowledgement() and not window.toolbar.isVisible()
+    assert window.is_showing_acknowledgement() and not window.commands.toolbar.isVisible()
     assert "Version: 2026 edition" in view.details.text()
     assert "Induction quiz: 15 of 15" in view.details.text()
     assert view.declaration.text().startswith("I confirm that I have read and understood the Social Media")
@@ -75,7 +75,7 @@ def test_after_a_pass_a_drawn_signature_makes_a_certificate_that_checks_out(pass
     qtbot.mouseClick(view.done_back_button, Qt.MouseButton.LeftButton)
     assert not window.is_showing_acknowledgement()
     assert "You acknowledged this version" in bar.text.text() and not bar.acknowledge_button.isVisible()
-    assert not window.acknowledge_action.isEnabled() or not window.service.attestation.offer(
+    assert not window.commands.acknowledge.isEnabled() or not window.service.attestation.offer(
         "social-media").ready
 
 

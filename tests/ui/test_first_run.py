@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWizard
 from holbrook_desktop.app import App
 from holbrook_desktop.core import paths
 from holbrook_desktop.core.admin.password import AdminPassword
-from holbrook_desktop.ui.first_run_wizard import FirstRunWizard
+from holbrook_desktop.ui.admin.first_run_wizard import FirstRunWizard
 from holbrook_desktop.ui.main_window import MainWindow
 from holbrook_desktop.ui.preferences import Preferences
 from tests.conftest import REAL_CONTENT

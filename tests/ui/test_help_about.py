@@ -10,7 +10,7 @@ from holbrook_desktop import APP_NAME, __version__
 from holbrook_desktop.app import App
 from holbrook_desktop.ui.about_dialog import AboutDialog
 from holbrook_desktop.ui.help_page import HelpDialog
-from holbrook_desktop.ui.start_screen import StartScreen
+from holbrook_desktop.ui.session.start_screen import StartScreen
 from tests.conftest import policy_text
 
 
@@ -25,7 +25,7 @@ def test_help_has_its_sections_and_the_windows_own_shortcuts(qtbot, staff_window
                           ("Ctrl+F", "Find")):
         lines = text.splitlines()  # the table's cells, one a line, keys first
         assert keys in lines and lines[lines.index(keys) + 1] == meaning, (keys, text)
-    staff_window.switch_person_action.setShortcut("Ctrl+Shift+K")  # the page follows the window
+    staff_window.commands.switch_person.setShortcut("Ctrl+Shift+K")  # the page follows the window
     changed = HelpDialog(staff_window)
     qtbot.addWidget(changed)
     assert "Ctrl+Shift+K" in changed.text() and "Ctrl+Shift+L" not in changed.text()

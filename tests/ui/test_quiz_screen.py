@@ -160,7 +160,7 @@ def test_locked_until_read_then_a_fail_a_reread_a_retake_and_a_pass(quiz_window,
     # Before section 1 is read, the quiz says why it is not open.
     assert "12 of 13 read" in window.quiz_bar.text.text()
     assert not window.quiz_bar.take_button.isVisible()
-    window.take_quiz_action.trigger()
+    window.commands.take_quiz.trigger()
     boxes = _visible_boxes(window)
     assert len(boxes) == 1
     assert boxes[0].text() == "Read every section of the policy first; then the quiz opens."
@@ -225,7 +225,7 @@ def test_locked_until_read_then_a_fail_a_reread_a_retake_and_a_pass(quiz_window,
     assert not window.is_showing_quiz()
     assert window.reader.location() == window.service.content.locate(f"social-media/{wrong_clause}")
     assert "result" in window.quiz_bar.text.text()
-    window.back_to_quiz_action.trigger()
+    window.commands.back_to_quiz.trigger()
     assert view.is_showing_result() and window.is_showing_quiz()
 
     # Retake: a new attempt, with questions not asked the first time.
@@ -366,7 +366,7 @@ def test_switching_person_mid_quiz_keeps_the_attempt(quiz_window, qtbot, store, 
     _sign_in(window, qtbot, "zoe")  # the next person sees nothing of it
     assert not window.is_showing_quiz()
     assert "0 of 13 read" in window.quiz_bar.text.text()
-    assert not window.back_to_quiz_action.isEnabled()
+    assert not window.commands.back_to_quiz.isEnabled()
 
 
 def test_a_sign_out_that_cannot_be_written_still_signs_out(quiz_window, qtbot, store, staff):
@@ -402,13 +402,13 @@ def test_the_idle_sign_out_leaves_the_quiz_kept(open_quiz_window, qtbot, store, 
 def test_the_refresher_is_there_for_anyone_signed_in(quiz_window, qtbot):
     window, view = quiz_window, quiz_window.quiz_view
     _sign_in(window, qtbot)
-    assert window.refresher_quiz_action.isEnabled()
-    window.refresher_quiz_action.trigger()
+    assert window.commands.refresher_quiz.isEnabled()
+    window.commands.refresher_quiz.trigger()
     assert window.is_showing_quiz()
     assert view.progress_label.text() == "Question 1 of 10"
     assert "Refresher quiz" in view.title.text()
-    assert not window.take_quiz_action.isEnabled()  # one quiz at a time
-    assert not window.print_action.isEnabled()  # the reading tools wait for the reader
+    assert not window.commands.take_quiz.isEnabled()  # one quiz at a time
+    assert not window.commands.print.isEnabled()  # the reading tools wait for the reader
 
 
 def test_taking_the_quiz_again_mid_way_goes_back_to_it(quiz_window, qtbot, store, staff):
@@ -419,8 +419,8 @@ def test_taking_the_quiz_again_mid_way_goes_back_to_it(quiz_window, qtbot, store
     attempt_id = view.session.attempt_id
     _answer(window, qtbot, right=True)
     qtbot.mouseClick(view.clause_buttons[0], Qt.MouseButton.LeftButton)
-    assert window.take_quiz_action.isEnabled() and window.back_to_quiz_action.isEnabled()
-    window.take_quiz_action.trigger()  # not a second attempt: the one under way
+    assert window.commands.take_quiz.isEnabled() and window.commands.back_to_quiz.isEnabled()
+    window.commands.take_quiz.trigger()  # not a second attempt: the one under way
     assert window.is_showing_quiz() and view.session.attempt_id == attempt_id
     assert view.feedback_shown() and view.progress_label.text() == "Question 1 of 15"
     assert "part-way" in window.statusBar().currentMessage()
@@ -441,8 +441,8 @@ def test_closing_the_window_mid_quiz_keeps_the_attempt(quiz_window, qtbot, store
 
 def test_no_quiz_menu_or_bar_without_someone_signed_in(quiz_window):
     assert not quiz_window.quiz_bar.isVisible()
-    assert not quiz_window.take_quiz_action.isEnabled()
-    assert not quiz_window._quiz_menu.menuAction().isVisible()
+    assert not quiz_window.commands.take_quiz.isEnabled()
+    assert not quiz_window.commands.quiz_menu.menuAction().isVisible()
 
 
 def _unnamed(window) -> list[str]:

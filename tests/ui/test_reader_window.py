@@ -72,10 +72,10 @@ def test_clicking_a_cross_reference_jumps_and_history_goes_back(window, qtbot):
     qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton,
                      pos=_point_of_text(window.reader, "sections 5"))
     assert window.reader.location() == Location("social-media", "5")
-    assert window.back_action.isEnabled()
-    window.back_action.trigger()
+    assert window.commands.back.isEnabled()
+    window.commands.back.trigger()
     assert window.reader.location() == Location("social-media", "2")
-    window.forward_action.trigger()
+    window.commands.forward.trigger()
     assert window.reader.location() == Location("social-media", "5")
 
 
@@ -101,8 +101,8 @@ def test_zoom_keys_change_text_size_and_it_is_remembered(open_window, qtbot):
     assert window.reader.zoom() == 90
     qtbot.keyClick(window.reader, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert window.reader.zoom() == 100
-    window.zoom_in_action.trigger()
-    window.zoom_in_action.trigger()
+    window.commands.zoom_in.trigger()
+    window.commands.zoom_in.trigger()
     window.close()
     again = open_window()
     assert again.reader.zoom() == 120

@@ -9,7 +9,7 @@ from PySide6.QtGui import QInputDevice, QKeySequence, QMouseEvent, QPointingDevi
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from holbrook_desktop.ui.signature_pad import SignatureField, SignaturePad
+from holbrook_desktop.ui.attestation.signature_pad import SignatureField, SignaturePad
 from tests.ui.conftest import show_active
 
 LEFT = Qt.MouseButton.LeftButton

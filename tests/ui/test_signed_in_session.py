@@ -28,7 +28,7 @@ def test_not_you_is_one_click_back_to_the_start_screen(staff_window, qtbot):
     assert staff_window.start_screen.field.text() == ""
     assert staff_window.search_panel.field.text() == ""  # nothing of the last person's left about
     assert not staff_window.switch_person_button.isVisible()
-    assert not staff_window.print_action.isEnabled()
+    assert not staff_window.commands.print.isEnabled()
     _sign_in(staff_window, qtbot, "zoe")
     assert staff_window.signed_in_label.text() == "Signed in as Zoë Ndiaye"
 

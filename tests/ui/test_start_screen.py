@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from holbrook_desktop.core.content.render import Location
-from holbrook_desktop.ui.staff_list_model import fold
+from holbrook_desktop.ui.session.staff_list_model import fold
 
 
 def type_text(widget, text: str) -> None:
@@ -29,7 +29,7 @@ def test_the_start_screen_comes_first_with_everyone_listed(staff_window):
     screen = staff_window.start_screen
     assert staff_window.is_showing_start_screen()
     assert not staff_window.reader.isVisible()
-    assert not staff_window.toolbar.isVisible()
+    assert not staff_window.commands.toolbar.isVisible()
     assert screen.field.hasFocus()
     assert screen.shown_names() == [  # in the order people read names, accents or not
         "Joanna Smith (Jo)", "Seán Murphy", "Siân O’Brien", "Zoë Ndiaye (Zo)",
@@ -101,7 +101,7 @@ def test_arrow_keys_then_enter_sign_in_the_highlighted_person(staff_window, qtbo
     assert staff_window.reader.location() == Location("social-media", "1")
     assert staff_window.signed_in_label.text() == f"Signed in as {member.full_name}"
     assert staff_window.switch_person_button.isVisible()
-    assert staff_window.toolbar.isVisible()
+    assert staff_window.commands.toolbar.isVisible()
 
 
 def test_typing_a_name_and_pressing_enter_is_enough(staff_window, qtbot):

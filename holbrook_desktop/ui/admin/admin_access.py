@@ -13,8 +13,8 @@ from holbrook_desktop.core.records.errors import StoreError
 
 if TYPE_CHECKING:
     from holbrook_desktop.ui.admin.admin_view import AdminView
+    from holbrook_desktop.ui.admin.first_run_wizard import FirstRunWizard
     from holbrook_desktop.ui.admin.password_dialog import AdminPasswordDialog
-    from holbrook_desktop.ui.first_run_wizard import FirstRunWizard
     from holbrook_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class AdminAccess(QObject):
     def offer_first_run(self) -> FirstRunWizard | None:
         """A fresh installation (records open, no password, no staff): the set-up wizard, which
         ends in the admin area. Cancelled, nothing is set and it is offered at the next start."""
-        from holbrook_desktop.ui.first_run_wizard import FirstRunWizard
+        from holbrook_desktop.ui.admin.first_run_wizard import FirstRunWizard
 
         service = self._window.service
         try:

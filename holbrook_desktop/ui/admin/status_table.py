@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.core.hr.due import Status
-from holbrook_desktop.ui.staff_list_model import fold
+from holbrook_desktop.ui.session.staff_list_model import fold
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.hr.due import PersonStatus

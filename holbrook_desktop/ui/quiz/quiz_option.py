@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.quiz_style import transparent_ink, wrapping_label
+from holbrook_desktop.ui.quiz.quiz_style import transparent_ink, wrapping_label
 
 
 def row_style(state: str) -> tuple[str, str]:

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.quiz_style import (
+from holbrook_desktop.ui.attestation.signature_pad import SignatureField
+from holbrook_desktop.ui.quiz.quiz_style import (
     COLUMN_WIDTH,
     big_button,
     scaled,
     wrapping_label,
 )
-from holbrook_desktop.ui.signature_pad import SignatureField
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.identity import os_user
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.add_staff_form import AddStaffForm
-from holbrook_desktop.ui.staff_list_model import (
+from holbrook_desktop.ui.session.add_staff_form import AddStaffForm
+from holbrook_desktop.ui.session.staff_list_model import (
     STAFF_ID_ROLE,
     StaffFilterProxy,
     StaffListModel,

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.quiz_option import OptionRow
-from holbrook_desktop.ui.quiz_result import QuizResultPage, answer_lines
-from holbrook_desktop.ui.quiz_style import (
+from holbrook_desktop.ui.quiz.quiz_option import OptionRow
+from holbrook_desktop.ui.quiz.quiz_result import QuizResultPage, answer_lines
+from holbrook_desktop.ui.quiz.quiz_style import (
     COLUMN_WIDTH,
     big_button,
     scaled,

@@ -1,0 +1,1 @@
+"""Acknowledging a policy: the declaration, the signature pad and the signed record."""

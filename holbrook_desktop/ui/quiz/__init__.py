@@ -1,0 +1,1 @@
+"""The quiz on a policy: questions, answers, the result and the bar that offers it."""

@@ -1,0 +1,1 @@
+"""Reading a policy: the text, the contents, search and reading aloud."""
