@@ -339,9 +339,11 @@ def _quiz_list(args: argparse.Namespace) -> int:
 def _open_records(args: argparse.Namespace):
     """The records store, or None after saying why on stderr (a damaged or newer database)."""
     from holbrook_desktop.core.identity import Actor
+    from holbrook_desktop.core.logs import configure_logging
     from holbrook_desktop.core.records import Store, StoreError
 
     folder = paths.data_dir(args.data_dir)
+    configure_logging(folder)  # only here: a command that reads the content makes no data folder
     try:
         return Store.open(folder, Actor.current("cli"))
     except StoreError as exc:
