@@ -5,8 +5,8 @@ What goes in: record numbers, actions and errors; never a person's name or what 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
-import logging.handlers
 import os
 import sys
 from pathlib import Path
@@ -24,21 +24,30 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger(__name__)
 
 
-class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Each file it opens (the first, and each new one after a rotation) is private to this account;
-    a failed write (a full disk, a file another process is rotating) is said once on stderr, not
-    every time, and never raised."""
+@functools.cache
+def _handler_class() -> type[logging.Handler]:
+    # logging.handlers pulls in socket and pickle (a few milliseconds): loaded when a log is opened,
+    # not by every module that asks where the log is.
+    from logging.handlers import RotatingFileHandler
 
-    def _open(self):
-        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        return open(descriptor, self.mode, encoding=self.encoding, errors=self.errors)
+    class PrivateRotatingFileHandler(RotatingFileHandler):
+        """Each file it opens (the first, and each new one after a rotation) is private to this
+        account; a failed write (a full disk, a file another process is rotating) is said once on
+        stderr, not every time, and never raised."""
 
-    def handleError(self, record: logging.LogRecord) -> None:
-        _say_once(f"holbrook: could not write to the log file {self.baseFilename}; carrying on without it")
+        def _open(self):
+            descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            return open(descriptor, self.mode, encoding=self.encoding, errors=self.errors)
+
+        def handleError(self, record: logging.LogRecord) -> None:
+            _say_once(f"holbrook: could not write to the log file {self.baseFilename}; "
+                      "carrying on without it")
+
+    return PrivateRotatingFileHandler
 
 
 class _State:
-    handler: PrivateRotatingFileHandler | None = None
+    handler: logging.FileHandler | None = None
     # What configure_logging changed on the root logger, so that close_log_file can put it back.
     root_level: int | None = None
     pinned: list[logging.Handler] = []  # noqa: RUF012 (one list for the process)
@@ -76,7 +85,7 @@ def configure_logging(data_dir: Path) -> Path | None:
         return target
     try:
         ensure_private_dir(target.parent)
-        handler = PrivateRotatingFileHandler(target, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
+        handler = _handler_class()(target, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
                                              encoding="utf-8")
         if os.name == "posix":
             os.chmod(target, 0o600)  # a file left by an older version, or copied in, made private too
@@ -92,7 +101,7 @@ def configure_logging(data_dir: Path) -> Path | None:
     return target
 
 
-def _attach(handler: PrivateRotatingFileHandler) -> None:
+def _attach(handler: logging.FileHandler) -> None:
     root = logging.getLogger()
     if root.getEffectiveLevel() > FILE_LEVEL:
         # The root must let INFO through for the file; handlers already there keep showing only

@@ -1,6 +1,7 @@
 """The log file: where it is, how it rotates, that it is private, and that it never stops the app."""
 
 import logging
+import logging.handlers
 import os
 import stat
 import sys
@@ -19,8 +20,8 @@ def no_log_file_left(monkeypatch):
     logs.close_log_file()
 
 
-def _file_handlers() -> list[logs.PrivateRotatingFileHandler]:
-    return [h for h in logging.getLogger().handlers if isinstance(h, logs.PrivateRotatingFileHandler)]
+def _file_handlers() -> list[logging.handlers.RotatingFileHandler]:
+    return [h for h in logging.getLogger().handlers if isinstance(h, logging.handlers.RotatingFileHandler)]
 
 
 def test_the_log_is_written_in_the_data_folders_logs_folder(tmp_path):
