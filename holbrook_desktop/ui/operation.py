@@ -143,9 +143,11 @@ class Operation(QObject):
         self._job: _Job | None = None
         self._was_enabled: list[tuple[QWidget, bool]] = []
         self._cursor = _Cursor()
-        # Deleted with its widget mid-work (the admin area locked): the busy cursor is still put back.
-        self.destroyed.connect(self._cursor.release)
         self._stop = threading.Event()
+        # Deleted with its widget mid-work (the admin area locked): the work is asked to stop, and the
+        # busy cursor is put back.
+        self.destroyed.connect(self._stop.set)
+        self.destroyed.connect(self._cursor.release)
         self.running = False
         self.message_box: QMessageBox | None = None  # what the person was shown, if anything
 
