@@ -27,6 +27,15 @@ def policy_text(body: str, *, id: str = "sample", title: str = "Sample Policy") 
     return FRONT_MATTER.format(id=id, title=title) + body
 
 
+@pytest.fixture(autouse=True)
+def _no_log_file_kept():
+    """A command run in a test logs into its temporary data folder; the file is closed after it."""
+    yield
+    from holbrook_desktop.core.logs import close_log_file
+
+    close_log_file()
+
+
 @pytest.fixture
 def make_content(tmp_path: Path):
     """Build a content folder: {policy_id: text or bytes} → content dir."""

@@ -126,8 +126,10 @@ def records_only(args: argparse.Namespace) -> Iterator[Store | None]:
 
 
 def _reported(data_dir: Path, open_records: Callable[[], Store]) -> Store | None:
+    from holbrook_desktop.core.logs import configure_logging
     from holbrook_desktop.core.records import StoreError
 
+    configure_logging(data_dir)  # only here: a command that reads the content makes no data folder
     try:
         return open_records()
     except StoreError as exc:

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import QApplication
 from holbrook_desktop import APP_NAME, __version__
 from holbrook_desktop.app import open_app
 from holbrook_desktop.core import paths
+from holbrook_desktop.core.logs import configure_logging
+from holbrook_desktop.ui import crash_report
 from holbrook_desktop.ui.main_window import MainWindow
 from holbrook_desktop.ui.preferences import Preferences
 from holbrook_desktop.ui.records_startup import open_records
@@ -23,13 +26,13 @@ from holbrook_desktop.ui.theme import apply_theme
 STARTUP_PROBE_ENV = "HOLBROOK_STARTUP_PROBE"
 
 
-def create_main_window(args: argparse.Namespace) -> MainWindow:
+def create_main_window(args: argparse.Namespace, data_dir: Path | None = None) -> MainWindow:
     """The window over the content; the staff records of the data folder are opened just after it
     appears (`open_records_later`), since sqlite-utils and the day's checks take a moment.
 
     If the records cannot be opened the person is told why (and offered the newest backup when the
     file is damaged); the handbook can then still be read, without anyone's progress being kept."""
-    data_dir = paths.data_dir(args.data_dir)
+    data_dir = data_dir or paths.data_dir(args.data_dir)
     service = open_app(paths.content_dir(args.content, data_dir=data_dir), data_dir)
     window = MainWindow(service, Preferences(data_dir), records_pending=True)
     window.offer_admin_setup = True
@@ -49,8 +52,13 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(paths.resource_path("icons", "holbrook.svg"))))
     apply_theme(app)  # before any widget: they read their colours when they are made
-    window = create_main_window(args)
+    crash_report.install()
+    data_dir = paths.data_dir(args.data_dir)
+    window = create_main_window(args, data_dir)
     window.show()
+    # The log file's handler (logging.handlers: a few milliseconds) after the first paint, and still
+    # before the records are opened two turns later, so that their opening is logged.
+    QTimer.singleShot(0, lambda: configure_logging(data_dir))
     QTimer.singleShot(0, window.show_content_problems)
     if os.environ.get(STARTUP_PROBE_ENV):
         # "shown": the window is painted and answering; "ready": the staff list is usable too.

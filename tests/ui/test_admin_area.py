@@ -4,6 +4,7 @@ filters, idle locking, settings, versions, and an export of the rows shown."""
 from __future__ import annotations
 
 import csv
+import threading
 from datetime import date
 
 import pytest
@@ -120,14 +121,53 @@ def test_the_rules_and_the_password_are_changed_in_settings(admin_window, store)
     assert AdminPassword(store.settings).check("New-Staffroom-Password").ok
 
 
-def test_the_spreadsheet_holds_the_rows_shown(admin_window, tmp_path):
+def test_the_spreadsheet_holds_the_rows_shown(admin_window, tmp_path, qtbot):
     _unlock(admin_window)
-    table = admin_window.admin.view.table
-    table.count_buttons[Status.NEVER].click()
+    view = admin_window.admin.view
+    view.table.count_buttons[Status.NEVER].click()
     out = tmp_path / "never.csv"
-    assert admin_window.admin.view.save_spreadsheet(out) == 3
+    with qtbot.waitSignal(view.save_spreadsheet(out).succeeded, timeout=5000) as saved:
+        assert not view.spreadsheet_button.isEnabled()  # written on a worker: not started twice
+    assert saved.args == [3] and view.note.text() == f"Saved 3 rows to {out}."
+    assert view.spreadsheet_button.isEnabled()
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert {r["Status"] for r in rows} == {"never"} and len(rows) == 3
+
+
+def test_the_governors_report_is_made_off_the_windows_thread(admin_window, tmp_path, qtbot, monkeypatch):
+    from holbrook_desktop.core.hr import status_report
+
+    made_on = []
+    make = status_report.status_report_pdf
+
+    def watched(*args, **kwargs):
+        made_on.append(threading.current_thread())
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(status_report, "status_report_pdf", watched)
+    _unlock(admin_window)
+    view = admin_window.admin.view
+    out = tmp_path / "report.pdf"
+    with qtbot.waitSignal(view.save_report(out).succeeded, timeout=10_000):
+        pass
+    assert out.read_bytes().startswith(b"%PDF")
+    assert view.note.text() == f"The governors' report is saved as {out}."
+    assert made_on and made_on[0] is not threading.main_thread()
+
+
+def test_a_spreadsheet_that_cannot_be_saved_is_said_in_a_warning(admin_window, tmp_path, qtbot):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    _unlock(admin_window)
+    view = admin_window.admin.view
+    out = tmp_path / "no such folder" / "all.csv"
+    with qtbot.waitSignal(view.save_spreadsheet(out).refused, timeout=5000):
+        pass
+    (box,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert box.icon() == QMessageBox.Icon.Warning
+    assert box.text().startswith(f"The spreadsheet could not be saved as {out}: ")
+    box.close()
+    assert not out.parent.exists() and view.spreadsheet_button.isEnabled()
 
 
 def test_the_versions_page_says_what_changed(admin_window):

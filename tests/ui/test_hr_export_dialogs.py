@@ -12,6 +12,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from holbrook_desktop.app import App
 from holbrook_desktop.core.hr.due import PersonStatus, Status
 from holbrook_desktop.core.records import StaffMember
+from holbrook_desktop.ui import operation
 from holbrook_desktop.ui.admin import attestation_export_dialog
 from holbrook_desktop.ui.admin.attestation_export_dialog import AttestationExportDialog
 from holbrook_desktop.ui.admin.reminder_dialog import ReminderDialog
@@ -115,15 +116,14 @@ def test_stop_part_way_keeps_what_is_copied(qtbot, store, export_dialog, tmp_pat
 def test_closing_while_copying_stops_and_waits(qtbot, store, export_dialog, tmp_path, monkeypatch):
     for n in range(4):
         signed(store, f"Person{n} Smith")
-    _pause_after(monkeypatch, 1)
+    copying = _pause_after(monkeypatch, 1)
     export_dialog.set_folder(tmp_path / "out")
     qtbot.mouseClick(export_dialog.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: export_dialog.progress_bar.value() == 1)
-    thread = export_dialog._thread
 
     qtbot.mouseClick(export_dialog.close_button, Qt.MouseButton.LeftButton)
 
-    assert not export_dialog.isVisible() and thread.isFinished()  # waited for, not left running
+    assert not export_dialog.isVisible() and copying.returned.is_set()  # waited for, not left running
     assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".pdf"]
     qtbot.waitUntil(lambda: export_dialog.result is not None)
     assert export_dialog.result.cancelled and export_dialog.result.copied == 1
@@ -211,6 +211,5 @@ def test_the_dialog_destroyed_mid_copy_stops_the_copy_without_a_crash(qtbot, sto
     qtbot.waitUntil(lambda: dialog.progress_bar.value() == 1)
 
     admin_area.deleteLater()
-    qtbot.waitUntil(lambda: copying.returned.is_set() and not attestation_export_dialog._running,
-                    timeout=3000)
+    qtbot.waitUntil(lambda: copying.returned.is_set() and operation.unfinished() == 0, timeout=3000)
     assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".pdf"]

@@ -46,6 +46,7 @@ def test_the_holbrook_command_writes_only_inside_its_data_folder(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("shown ") and "\nready " in result.stdout
-    # The staff records and the window's position; the store was closed cleanly (no -wal left).
-    assert sorted(p.name for p in data.iterdir()) == ["holbrook.db", "preferences.ini"]
+    # The staff records, the log and the window's position; the store was closed cleanly (no -wal left).
+    assert sorted(p.name for p in data.iterdir()) == ["holbrook.db", "logs", "preferences.ini"]
+    assert [p.name for p in (data / "logs").iterdir()] == ["holbrook.log"]
     assert [str(p.relative_to(home)) for p in home.rglob("*")] == []

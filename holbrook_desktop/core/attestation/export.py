@@ -114,6 +114,9 @@ def copy_attestations(plan: AttestationExportPlan, folder: Path, *,
         _copy_one(item, folder, reserved, result)
         if progress is not None:
             progress(done, len(planned))
+    log.info("signed PDFs exported: %d copied, %d already there, %d missing, of %d%s", result.copied,
+             result.skipped_identical, len(result.missing), result.total,
+             " (stopped)" if result.cancelled else "")
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from holbrook_desktop.core.files import replacing
 from holbrook_desktop.core.hr.due import PersonStatus
 
 _V = TypeVar("_V")
+log = logging.getLogger(__name__)
 
 # OWASP "CSV injection": a cell starting with one of these may be run as a formula by a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -91,6 +93,7 @@ def write_csv(rows: Iterable[AcknowledgementRow], path: Path) -> int:
         for row in rows:
             writer.writerow([_text(value) for value in row.cells()])
             count += 1
+    log.info("acknowledgements spreadsheet written: %d rows (CSV)", count)
     return count
 
 
@@ -132,6 +135,7 @@ def write_xlsx(rows: Iterable[AcknowledgementRow], path: Path) -> int:
         count += 1
     with replacing(path) as temporary:
         book.save(temporary)
+    log.info("acknowledgements spreadsheet written: %d rows (XLSX)", count)
     return count
 
 

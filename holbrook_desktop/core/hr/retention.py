@@ -172,6 +172,8 @@ def apply_retention(store: Store, plan: RetentionPlan) -> RetentionResult:
                 refused.append(Refusal(person.staff_id, f"the records refused the change ({exc}); nothing "
                                                         "of theirs was erased"))
     cleared, note = _clear_deleted_content(store) if erased else (True, None)
+    log.info("retention applied: staff %s erased, %d not erased", [p.staff_id for p in erased] or "none",
+             len(refused))
     return RetentionResult(tuple(erased), tuple(refused), tuple(held), _daily_kept(), cleared, note)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from holbrook_desktop.core.hr.roles import ROLE_LABELS
 if TYPE_CHECKING:
     from holbrook_desktop.core.records import Store
 
+log = logging.getLogger(__name__)
 DATA_FILE = "data.json"
 README_FILE = "README.txt"
 
@@ -59,6 +61,7 @@ def export_subject_access(store: Store, staff_id: int, folder: Path) -> Path:
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # never a half-made copy of someone's data
         raise
+    log.info("subject-access export made for staff %d: %d signed PDFs", staff_id, len(acknowledgements))
     return target
 
 

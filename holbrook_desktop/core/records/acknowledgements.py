@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any, NamedTuple
 from holbrook_desktop.core.files import write_whole
 from holbrook_desktop.core.records import audit
 from holbrook_desktop.core.records.errors import StoreWriteError
+
+log = logging.getLogger(__name__)
 
 ATTESTATIONS_FOLDER = "attestations"
 METHODS = ("drawn", "typed", "on-behalf")
@@ -153,6 +156,8 @@ class Acknowledgements:
             raise
         saved = self.get(record_id)
         assert saved is not None
+        log.info("acknowledgement %d recorded and its attestation signed (staff %d, %s, %s)", record_id,
+                 new.staff_id, new.policy_id, new.method)
         return saved
 
     def get(self, record_id: int) -> AcknowledgementRecord | None:

@@ -104,6 +104,7 @@ def _open_once(path: Path, daily_backups_kept: int, today: Callable[[], date]) -
     except BaseException:
         db.close()
         raise
+    log.info("records opened: %s (schema %d)", path, len(MIGRATIONS))
     return db
 
 
@@ -159,6 +160,7 @@ def _verify_and_back_up(db: Database, path: Path, day: date, keep: int) -> None:
     try:
         backups.copy_database(db.conn, backups.daily_backup_path(path, day))
         backups.prune_daily_backups(path, keep)
+        log.info("daily backup made of %s", path.name)
     except (OSError, sqlite3.Error) as exc:
         log.warning("daily backup of %s failed: %s", path, exc)  # records still open and usable
 
@@ -191,6 +193,7 @@ def _pre_migration_backup(path: Path, number: int) -> None:
         backups.copy_database(source, backups.pre_migration_backup_path(path, number, datetime.now(UTC)))
     finally:
         source.close()
+    log.info("backup made of %s before migration %d", path.name, number)
 
 
 @contextlib.contextmanager

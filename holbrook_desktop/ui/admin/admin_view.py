@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -21,11 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui.admin.content_page import ContentPage
 from holbrook_desktop.ui.admin.settings_page import SettingsPage
 from holbrook_desktop.ui.admin.status_table import StatusTable
 from holbrook_desktop.ui.admin.versions_page import VersionsPage, fill_policy_choice
+from holbrook_desktop.ui.operation import Operation
+
+log = logging.getLogger(__name__)
 
 
 class AdminView(QWidget):
@@ -189,20 +194,25 @@ class AdminView(QWidget):
         if path:
             self.save_spreadsheet(Path(path))
 
-    def save_spreadsheet(self, path: Path) -> int | None:
-        """The rows the table shows now (its filters applied), as XLSX or CSV by the file's name."""
+    def save_spreadsheet(self, path: Path) -> Operation:
+        """The rows the table shows now (its filters applied), as XLSX or CSV by the file's name:
+        read from the records here, written on a worker."""
         from holbrook_desktop.core.hr.exports import write_csv, write_xlsx
 
         rows = self.service.hr.acknowledgement_rows(self.table.visible_statuses())
         writer = write_csv if path.suffix.lower() == ".csv" else write_xlsx
-        try:
-            count = writer(rows, path)
-        except OSError as exc:
-            self.tell(self.tr("The spreadsheet could not be saved as %1: %2").replace("%1", str(path))
-                      .replace("%2", exc.strerror or str(exc)))
-            return None
-        self.tell(self.tr("Saved %1 rows to %2.").replace("%1", str(count)).replace("%2", str(path)))
-        return count
+        not_saved = self.tr("The spreadsheet could not be saved as %1: %2").replace("%1", str(path))
+
+        def write() -> int:
+            try:
+                return writer(rows, path)
+            except OSError as exc:
+                raise Refused(not_saved.replace("%2", exc.strerror or str(exc))) from exc
+
+        def saved(count: int) -> None:
+            self.tell(self.tr("Saved %1 rows to %2.").replace("%1", str(count)).replace("%2", str(path)))
+
+        return self._export("spreadsheet export", write, saved, self.tr("Save the spreadsheet"))
 
     def save_report_dialog(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -213,18 +223,35 @@ class AdminView(QWidget):
         if path:
             self.save_report(Path(path))
 
-    def save_report(self, path: Path) -> bool:
+    def save_report(self, path: Path) -> Operation:
+        """The governors' report of the statuses shown: the school's name and logo read from the
+        records here, the PDF made and written on a worker."""
         from holbrook_desktop.core.files import write_whole
+        from holbrook_desktop.core.hr.status_report import status_report_pdf
 
         statuses = self.table.model.statuses()
-        try:
-            write_whole(path, self.service.hr.status_report_pdf(statuses))
-        except OSError as exc:
-            self.tell(self.tr("The report could not be saved as %1: %2").replace("%1", str(path))
-                      .replace("%2", exc.strerror or str(exc)))
-            return False
-        self.tell(self.tr("The governors' report is saved as %1.").replace("%1", str(path)))
-        return True
+        profile = self.service.admin.school_profile()
+        policies = list(self.service.content.policies)
+        not_saved = self.tr("The report could not be saved as %1: %2").replace("%1", str(path))
+
+        def write() -> int:
+            pdf = status_report_pdf(statuses, school=profile.name, policies=policies, today=date.today(),
+                                    logo=profile.logo_path)
+            try:
+                write_whole(path, pdf)
+            except OSError as exc:
+                raise Refused(not_saved.replace("%2", exc.strerror or str(exc))) from exc
+            log.info("governors' report written: %d people, %d bytes", len(statuses), len(pdf))
+            return len(statuses)
+
+        def saved(_count: int) -> None:
+            self.tell(self.tr("The governors' report is saved as %1.").replace("%1", str(path)))
+
+        return self._export("governors' report", write, saved, self.tr("Save the governors' report"))
+
+    def _export(self, name: str, write, saved, title: str) -> Operation:
+        return Operation(self, name, write, title=title, on_done=saved,
+                         disable=[self.spreadsheet_button, self.report_button]).run()
 
     def open_reminders(self) -> QDialog:
         from holbrook_desktop.ui.admin.reminder_dialog import ReminderDialog
@@ -328,17 +355,21 @@ class AdminView(QWidget):
         return box
 
     def apply_retention(self, plan) -> bool:
-        try:
-            result = self.service.hr.apply_retention(plan)
-        except (StoreError, ValueError) as exc:
-            self.tell(str(exc))
-            return False
-        told = [self.tr("Erased the personal data of %1 leavers.").replace("%1", str(len(result.erased)))]
-        told += [f"{self.tr('Not erased')}: #{r.staff_id}: {r.reason}" for r in result.refused]
-        told += [result.backups_note(), result.file_note or ""]
-        self.tell(" ".join(t for t in told if t))
-        self.reload_statuses()
-        return True
+        """Erase now, on the records' thread (SQLite is used only where it was opened)."""
+        erased = []
+
+        def done(result) -> None:
+            erased.append(result)
+            told = [self.tr("Erased the personal data of %1 leavers.").replace("%1", str(len(result.erased)))]
+            told += [f"{self.tr('Not erased')}: #{r.staff_id}: {r.reason}" for r in result.refused]
+            told += [result.backups_note(), result.file_note or ""]
+            self.tell(" ".join(t for t in told if t))
+            self.reload_statuses()
+
+        Operation(self, "erasure of expired leavers", lambda: self.service.hr.apply_retention(plan),
+                  title=self.tr("Erase leavers' personal data"), on_done=done,
+                  disable=[self.retention_button], uses_records=True).run()
+        return bool(erased)
 
 
 class LeavingDateDialog(QDialog):

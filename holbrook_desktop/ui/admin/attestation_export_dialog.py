@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,46 +29,28 @@ from holbrook_desktop.core.attestation.export import (
     AttestationExportResult,
     copy_attestations,
 )
+from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.operation import Operation
 
 log = logging.getLogger(__name__)
-# Each copy's thread and worker, held until the thread ends: the dialog may be destroyed first (the
-# admin area locked mid-copy), and a QThread destroyed while running aborts the whole app.
-_running: dict[QThread, QObject] = {}
 
 
-class AttestationCopy(QObject):
-    """Copies the planned PDFs on its own thread and reports only by signal: it never touches a
+def copying(plan: AttestationExportPlan, folder: Path):
+    """The work for the Operation: copies the planned PDFs on a worker thread. It never touches a
     widget, and never the records (SQLite may be used only on the thread that opened it)."""
 
-    progress = Signal(int, int)  # done, total
-    finished = Signal(object)  # AttestationExportResult
-    failed = Signal(str)
-
-    def __init__(self, plan: AttestationExportPlan, folder: Path, stop: threading.Event) -> None:
-        super().__init__()
-        self._plan = plan
-        self._folder = folder
-        self._stop = stop
-
-    @Slot()
-    def run(self) -> None:
+    def copy(progress, cancelled) -> AttestationExportResult:
         try:
-            result = copy_attestations(self._plan, self._folder, progress=self.progress.emit,
-                                       cancelled=self._stop.is_set)
-        except ValueError as exc:
-            self.failed.emit(str(exc))
-            return
+            return copy_attestations(plan, folder, progress=progress, cancelled=cancelled)
+        except ValueError as exc:  # a folder inside the data folder
+            raise Refused(str(exc)) from exc
         except OSError as exc:
-            where = exc.filename or self._folder
-            self.failed.emit(f"The PDFs could not be copied into {where}: {exc.strerror or exc}")
-            return
-        except Exception as exc:  # reported in the dialog, not lost with the thread
-            log.exception("copying the signed PDFs failed")
-            self.failed.emit(f"The PDFs could not be copied: {exc}")
-            return
-        self.finished.emit(result)
+            where = exc.filename or folder
+            raise Refused(f"The PDFs could not be copied into {where}: {exc.strerror or exc}") from exc
+
+    return copy
 
 
 class AttestationExportDialog(QDialog):
@@ -80,9 +61,7 @@ class AttestationExportDialog(QDialog):
         super().__init__(parent)
         self.service = service
         self.result: AttestationExportResult | None = None
-        self._stop = threading.Event()
-        self._thread: QThread | None = None
-        self._worker: AttestationCopy | None = None
+        self._operation: Operation | None = None
         self.setWindowTitle(self.tr("Copy the signed PDFs"))
         self.setMinimumWidth(560)
 
@@ -147,7 +126,8 @@ class AttestationExportDialog(QDialog):
         self._connect_signals()
 
     def _connect_signals(self) -> None:
-        self.destroyed.connect(self._stop.set)  # gone mid-copy: the worker stops at the next file
+        # Gone mid-copy (the admin area locked): the Operation, deleted with the dialog, stops the copy
+        # at the next file.
         self.choose_button.clicked.connect(self.choose_folder)
         self.since_check.toggled.connect(self.since_date.setEnabled)
         self.start_button.clicked.connect(self.start)
@@ -176,7 +156,7 @@ class AttestationExportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._operation is not None
 
     # Copying -------------------------------------------------------------------------------
 
@@ -198,7 +178,6 @@ class AttestationExportDialog(QDialog):
             self._say(self.tr("There are no signed PDFs to copy.") if self.since() is None else
                       self.tr("No signed PDFs since that day."), problem=False)
             return False
-        self._stop.clear()
         self.result = None
         self.details.hide()
         self.open_button.hide()
@@ -207,20 +186,13 @@ class AttestationExportDialog(QDialog):
         self.progress_bar.show()
         self._say(self.tr("Copying %1 signed PDFs…").replace("%1", str(len(plan.items))), problem=False)
         self._set_running(True)
-
-        self._thread = QThread()
-        self._worker = AttestationCopy(plan, folder, self._stop)
-        _running[self._thread] = self._worker
-        thread = self._thread
-        thread.finished.connect(lambda: _running.pop(thread, None))
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progress.connect(self._on_progress)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
-        self._worker.finished.connect(self._thread.quit)
-        self._worker.failed.connect(self._thread.quit)
-        self._thread.start()
+        self._operation = Operation(
+            self, "signed PDFs export", copying(plan, folder), title=self.windowTitle(),
+            on_done=self._on_finished, on_refused=lambda exc: self._on_failed(str(exc)),
+            on_failed=lambda exc: self._on_failed(f"The PDFs could not be copied: {exc}"),
+            reports_progress=True, wait_cursor=False)  # a progress bar and Stop instead
+        self._operation.progressed.connect(self._on_progress)
+        self._operation.run()
         return True
 
     def _plan(self, since: date | None) -> AttestationExportPlan:
@@ -228,8 +200,8 @@ class AttestationExportDialog(QDialog):
 
     def cancel(self) -> None:
         """Stop after the file being copied; what is copied stays, and a new start skips it."""
-        if self.running:
-            self._stop.set()
+        if self._operation is not None:
+            self._operation.cancel()
             self.cancel_button.setEnabled(False)
             self._say(self.tr("Stopping…"), problem=False)
 
@@ -238,7 +210,7 @@ class AttestationExportDialog(QDialog):
         self.progress_bar.setValue(done)
 
     def _on_finished(self, result: AttestationExportResult) -> None:
-        self._finish_thread()
+        self._finished()
         self.result = result
         copied = self.tr("Copied %1 files to %2, %3 already there, %4 missing.").replace(
             "%1", str(result.copied)).replace("%2", str(result.folder)).replace(
@@ -258,7 +230,7 @@ class AttestationExportDialog(QDialog):
         self.exportFinished.emit(result)
 
     def _on_failed(self, message: str) -> None:
-        self._finish_thread()
+        self._finished()
         self._say(message, problem=True)
         self.exportFailed.emit(message)
 
@@ -266,12 +238,8 @@ class AttestationExportDialog(QDialog):
         if self.result is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.folder)))
 
-    def _finish_thread(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-        self._thread = None
-        self._worker = None
+    def _finished(self) -> None:
+        self._operation = None
         self._set_running(False)
 
     def _set_running(self, running: bool) -> None:
@@ -288,10 +256,9 @@ class AttestationExportDialog(QDialog):
     # Closing while copying: stop, and wait for the file being copied --------------------------
 
     def stop_and_wait(self) -> None:
-        if self._thread is not None:
-            self._stop.set()
-            self._thread.quit()
-            self._thread.wait()
+        if self._operation is not None:
+            self._operation.cancel()
+            self._operation.wait()  # the file being copied is finished; the result comes by signal
 
     def done(self, code: int) -> None:
         self.stop_and_wait()

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QFrame,
     QHBoxLayout,
@@ -22,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.attestation.signature_pad import SignatureField
+from holbrook_desktop.ui.operation import Operation
 from holbrook_desktop.ui.quiz.quiz_style import (
     COLUMN_WIDTH,
     big_button,
@@ -191,7 +190,6 @@ class AcknowledgementView(QWidget):
     def sign(self) -> bool:
         """Check, record and sign; the certificate page on success, or what to put right."""
         from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementRefused
-        from holbrook_desktop.core.attestation.signing_key import SigningKeyError
 
         if self.offer is None:
             return False
@@ -202,27 +200,39 @@ class AcknowledgementView(QWidget):
                                        "only”."))
             self.signature_field.setFocus()
             return False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            record = self._service.attestation.acknowledge(self.offer.policy_id,
-                                                           typed_name=self.name_field.text(),
-                                               declared=self.declare_box.isChecked(), signature=signature)
-        except AcknowledgementRefused as exc:
-            self._show_problem(str(exc))
-            self._focus_field(exc.field)
-            return False
-        except (StoreError, SigningKeyError, OSError, ValueError) as exc:
-            # ValueError: the certificate could not be laid out (a declaration far too long to fit).
-            log.warning("acknowledgement not recorded: %s", exc)
-            self._show_problem(self.tr("Your acknowledgement could not be recorded. %1 Please tell whoever "
-                                       "looks after this PC.").replace("%1", str(exc)))
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
+        policy_id, typed_name = self.offer.policy_id, self.name_field.text()
+        declared = self.declare_box.isChecked()
+        signed: list[AcknowledgementRecord] = []
+
+        def done(record: AcknowledgementRecord) -> None:
+            signed.append(record)
+            self._signed(record)
+
+        # The records are written, and the PDF signed inside their transaction, on the thread that
+        # opened them: so at once, on this one (see Operation's uses_records). Nothing is disabled
+        # meanwhile: the keyboard's focus stays on "Sign" if the person has something to put right.
+        Operation(self, "signing an acknowledgement",
+                  lambda: self._service.attestation.acknowledge(policy_id, typed_name=typed_name,
+                                                                declared=declared, signature=signature),
+                  title=self.tr("Sign"), on_done=done, refusals=(AcknowledgementRefused,),
+                  on_refused=self._sign_refused, on_failed=self._sign_failed, uses_records=True).run()
+        return bool(signed)
+
+    def _signed(self, record: AcknowledgementRecord) -> None:
         self.record = record
         self._show_done(record)
         self.acknowledged.emit(record.id)
-        return True
+
+    def _sign_refused(self, exc: Exception) -> None:
+        self._show_problem(str(exc))
+        self._focus_field(getattr(exc, "field", None))
+
+    def _sign_failed(self, exc: BaseException) -> None:
+        # Logged with its traceback by the Operation. Among the causes: the records (StoreError), the
+        # signing key (SigningKeyError), the disk (OSError), a certificate that could not be laid out
+        # (ValueError: a declaration far too long to fit).
+        self._show_problem(self.tr("Your acknowledgement could not be recorded. %1 Please tell whoever "
+                                   "looks after this PC.").replace("%1", str(exc)))
 
     def _focus_field(self, field: str | None) -> None:
         control = {"name": self.name_field, "declaration": self.declare_box,
