@@ -1,7 +1,9 @@
-"""Signed records stay unique: numbers never given out twice, a signed PDF never overwritten."""
+"""Signed records stay unique: numbers never given out twice, a signed PDF never overwritten, one
+school key however many people sign the first acknowledgement at once."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -63,4 +65,44 @@ def test_a_signed_pdf_already_on_disk_is_never_overwritten(tmp_path, content, mo
     actions = [row[0] for row in store.db.execute("SELECT action FROM audit_log")]
     assert "acknowledgement.recorded" not in actions
     assert sorted(p.name for p in squatter.parent.iterdir()) == ["attestation-000001.pdf"]
+    store.close()
+
+
+def test_two_first_signers_at_the_same_moment_make_one_school_key(tmp_path, content):  # noqa: F811
+    data = tmp_path / "data"
+    service, store = _installation(data, content)
+    people = [service.hr.add_staff(NewStaffMember(f"Signer {n}", "teacher", date(2026, 9, 1))).id
+              for n in range(3)]
+    store.close()
+    start = threading.Barrier(len(people))
+    records, failures = [], []
+
+    def sign(staff_id: int) -> None:
+        try:
+            own_service, own_store = _installation(data, content)  # its own window, its own connection
+            try:
+                start.wait()
+                records.append(own_service.attestation.acknowledge_on_behalf(staff_id, "social-media",
+                                                                             note=NOTE))
+            finally:
+                own_store.close()
+        except BaseException as exc:  # reported below, not lost in the thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=sign, args=(staff_id,)) for staff_id in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert failures == []
+    assert len(records) == len(people)
+    certificates = list((data / "signing" / "certificates").glob("*.pem"))
+    assert len(certificates) == 1, "each first signer made a key of its own"
+    assert {record.certificate_fingerprint for record in records} == {certificates[0].stem}
+    service, store = _installation(data, content)
+    created = store.db.execute("SELECT count(*) FROM audit_log WHERE action = 'signing.key-created'")
+    assert created.fetchone()[0] == 1
+    for record in records:
+        assert service.attestation.verify(service.attestation.pdf(record)).ok
     store.close()
