@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from holbrook_desktop.cli.common import (
+    EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
     add_command,
@@ -23,6 +25,8 @@ def register(commands) -> None:
     backup_list.set_defaults(handler=_backup_list)
     restore = add_command(backup_verbs, "restore",
                           "put the newest backup in place (the current file is kept)")
+    restore.add_argument("-y", "--yes", action="store_true",
+                         help="replace a sound database without asking (it is still kept beside it)")
     restore.set_defaults(handler=_backup_restore)
 
 
@@ -41,13 +45,27 @@ def _backup_list(args: argparse.Namespace) -> int:
 
 
 def _backup_restore(args: argparse.Namespace) -> int:
-    from holbrook_desktop.core.records import Store
+    """A damaged or missing database is replaced at once; a sound one only after a yes (asked on the
+    terminal, or --yes): exit 2 when there is no one to ask, 1 when the answer is no."""
+    from holbrook_desktop.core.records import DatabaseSound, Store, StoreError
 
     folder = paths.data_dir(args.data_dir)
     try:
-        used = Store.restore_newest_backup(folder)
-    except (FileNotFoundError, OSError) as exc:
+        try:
+            used = Store.restore_newest_backup(folder, replace_healthy=args.yes)
+        except DatabaseSound as sound:
+            say(f"holbrook backup restore: {sound}")
+            if not sys.stdin.isatty():
+                say("holbrook backup restore: not replaced (give --yes to replace it without asking)")
+                return EXIT_USAGE
+            say(f"Replace it with {sound.backup.name}? It is kept beside it, renamed. [y/N] ")
+            if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+                say("holbrook backup restore: not replaced")
+                return EXIT_FAILED
+            used = Store.restore_newest_backup(folder, replace_healthy=True)
+    except (StoreError, OSError) as exc:
         say(f"holbrook backup restore: {exc}")
         return EXIT_USAGE
-    say(f"restored {used.name}; the file it replaced is kept beside it as holbrook.db.damaged-…")
+    say(f"restored {used.name}; the file it replaced (if any) is kept beside it as "
+        "holbrook.db.damaged-… (or .replaced-… if it was sound)")
     return EXIT_OK

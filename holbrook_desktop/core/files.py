@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,9 +27,44 @@ def replacing(path: Path) -> Iterator[Path]:
 def write_whole(path: Path, data: bytes) -> None:
     """`data` as `path`, readable by this account only (0600), flushed to disk before it appears."""
     with replacing(path) as temporary:
-        descriptor = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC | getattr(os, "O_BINARY", 0),
-                             0o600)
+        _write_private(temporary, data, os.O_TRUNC)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """`data` as a new file `path`, never over an existing one (FileExistsError, that file untouched):
+    whole or not at all, 0600, flushed to disk before it appears. Written under a temporary name, then
+    hard-linked as `path`, which fails if `path` exists, even if another process made it a moment ago;
+    where the file system has no hard links, created exclusively under its own name instead."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.part")
+    try:
+        _write_private(temporary, data, os.O_EXCL)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if exc.errno not in _NO_HARD_LINKS:
+                raise
+            _write_private(path, data, os.O_EXCL)
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
+
+
+def _write_private(path: Path, data: bytes, flag: int) -> None:
+    """Write `data` to `path` opened with `flag` (O_TRUNC or O_EXCL), 0600; a file this call created
+    and could not fill is removed (one that O_EXCL found already there is never touched)."""
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | flag | getattr(os, "O_BINARY", 0), 0o600)
+    try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        if flag == os.O_EXCL:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -69,6 +70,41 @@ def test_wrong_tries_are_slowed_down_and_the_wait_survives_a_restart(store, tmp_
     assert password.check(SECRET).ok
     assert password.check("wrong again").wait_seconds == 0  # a success starts the count again
     assert wait_after(50) == 300  # capped: a locked-out head teacher waits minutes, not days
+
+
+def test_the_wait_holds_when_wrong_tries_come_at_the_same_moment(store, tmp_path):
+    """Two windows (or PCs) trying at once: the wait is checked and counted in one transaction, so
+    only one of the simultaneous tries is checked; the others are told to wait."""
+    password = AdminPassword(store.settings)
+    password.set_first(SECRET)
+    for _ in range(2):
+        assert password.check("wrong guess").wait_seconds == 0  # one free try left
+    tries = 4
+    start = threading.Barrier(tries)
+    answers, failures = [], []
+
+    def guess() -> None:
+        try:
+            own = Store.open(tmp_path / "data", Actor("office-pc", "window"))  # its own connection
+            try:
+                start.wait()
+                answers.append(AdminPassword(own.settings).check("another wrong guess"))
+            finally:
+                own.close()
+        except BaseException as exc:  # reported below, not lost in the thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=guess) for _ in range(tries)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert failures == [] and len(answers) == tries
+    checked = [a for a in answers if a.message.startswith("That is not the administrator password")]
+    assert len(checked) == 1, [a.message for a in answers]
+    assert all(not a.ok and a.wait_seconds > 0 for a in answers)
+    assert store.settings.get("admin.failed-tries")["count"] == 3
 
 
 def test_change_needs_the_current_password_and_weak_ones_are_refused(store):

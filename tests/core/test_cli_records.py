@@ -1,9 +1,11 @@
 """`holbrook staff …`, `audit verify`, `data-dir`, `backup`: the records from the command line."""
 
+import io
 import json
 import sqlite3
 
 from holbrook_desktop.cli import main
+from tests.core.test_store_safety import fill_the_disk
 
 
 def _run(capsys, *args):
@@ -84,3 +86,58 @@ def test_data_dir_show_names_the_rule_that_chose_it(tmp_path, capsys, monkeypatc
     assert shown["data_dir"] == str(tmp_path / "from-env") and shown["source"] == "HOLBROOK_DATA_DIR"
     code, out, _ = _run(capsys, "--data-dir", str(tmp_path / "flag"), "data-dir", "show", "--json")
     assert json.loads(out)["source"] == "--data-dir"
+
+
+class _Terminal(io.StringIO):
+    """stdin as a person at a terminal would type it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_backup_restore_asks_before_replacing_a_sound_database(tmp_path, capsys, monkeypatch):
+    data = tmp_path / "data"
+    _run(capsys, "--data-dir", str(data), "staff", "add", "--name", "Ann", "--role", "office")
+    _run(capsys, "--data-dir", str(data), "staff", "list")  # the day's first reopen takes a backup
+    _run(capsys, "--data-dir", str(data), "staff", "add", "--name", "Ben", "--role", "office")
+    sound = (data / "holbrook.db").read_bytes()
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a script: nobody to ask
+    code, _, err = _run(capsys, "--data-dir", str(data), "backup", "restore")
+    assert code == 2 and "is sound" in err and "--yes" in err
+    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    code, _, err = _run(capsys, "--data-dir", str(data), "backup", "restore")
+    assert code == 1 and "[y/N]" in err and "not replaced" in err
+    assert (data / "holbrook.db").read_bytes() == sound
+
+    monkeypatch.setattr("sys.stdin", _Terminal("y\n"))
+    assert _run(capsys, "--data-dir", str(data), "backup", "restore")[0] == 0
+    code, out, _ = _run(capsys, "--data-dir", str(data), "staff", "list", "--json")
+    assert [m["full_name"] for m in json.loads(out)["staff"]] == ["Ann"]
+    assert any(p.name.startswith("holbrook.db.replaced-") for p in data.iterdir())
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert _run(capsys, "--data-dir", str(data), "backup", "restore", "--yes")[0] == 0
+
+
+def test_a_missing_database_beside_its_backups_is_refused_with_the_way_back(tmp_path, capsys):
+    data = tmp_path / "data"
+    _run(capsys, "--data-dir", str(data), "staff", "add", "--name", "Ann", "--role", "office")
+    _run(capsys, "--data-dir", str(data), "staff", "list")  # the day's first reopen takes a backup
+    (data / "holbrook.db").unlink()
+
+    code, _, err = _run(capsys, "--data-dir", str(data), "staff", "list")
+
+    assert code == 2
+    assert "is missing, but this folder holds 1 backup in backups/" in err
+    assert "'holbrook backup restore'" in err
+    assert not (data / "holbrook.db").exists()
+    assert _run(capsys, "--data-dir", str(data), "backup", "restore")[0] == 0
+    code, out, _ = _run(capsys, "--data-dir", str(data), "staff", "list", "--json")
+    assert code == 0 and json.loads(out)["staff"][0]["full_name"] == "Ann"
+
+
+def test_a_full_disk_is_reported_as_full_with_nothing_offered(tmp_path, capsys, monkeypatch):
+    fill_the_disk(monkeypatch)
+    code, _, err = _run(capsys, "--data-dir", str(tmp_path / "data"), "staff", "list")
+    assert code == 2 and "is full" in err and "Nothing was changed" in err
+    assert "backup restore" not in err and "damaged" not in err.replace("not damaged", "")

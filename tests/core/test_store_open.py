@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.records import DatabaseDamaged, DatabaseTooNew, NewStaffMember, Store
+from holbrook_desktop.core.records import (
+    DatabaseDamaged,
+    DatabaseTooNew,
+    NewStaffMember,
+    RecordsMissing,
+    Store,
+)
 from holbrook_desktop.core.records.migrations import MIGRATIONS
 
 ACTOR = Actor("office", "cli")
@@ -259,15 +265,16 @@ def test_an_empty_file_with_no_backups_opens_as_a_new_database(tmp_path):
 
 
 def test_an_empty_file_is_refused_when_there_are_backups(tmp_path):
-    """Records existed once: an empty file is damage, not a fresh start."""
+    """Records existed once: an empty file is a loss to report, not a fresh start."""
     build_database(tmp_path, people=3)
     Store.open(tmp_path, ACTOR, today=on(DAY_1 + timedelta(days=1))).close()
     db_file(tmp_path).write_bytes(b"")
 
-    with pytest.raises(DatabaseDamaged) as refused:
+    with pytest.raises(RecordsMissing) as refused:
         Store.open(tmp_path, ACTOR, today=on(DAY_1 + timedelta(days=2)))
 
-    assert refused.value.reason == "the file is empty"
+    assert refused.value.found == ["1 backup in backups/"]
+    assert "is empty" in str(refused.value) and "was not started over them" in str(refused.value)
     assert db_file(tmp_path).read_bytes() == b""
 
 

@@ -13,6 +13,7 @@ from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.ui.app import create_main_window
 from tests.conftest import REAL_CONTENT
+from tests.core.test_store_safety import fill_the_disk, needs_room_to_upgrade
 
 
 @pytest.fixture
@@ -95,6 +96,53 @@ def test_continuing_without_the_backup_leaves_everything_as_it_was(qtbot, data_d
     assert window.start_screen is None
     assert (data_dir / "holbrook.db").read_bytes() == b"\0" * 4096
     assert not any(p.name.startswith("holbrook.db.damaged-") for p in data_dir.iterdir())
+
+
+def test_a_full_disk_is_explained_and_nothing_destructive_is_offered(qtbot, data_dir, answer_boxes,
+                                                                    monkeypatch):
+    shown, _answers = answer_boxes
+    _records_with_a_backup(data_dir)  # a backup is there, and still not offered: nothing is damaged
+    needs_room_to_upgrade(data_dir, monkeypatch)
+    before = (data_dir / "holbrook.db").read_bytes()
+    fill_the_disk(monkeypatch)
+    window = _start(qtbot, data_dir)
+
+    assert [box["title"] for box in shown] == ["The disk is full"]
+    assert "is full" in shown[0]["text"] and "Nothing was changed" in shown[0]["text"]
+    assert shown[0]["buttons"] == ["Continue reading"]
+    assert (data_dir / "holbrook.db").read_bytes() == before
+    assert not any(".damaged-" in p.name for p in data_dir.iterdir())
+    assert window.start_screen is None and window.records_note.isVisible()
+
+
+def test_missing_records_are_not_started_anew_and_the_newest_backup_is_offered(qtbot, data_dir,
+                                                                               answer_boxes):
+    shown, answers = answer_boxes
+    _records_with_a_backup(data_dir)
+    (data_dir / "holbrook.db").unlink()
+    answers.append("Restore the newest backup")
+    window = _start(qtbot, data_dir)
+
+    assert "is missing, but this folder holds 1 backup in backups/" in shown[0]["text"]
+    assert shown[0]["buttons"] == ["Restore the newest backup", "Continue without records"]
+    assert window.is_showing_start_screen()
+    assert window.start_screen.shown_names() == ["Siân O’Brien"]
+    assert "restored from the backup daily-holbrook-" in window.start_screen.note_text()
+    window.service.records.close()
+
+
+def test_missing_records_with_no_backup_are_reported_and_no_new_file_is_made(qtbot, data_dir,
+                                                                             answer_boxes):
+    shown, _answers = answer_boxes
+    (data_dir / "attestations").mkdir(parents=True)
+    (data_dir / "attestations" / "attestation-000012.pdf").write_bytes(b"%PDF-1.7 signed")
+    window = _start(qtbot, data_dir)
+
+    assert shown[0]["title"] == "The staff records are missing"
+    assert "1 signed attestation in attestations/" in shown[0]["text"]
+    assert shown[0]["buttons"] == ["Continue reading"]
+    assert not (data_dir / "holbrook.db").exists()
+    assert window.start_screen is None and window.records_note.isVisible()
 
 
 def test_records_from_a_newer_version_are_not_touched(qtbot, data_dir, answer_boxes):

@@ -58,6 +58,11 @@ def problem_with(new_password: str) -> str | None:
     return None
 
 
+def _as_failures(saved: dict | None) -> dict:
+    saved = saved or {}
+    return {"count": int(saved.get("count", 0)), "at": float(saved.get("at", 0))}
+
+
 class AdminPassword:
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
         self._settings = settings
@@ -73,28 +78,37 @@ class AdminPassword:
         self._store(new_password, "admin.password-set")
 
     def check(self, password: str) -> PasswordCheck:
-        failures = self._failures()
-        wait = self._seconds_left(failures)
-        if wait > 0:
-            return PasswordCheck(False, wait, f"Too many wrong tries. Wait {wait} seconds and try again.")
         encoded = self._settings.get(PASSWORD_KEY)
         if not encoded:
             return PasswordCheck(False, 0, "No administrator password has been set yet.")
+        waiting: list[int] = []
+
+        def take_a_try(saved: dict | None) -> dict | None:
+            # Checked and counted in one write transaction: a try is counted as wrong until it proves
+            # right, so a try made at the same moment (another window, another PC) sees it and waits.
+            failures = _as_failures(saved)
+            wait = self._seconds_left(failures)
+            if wait > 0:
+                waiting.append(wait)
+                return saved
+            return {"count": failures["count"] + 1, "at": self._clock()}
+
+        counted = _as_failures(self._settings.update_quietly(FAILURES_KEY, take_a_try))
+        if waiting:
+            return PasswordCheck(False, waiting[0],
+                                 f"Too many wrong tries. Wait {waiting[0]} seconds and try again.")
         from argon2.exceptions import InvalidHashError, VerificationError
 
         hasher = _hasher()
         try:
             hasher.verify(encoded, password)
         except (VerificationError, InvalidHashError):
-            failures = {"count": failures["count"] + 1, "at": self._clock()}
-            self._settings.set_quietly(FAILURES_KEY, failures)
-            wait = wait_after(failures["count"])
+            wait = wait_after(counted["count"])
             message = "That is not the administrator password."
             if wait:
                 message += f" Wait {wait} seconds before the next try."
             return PasswordCheck(False, wait, message)
-        if failures["count"]:
-            self._settings.set_quietly(FAILURES_KEY, {"count": 0, "at": 0})
+        self._settings.set_quietly(FAILURES_KEY, {"count": 0, "at": 0})
         if hasher.check_needs_rehash(encoded):
             self._settings.set(PASSWORD_KEY, hasher.hash(password), action="admin.password-rehashed")
         return PasswordCheck(True)
@@ -115,10 +129,6 @@ class AdminPassword:
         if problem:
             raise PasswordRefused(problem)
         self._settings.set(PASSWORD_KEY, _hasher().hash(new_password), action=action)
-
-    def _failures(self) -> dict:
-        saved = self._settings.get(FAILURES_KEY) or {}
-        return {"count": int(saved.get("count", 0)), "at": float(saved.get("at", 0))}
 
     def _seconds_left(self, failures: dict) -> int:
         wait = wait_after(failures["count"])

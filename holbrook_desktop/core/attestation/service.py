@@ -105,7 +105,7 @@ class AttestationService:
         records = self._app.require_records()
         records.policy_versions.record_seen(policy)
         key = self.signing_key()
-        certificate = key.current() or self.create_signing_key()
+        certificate = key.current() or self._first_signing_key()
         new = NewAcknowledgement(
             staff_id=member.id, policy_id=policy.id, policy_sha256=policy.sha256,
             version_label=policy.meta.version, quiz_attempt_id=offer.quiz.attempt_id if offer.quiz else None,
@@ -158,10 +158,21 @@ class AttestationService:
         certificate is kept so earlier attestations still verify)."""
         school = school or self._app.admin.school_profile().name
         certificate = self.signing_key().create(school)
+        self._log_key_created(certificate)
+        return certificate
+
+    def _first_signing_key(self) -> SchoolCertificate:
+        """Made on the school's first acknowledgement; if another window or PC is making it at the
+        same moment, theirs is used (one key, one audit row)."""
+        certificate, made = self.signing_key().create_first(self._app.admin.school_profile().name)
+        if made:
+            self._log_key_created(certificate)
+        return certificate
+
+    def _log_key_created(self, certificate: SchoolCertificate) -> None:
         with self._app.require_records().change("signing.key-created") as change:
             change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
                               "not_after": certificate.not_after.isoformat()}
-        return certificate
 
     def import_signing_key(self, p12: Path, password: str | None) -> SchoolCertificate:
         certificate = self.signing_key().import_pkcs12(p12, password)

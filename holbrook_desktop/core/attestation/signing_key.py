@@ -30,6 +30,7 @@ import re
 import secrets
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,7 +40,7 @@ from holbrook_desktop.core.dates import for_people
 from holbrook_desktop.core.errors import Failure, HolbrookError, Refused
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
@@ -53,6 +54,9 @@ CHAIN = "chain"
 # The old key's second name while it is being replaced: the new key goes in under KEY_FILE first,
 # and only then is the old one overwritten and deleted, so a crash never leaves the school without a key.
 RETIRING_FILE = "school-key.retiring.pem"
+# Held while the first key is made, so that two first signers at the same moment make one key.
+LOCK_FILE = ".first-key.lock"
+LOCK_WAIT_SECONDS = 120  # making an RSA key takes about a second; this is far beyond any real wait
 
 RSA_BITS = 3072  # Adobe Reader, poppler/NSS and Windows all accept RSA; 3072 bits is good beyond 2030
 PLAIN_LABEL = "PRIVATE KEY"  # the ordinary PEM label of an unencrypted PKCS#8 key
@@ -297,6 +301,18 @@ class SchoolSigningKey:
         installed = self._install(private_key, certificate, chain=[])
         log.info("created signing key %s for %s", installed.fingerprint, name)
         return installed
+
+    def create_first(self, school_name: str) -> tuple[SchoolCertificate, bool]:
+        """The school's key for signing now, made if there is none yet: (its certificate, whether this
+        call made it). Two windows or processes signing the school's first acknowledgement at the same
+        moment end with one key: it is made under a lock in the signing folder, and whoever gets the
+        lock second finds the first one's key and uses it."""
+        self._prepare_folders()
+        with _exclusive_lock(self.folder / LOCK_FILE):
+            current = self.current()
+            if current is not None:
+                return current, False
+            return self.create(school_name), True
 
     def import_pkcs12(self, p12_path: Path, password: str | None) -> SchoolCertificate:
         """Use the key and certificate from a PKCS#12 (.p12/.pfx) file, e.g. one issued by a certificate
@@ -722,6 +738,61 @@ def _pem_armour(label: str, der: bytes) -> bytes:
 
 
 # Files -----------------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _exclusive_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on the file `path` (made if need be) until the block ends. The operating
+    system drops it if the process dies, so a crash never leaves a stale lock behind."""
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise SigningKeyUnusable(f"Could not open {path}: {exc.strerror or exc}") from exc
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    try:
+        while not _try_lock(descriptor):
+            if time.monotonic() > deadline:
+                raise SigningKeyUnusable(f"The signing key is still being made by another window ({path} "
+                                      "stayed locked). Try again in a moment.")
+            time.sleep(0.05)
+        try:
+            yield
+        finally:
+            _unlock(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _try_lock(descriptor: int) -> bool:
+    if os.name == "nt":
+        import msvcrt
+
+        os.lseek(descriptor, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _unlock(descriptor: int) -> None:
+    with contextlib.suppress(OSError):
+        if os.name == "nt":
+            import msvcrt
+
+            os.lseek(descriptor, 0, os.SEEK_SET)
+            msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+        else:
+            import fcntl
+
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+
 
 def _write_atomically(path: Path, data: bytes, mode: int, *,
                       before_replace: Callable[[], None] | None = None) -> None:

@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from holbrook_desktop.core.records.errors import (
     DatabaseDamaged,
+    DatabaseSound,
     DatabaseTooNew,
+    DiskFull,
     DuplicateStaff,
+    RecordsMissing,
     StoreError,
     StoreWriteError,
 )
@@ -22,8 +25,8 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.records.store import Change, Store
 
 __all__ = [
-    "Change", "DatabaseDamaged", "DatabaseTooNew", "DuplicateStaff", "NewStaffMember", "StaffMember",
-    "Store", "StoreError", "StoreWriteError",
+    "Change", "DatabaseDamaged", "DatabaseSound", "DatabaseTooNew", "DiskFull", "DuplicateStaff",
+    "NewStaffMember", "RecordsMissing", "StaffMember", "Store", "StoreError", "StoreWriteError",
 ]
 _LOADED_ON_USE = {"Store": "store", "Change": "store"}
 

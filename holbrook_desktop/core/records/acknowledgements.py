@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from holbrook_desktop.core.files import write_whole
+from holbrook_desktop.core.files import write_new
 from holbrook_desktop.core.records import audit
 from holbrook_desktop.core.records.errors import StoreWriteError
 
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 
 ATTESTATIONS_FOLDER = "attestations"
 METHODS = ("drawn", "typed", "on-behalf")
+_PDF_NUMBER = re.compile(r"attestation-(\d+)\.pdf")
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ class Acknowledgements:
         try:
             with self._store.change("acknowledgement.recorded") as change:
                 db = change.db
-                record_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM acknowledgements").fetchone()[0]
+                record_id = self._next_number(db)
                 last = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
                 stamp = Stamp(record_id, change.at, last[0] if last else audit.GENESIS_HASH)
                 pdf = make_pdf(stamp)
@@ -133,6 +136,11 @@ class Acknowledgements:
                 target = self._store.path.parent / relative
                 try:
                     _write_private(target, pdf)
+                except FileExistsError as exc:
+                    raise StoreWriteError(
+                        f"The signed attestation {target} already exists and is never overwritten, so "
+                        "nothing was recorded. The records may have been restored from an older copy: "
+                        "please tell whoever looks after this PC.") from exc
                 except OSError as exc:
                     raise StoreWriteError(_file_failure(target, exc)) from exc
                 written = target
@@ -159,6 +167,18 @@ class Acknowledgements:
         log.info("acknowledgement %d recorded and its attestation signed (staff %d, %s, %s)", record_id,
                  new.staff_id, new.policy_id, new.method)
         return saved
+
+    def _next_number(self, db) -> int:
+        """Above every record in the database and every signed PDF on disk: after a restore from an
+        older backup, the numbers of records made since the backup are not given out again."""
+        in_records = db.execute("SELECT coalesce(max(id), 0) FROM acknowledgements").fetchone()[0]
+        on_disk = 0
+        if self.folder.is_dir():
+            for pdf in self.folder.iterdir():
+                found = _PDF_NUMBER.fullmatch(pdf.name)
+                if found:
+                    on_disk = max(on_disk, int(found.group(1)))
+        return max(in_records, on_disk) + 1
 
     def get(self, record_id: int) -> AcknowledgementRecord | None:
         row = self._store.db.execute(f"SELECT {_COLUMNS} FROM acknowledgements WHERE id = ?",
@@ -217,8 +237,6 @@ class Acknowledgements:
 
 
 def _file_failure(path: Path, exc: OSError) -> str:
-    import errno
-
     if exc.errno == errno.ENOSPC:
         why = "the disk is full. Free some space and try again"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -229,6 +247,10 @@ def _file_failure(path: Path, exc: OSError) -> str:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    """Whole or not at all, readable by this account only (the folder is private too)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_whole(path, data)
+    """Whole or not at all, readable by this account only (the folder is private too), and never over
+    an existing file (FileExistsError): a signed PDF is evidence, written once."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except FileExistsError as exc:  # a file where the folder should be: not the PDF already there
+        raise NotADirectoryError(errno.ENOTDIR, "a file is in the folder's place", str(path.parent)) from exc
+    write_new(path, data)

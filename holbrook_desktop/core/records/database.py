@@ -14,10 +14,16 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from holbrook_desktop.core.records import backups
+from holbrook_desktop.core.records.acknowledgements import ATTESTATIONS_FOLDER
+from holbrook_desktop.core.records.damage import RecordsConnection, is_disk_full, reason_for
 from holbrook_desktop.core.records.errors import (
     DatabaseBusy,
     DatabaseDamaged,
+    DatabaseSound,
     DatabaseTooNew,
+    DiskFull,
+    RecordsMissing,
+    StoreError,
     StoreWriteError,
 )
 from holbrook_desktop.core.records.migrations import MIGRATIONS
@@ -28,6 +34,9 @@ DATABASE_FILE = "holbrook.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Long enough that the window and the CLI writing at once wait for each other instead of failing.
 BUSY_TIMEOUT_MS = 15_000
+# The school's signing key (core/attestation/signing_key.py); named here only as a sign that records
+# were kept in this folder.
+SIGNING_FOLDER = "signing"
 
 
 def utc_now() -> str:
@@ -43,14 +52,17 @@ def open_database(
     """Open (or create) the database: refuse damaged or newer files, migrate, back up daily.
 
     "Locked" or "busy" while another window or PC opens or migrates the same file at the same
-    moment is waited out, not mistaken for damage."""
+    moment is waited out, not mistaken for damage; nor is a full disk (DiskFull).
+    A missing or empty file where records were kept is refused (RecordsMissing), never started anew."""
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
             return _open_once(path, daily_backups_kept, today)
-        except DatabaseDamaged as exc:
+        except (DatabaseDamaged, StoreWriteError, OSError) as exc:
+            if is_disk_full(exc):
+                raise DiskFull(path) from exc
             busy = isinstance(exc.__cause__, sqlite3.OperationalError) and _is_busy(exc.__cause__)
-            if not busy:
+            if not isinstance(exc, DatabaseDamaged) or not busy:
                 raise
             if time.monotonic() > deadline:
                 raise DatabaseBusy(path) from exc.__cause__
@@ -64,16 +76,22 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
 
 def _open_once(path: Path, daily_backups_kept: int, today: Callable[[], date]) -> Database:
     is_new = not path.exists() or _never_written(path)
-    if not is_new:
+    if is_new:
+        found = signs_of_records(path)
+        if found:
+            raise RecordsMissing(path, found, backups.existing_backups(path))
+    else:
         _check_header(path)
+    backups.remove_stale_partials(path)
     # Staff records are personal data: a folder the app creates is its account's alone (an
     # administrator widens the shared folder's permissions on purpose; see the README).
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if is_new:
         _create_private_file(path)
-    connection: sqlite3.Connection | None = None
+    connection: RecordsConnection | None = None
     try:
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, factory=RecordsConnection)
+        connection.path = path
         # No sqlite-utils plugins: nothing installed elsewhere on the PC runs inside the staff
         # database's connection (and start-up skips scanning every package's entry points).
         db = Database(connection, execute_plugins=False)
@@ -94,7 +112,7 @@ def _open_once(path: Path, daily_backups_kept: int, today: Callable[[], date]) -
     except sqlite3.DatabaseError as exc:
         if connection is not None:
             connection.close()  # not left to the garbage collector: it would hold the file open
-        raise DatabaseDamaged(path, _reason(exc), backups.existing_backups(path)) from exc
+        raise DatabaseDamaged(path, reason_for(exc), backups.existing_backups(path)) from exc
     except BaseException:
         if connection is not None:
             connection.close()
@@ -114,15 +132,34 @@ def _create_private_file(path: Path) -> None:
         descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(descriptor)
     except OSError as exc:
+        if is_disk_full(exc):
+            raise
         log.warning("could not create %s with private permissions: %s", path, exc)
 
 
 def _never_written(path: Path) -> bool:
-    """A 0-byte file with no journal and no backup: a first start that stopped before writing.
-    No record can be in it, so it is set up as new rather than refused as damaged."""
+    """A 0-byte file with no journal: a first start that stopped before writing. No record can be in
+    it, so it is set up as new, unless the folder shows records were kept here (signs_of_records)."""
     wal = path.with_name(path.name + "-wal")
-    return (path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0)
-            and not backups.existing_backups(path))
+    return path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0)
+
+
+def signs_of_records(path: Path) -> list[str]:
+    """What in the data folder shows that records were kept here, in words; empty for a new folder.
+    With any of these, a missing or empty database is a loss to report, not a first start."""
+    folder = path.parent
+    found = []
+    kept = backups.existing_backups(path)
+    if kept:
+        found.append(f"{len(kept)} backup{'s' if len(kept) != 1 else ''} in {backups.BACKUP_FOLDER}/")
+    attestations = folder / ATTESTATIONS_FOLDER
+    pdfs = sum(1 for p in attestations.glob("*.pdf") if p.is_file()) if attestations.is_dir() else 0
+    if pdfs:
+        found.append(f"{pdfs} signed attestation{'s' if pdfs != 1 else ''} in {ATTESTATIONS_FOLDER}/")
+    signing = folder / SIGNING_FOLDER
+    if signing.is_dir() and any(p.is_file() for p in signing.rglob("*")):
+        found.append(f"the school's signing key in {SIGNING_FOLDER}/")
+    return found
 
 
 def _check_header(path: Path) -> None:
@@ -135,13 +172,6 @@ def _check_header(path: Path) -> None:
     if header != SQLITE_HEADER:
         reason = "the file is empty" if not header else "it is not an SQLite database"
         raise DatabaseDamaged(path, reason, backups.existing_backups(path))
-
-
-def _reason(exc: sqlite3.DatabaseError) -> str:
-    text = str(exc)
-    if "malformed" in text or "not a database" in text:
-        return f"it is damaged ({text})"
-    return text
 
 
 def _schema_version(db: Database) -> int:
@@ -199,7 +229,13 @@ def _pre_migration_backup(path: Path, number: int) -> None:
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """One all-or-nothing change. IMMEDIATE takes the write lock first, so two writers queue
-    (busy timeout) instead of one failing with "database is locked" halfway through."""
+    (busy timeout) instead of one failing with "database is locked" halfway through.
+
+    Once damage has been met on this connection, at any moment, every change is refused before it
+    touches the file: DatabaseDamaged, with the backups there are."""
+    connection = db.conn
+    if isinstance(connection, RecordsConnection) and connection.damage_reason is not None:
+        raise connection.damaged_error()
     if db.conn.in_transaction:  # nested: sqlite-utils' savepoints keep it atomic
         with db.atomic():
             yield db
@@ -211,16 +247,23 @@ def write_transaction(db: Database) -> Iterator[Database]:
     try:
         yield db
     except sqlite3.OperationalError as exc:
-        db.rollback()
+        _roll_back(db)
         raise StoreWriteError(_write_failure(exc)) from exc
     except BaseException:
-        db.rollback()
+        _roll_back(db)
         raise
     try:
         db.conn.execute("COMMIT")
     except sqlite3.OperationalError as exc:
         db.rollback()
         raise StoreWriteError(_write_failure(exc)) from exc
+
+
+def _roll_back(db: Database) -> None:
+    try:
+        db.rollback()
+    except DatabaseDamaged:  # already being reported: the change was not committed either way
+        log.warning("rolling back on a damaged database failed", exc_info=True)
 
 
 def _write_failure(exc: sqlite3.OperationalError) -> str:
@@ -234,31 +277,85 @@ def _write_failure(exc: sqlite3.OperationalError) -> str:
     return f"The change was not saved: {text}."
 
 
-def restore_newest_backup(path: Path) -> Path:
-    """Put the newest backup in place; the damaged file is kept beside it, renamed, never deleted."""
+def restore_newest_backup(path: Path, *, replace_healthy: bool = False) -> Path:
+    """Put the newest backup in place; the file it replaces is kept beside it, renamed, never deleted.
+
+    A sound database (its header and a read-only integrity check pass) is not replaced unless a person
+    confirmed it (`replace_healthy`): DatabaseSound. The backup is copied beside the database first and
+    only then swapped in, so a failure part-way (a full disk) leaves the database, its -wal and -shm
+    exactly as they were."""
     candidates = backups.existing_backups(path)
     if not candidates:
         raise FileNotFoundError(f"no backup of {path}")
-    aside = _set_aside_name(path)
-    if path.exists():
-        path.replace(aside)
-    for suffix in ("-wal", "-shm"):  # journal files belong to the damaged copy
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            side.replace(aside.with_name(aside.name + suffix))
-    source = sqlite3.connect(f"file:{candidates[0]}?mode=ro", uri=True)
+    sound = is_sound(path)
+    if sound and not replace_healthy:
+        raise DatabaseSound(path, candidates[0])
+    staged = path.with_name(f"{path.name}.restoring")
     try:
-        backups.copy_database(source, path)
-    finally:
-        source.close()
+        source = sqlite3.connect(f"file:{candidates[0]}?mode=ro", uri=True)
+        try:
+            backups.copy_database(source, staged)
+        finally:
+            source.close()
+    except (OSError, sqlite3.Error) as exc:
+        staged.unlink(missing_ok=True)
+        raise _restore_failure(path, candidates[0], exc) from exc
+    aside = _set_aside_name(path, "replaced" if sound else "damaged")
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for suffix in ("", "-wal", "-shm"):  # journal files belong to the copy being replaced
+            current = path.with_name(path.name + suffix)
+            if current.exists():
+                kept = aside.with_name(aside.name + suffix)
+                current.replace(kept)
+                moved.append((current, kept))
+        staged.replace(path)
+    except OSError as exc:
+        for current, kept in reversed(moved):
+            try:
+                kept.replace(current)
+            except OSError:
+                log.error("could not put %s back as %s", kept, current, exc_info=True)
+        staged.unlink(missing_ok=True)
+        raise _restore_failure(path, candidates[0], exc) from exc
     return candidates[0]
 
 
-def _set_aside_name(path: Path) -> Path:
+def _restore_failure(path: Path, backup: Path, exc: BaseException) -> StoreError:
+    if is_disk_full(exc):
+        return DiskFull(path, f"the backup {backup.name} could not be copied")
+    return StoreWriteError(f"The backup {backup.name} could not be put in place ({exc}). The records "
+                           f"database {path} was left as it was.")
+
+
+def is_sound(path: Path) -> bool:
+    """The file is an SQLite database that passes its integrity check, read only. A file that is busy
+    (another process holds it locked) counts as sound: it cannot be shown to be damaged."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                return False
+    except OSError:
+        return False
+    try:
+        checker = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return False
+    try:
+        return [row[0] for row in checker.execute("PRAGMA integrity_check(1)").fetchall()] == ["ok"]
+    except sqlite3.OperationalError as exc:
+        return _is_busy(exc)
+    except sqlite3.Error:
+        return False
+    finally:
+        checker.close()
+
+
+def _set_aside_name(path: Path, why: str) -> Path:
     """A name no earlier set-aside copy has: two restores in the same second keep both."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    aside, n = path.with_name(f"{path.name}.damaged-{stamp}"), 1
+    aside, n = path.with_name(f"{path.name}.{why}-{stamp}"), 1
     while any(aside.with_name(aside.name + suffix).exists() for suffix in ("", "-wal", "-shm")):
         n += 1
-        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        aside = path.with_name(f"{path.name}.{why}-{stamp}-{n}")
     return aside

@@ -24,6 +24,45 @@ class DatabaseDamaged(StoreError, Failure):
                          f"changed.{newest}")
 
 
+class DiskFull(StoreError, Failure):
+    """The disk holding the records has no room left: nothing is wrong with the file itself."""
+
+    def __init__(self, path: Path, detail: str = "") -> None:
+        self.path = path
+        extra = f" ({detail})" if detail else ""
+        super().__init__(f"The disk holding the records ({path.parent}) is full{extra}. Nothing was "
+                         "changed and the records are not damaged: free some space on that disk, then "
+                         "start again.")
+
+
+class RecordsMissing(StoreError, Failure):
+    """The records file is missing or empty, but the folder shows records were kept here: backups,
+    signed attestations or the school's signing key. A new, empty database is not started over them."""
+
+    def __init__(self, path: Path, found: list[str], backups: list[Path]) -> None:
+        self.path = path
+        self.found = found  # what shows records were kept here, in words
+        self.backups = backups  # newest first
+        state = "is missing" if not path.exists() else "is empty"
+        offer = (f" The newest backup is {backups[0].name}: restore it to carry on." if backups else
+                 " There is no backup: put the records file back from a copy of your own, or choose "
+                 "another data folder to start new records deliberately.")
+        super().__init__(f"The records database {path} {state}, but this folder holds "
+                         f"{'; '.join(found)}, so records were kept here. Nothing has been changed: a "
+                         f"new, empty database was not started over them.{offer}")
+
+
+class DatabaseSound(StoreError, Refused):
+    """A restore asked for while the current database is sound: replacing it needs a person's say-so."""
+
+    def __init__(self, path: Path, backup: Path) -> None:
+        self.path = path
+        self.backup = backup
+        super().__init__(f"The records database {path} is sound (it passes its integrity check), so it "
+                         f"has not been replaced by the backup {backup.name}, which may be older. Nothing "
+                         "was changed. Replacing it must be confirmed.")
+
+
 class DatabaseTooNew(StoreError, Failure):
     def __init__(self, path: Path, found: int, known: int) -> None:
         self.path, self.found, self.known = path, found, known

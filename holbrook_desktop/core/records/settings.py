@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 # Keys whose values are never copied into the audit log (the password's hash is a secret too).
@@ -38,6 +39,22 @@ class Settings:
                 "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 (key, json.dumps(value), change.at))
+
+    def update_quietly(self, key: str, update: Callable[[Any], Any]) -> Any:
+        """Read one bookkeeping value, change it with `update` and write it back in one write
+        transaction, so that two windows or PCs doing so at the same moment take turns: the second
+        sees the first's value. No audit row. Returns the value now stored (None: there is none)."""
+        with self._store.change("setting.counter") as change:
+            change.skip()
+            row = change.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            before = json.loads(row[0]) if row else None
+            after = update(before)
+            if after != before:
+                change.db.execute(
+                    "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                    (key, json.dumps(after), change.at))
+        return after
 
     def all(self) -> dict[str, Any]:
         rows = self._store.db.execute("SELECT key, value FROM settings ORDER BY key").fetchall()

@@ -77,12 +77,19 @@ class Store:
         return cls(db, path, actor, now=now)
 
     @staticmethod
-    def restore_newest_backup(data_dir: Path) -> Path:
-        return restore_newest_backup(data_dir / DATABASE_FILE)
+    def restore_newest_backup(data_dir: Path, *, replace_healthy: bool = False) -> Path:
+        """The newest backup put in place (see database.restore_newest_backup): DatabaseSound if the
+        current file is sound and `replace_healthy` was not given."""
+        return restore_newest_backup(data_dir / DATABASE_FILE, replace_healthy=replace_healthy)
 
     @property
     def data_dir(self) -> Path:
         return self.path.parent
+
+    @property
+    def damaged(self) -> bool:
+        """Damage was met while these records were open: every change since is refused untouched."""
+        return getattr(self.db.conn, "damage_reason", None) is not None
 
     def close(self) -> None:
         self.db.close()
