@@ -99,6 +99,7 @@ def _retention_apply(args: argparse.Namespace) -> int:
 
 def _subject_access_export(args: argparse.Namespace) -> int:
     from holbrook_desktop.core.hr.subject_access import UnknownStaff
+    from holbrook_desktop.core.records import SignedPdfUnusable
 
     with cli._records_service(args) as service:
         if service is None:
@@ -108,6 +109,9 @@ def _subject_access_export(args: argparse.Namespace) -> int:
         except UnknownStaff as exc:
             cli._say(f"holbrook subject-access export: {exc}")
             return EXIT_USAGE
+        except SignedPdfUnusable as exc:
+            cli._say(f"holbrook subject-access export: refused: {exc} Nothing was written.")
+            return EXIT_FAILED
         except OSError as exc:
             cli._say(f"holbrook subject-access export: cannot write in {args.output}: {exc.strerror or exc}")
             return EXIT_USAGE

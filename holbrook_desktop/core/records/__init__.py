@@ -13,6 +13,7 @@ from holbrook_desktop.core.records.errors import (
     DatabaseDamaged,
     DatabaseTooNew,
     DuplicateStaff,
+    SignedPdfUnusable,
     StoreError,
     StoreWriteError,
 )
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.records.store import Change, Store
 
 __all__ = [
-    "Change", "DatabaseDamaged", "DatabaseTooNew", "DuplicateStaff", "NewStaffMember", "StaffMember",
-    "Store", "StoreError", "StoreWriteError",
+    "Change", "DatabaseDamaged", "DatabaseTooNew", "DuplicateStaff", "NewStaffMember", "SignedPdfUnusable",
+    "StaffMember", "Store", "StoreError", "StoreWriteError",
 ]
 _LOADED_ON_USE = {"Store": "store", "Change": "store"}
 

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from holbrook_desktop.core.files import write_whole
 from holbrook_desktop.core.records import audit
-from holbrook_desktop.core.records.errors import StoreWriteError
+from holbrook_desktop.core.records.errors import SignedPdfUnusable, StoreWriteError
 
 ATTESTATIONS_FOLDER = "attestations"
 METHODS = ("drawn", "typed", "on-behalf")
@@ -200,14 +200,33 @@ class Acknowledgements:
         return self._store.path.parent / record.pdf_file
 
     def pdf_bytes(self, record: AcknowledgementRecord) -> bytes:
-        """The signed PDF as it was made; OSError if the file is gone or unreadable."""
-        return self.pdf_path(record).read_bytes()
+        """The signed PDF as it was made, checked against the SHA-256 recorded with it: every path
+        that hands a PDF out comes through here (or `read_signed_pdf`). SignedPdfUnusable, naming
+        the record, if the file is gone, unreadable, or not the one signed."""
+        return read_signed_pdf(record.id, self.pdf_path(record), record.pdf_sha256)
 
     def summary(self, record: AcknowledgementRecord) -> dict[str, Any]:
         values = dict(record.__dict__)
         values.pop("signature_png")
         values.pop("signature_strokes")
         return values
+
+
+def read_signed_pdf(record_id: int, path: Path, pdf_sha256: str) -> bytes:
+    """The file at `path` if it hashes to `pdf_sha256`; SignedPdfUnusable (naming the record) if
+    not. Reads no records, so a copy running on another thread (HR's export) can use it."""
+    try:
+        pdf = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SignedPdfUnusable(record_id, path, f"the signed PDF is missing from the data folder "
+                                                 f"({path})") from exc
+    except OSError as exc:
+        raise SignedPdfUnusable(record_id, path, f"the signed PDF cannot be read ({path}): "
+                                                 f"{exc.strerror or exc}") from exc
+    if hashlib.sha256(pdf).hexdigest() != pdf_sha256:
+        raise SignedPdfUnusable(record_id, path, f"the PDF in the data folder ({path}) is not the one "
+                                                 "signed for this record: it has been changed or damaged")
+    return pdf
 
 
 def _file_failure(path: Path, exc: OSError) -> str:
