@@ -103,6 +103,16 @@ _LATEST_SQL = f"""
 """
 
 
+@dataclass(frozen=True)
+class KeptPdf:
+    """What checking a kept PDF needs of its record (an erased person's PDFs are deleted)."""
+
+    record_id: int
+    pdf_file: str  # relative to the data folder
+    pdf_sha256: str
+    audit_anchor: str
+
+
 class Acknowledgements:
     def __init__(self, store) -> None:  # store: holbrook_desktop.core.records.Store
         self._store = store
@@ -195,6 +205,12 @@ class Acknowledgements:
             if row[-1]:
                 current[key] = summary
         return {key: LatestAcknowledgements(record, current.get(key)) for key, record in latest.items()}
+
+    def kept_pdfs(self) -> list[KeptPdf]:
+        """Every acknowledgement whose signed PDF is kept (all but erased people's), oldest first."""
+        rows = self._store.db.execute("SELECT id, pdf_file, pdf_sha256, audit_anchor FROM acknowledgements "
+                                      "WHERE erased_at IS NULL ORDER BY id").fetchall()
+        return [KeptPdf(*row) for row in rows]
 
     def pdf_path(self, record: AcknowledgementRecord) -> Path:
         return self._store.path.parent / record.pdf_file
