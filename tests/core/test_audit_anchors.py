@@ -191,3 +191,13 @@ def test_an_erasing_rows_list_of_the_wrong_types_is_a_broken_row(tmp_path):
         assert not report.ok and report.first_bad_row is not None
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("value", ["X'00FF'", "CAST(X'61FF2E706466' AS TEXT)", "'../../etc/passwd'"])
+def test_an_acknowledgement_naming_its_pdf_wrongly_is_a_problem_never_a_traceback(tmp_path, capsys, value):
+    data = tmp_path / "data"
+    [record_id] = _school(capsys, data, ["Ann Smith"])
+    _by_hand(data, f"UPDATE acknowledgements SET pdf_file = {value} WHERE id = {record_id}")
+    code, out, err = _run(capsys, "--data-dir", data, "audit", "verify")
+    assert code == 1, out + err
+    assert f"cknowledgement {record_id}" in out

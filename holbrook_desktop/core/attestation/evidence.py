@@ -76,12 +76,16 @@ def check_evidence(store: Store) -> EvidenceReport:
     checked = 0
     seen: set[Path] = set()
     for kept in store.acknowledgements.kept_pdfs():
-        path = data_dir / kept.pdf_file
-        seen.add(path.resolve())
         try:
+            path = data_dir / kept.pdf_file
+            seen.add(path.resolve())
             pdf = _read_kept(kept, path)
         except SignedPdfUnusable as exc:
             problems.append(str(exc).removesuffix(" It was not handed out."))
+            continue
+        except (TypeError, ValueError, OSError):  # a file name that is no file name: edited by hand
+            problems.append(f"acknowledgement {kept.record_id}: its record names its PDF as "
+                            f"{kept.pdf_file!r}, which the app never writes")
             continue
         checked += 1
         carried = read_audit_anchor(pdf)

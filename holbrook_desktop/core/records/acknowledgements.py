@@ -208,8 +208,9 @@ class Acknowledgements:
 
     def kept_pdfs(self) -> list[KeptPdf]:
         """Every acknowledgement whose signed PDF is kept (all but erased people's), oldest first."""
-        rows = self._store.db.execute("SELECT id, pdf_file, pdf_sha256, audit_anchor FROM acknowledgements "
-                                      "WHERE erased_at IS NULL ORDER BY id").fetchall()
+        with audit.tolerant_text(self._store.db):  # a checker must name a damaged row, not stop at it
+            rows = self._store.db.execute("SELECT id, pdf_file, pdf_sha256, audit_anchor FROM "
+                                          "acknowledgements WHERE erased_at IS NULL ORDER BY id").fetchall()
         return [KeptPdf(*row) for row in rows]
 
     def pdf_path(self, record: AcknowledgementRecord) -> Path:

@@ -18,11 +18,12 @@ into the new chain, and still checked against the row's text wherever that text 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,12 +176,8 @@ def verify(db: Database) -> ChainReport:
             raise
         # Text that is not UTF-8 stops sqlite3 before the row is seen: walk again, keeping the bytes
         # (as lone surrogates), so that the row is named as broken where it fails its check.
-        factory = db.conn.text_factory
-        db.conn.text_factory = lambda data: data.decode("utf-8", "surrogateescape")
-        try:
+        with tolerant_text(db):
             report = walk(db)
-        finally:
-            db.conn.text_factory = factory
     if not report.ok:
         return report
     unaudited = unaudited_acknowledgements(db)
@@ -188,6 +185,18 @@ def verify(db: Database) -> ChainReport:
         return report
     return ChainReport(report.rows, report.rows + 1, _unaudited_problem(report.rows, unaudited),
                        report.last_hash, report.erased_rows, tuple(unaudited))
+
+
+@contextlib.contextmanager
+def tolerant_text(db: Database) -> Iterator[None]:
+    """Text columns read even when they hold bytes that are not UTF-8 (kept as lone surrogates, which
+    fail any check that encodes them): for the checks that must report such a row, not stop at it."""
+    factory = db.conn.text_factory
+    db.conn.text_factory = lambda data: data.decode("utf-8", "surrogateescape")
+    try:
+        yield
+    finally:
+        db.conn.text_factory = factory
 
 
 def unaudited_acknowledgements(db: Database) -> list[int]:
