@@ -20,6 +20,24 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.records.acknowledgements import AcknowledgementRecord
 
 
+def _check_lengths(member: StaffMember, *, typed_name: str | None, note: str | None = None) -> None:
+    """What is typed, and the name on record that the PDF prints, within core/limits.py's limits:
+    checked before the write lock is taken, so that no PDF is ever laid out around a name of pages."""
+    from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementRefused
+    from holbrook_desktop.core.limits import TextTooLong, check_length
+
+    try:
+        check_length("typed_name", " ".join(typed_name.split()) if typed_name else None)
+        check_length("on_behalf_note", " ".join(note.split()) if note else None)
+    except TextTooLong as exc:
+        raise AcknowledgementRefused(str(exc), "name" if exc.field == "typed_name" else "note") from exc
+    try:
+        check_length("full_name", member.full_name)
+    except TextTooLong as exc:  # written before the limits, or by hand: the office must shorten it
+        raise AcknowledgementRefused(f"The name on this person's record is too long to print: {exc} Ask "
+                                     "the office to shorten it.", None) from exc
+
+
 class AttestationService:
     def __init__(self, app: App) -> None:
         self._app = app
@@ -67,6 +85,7 @@ class AttestationService:
 
         offer = self.offer(policy_id)
         member = self._app.require_session().member
+        _check_lengths(member, typed_name=typed_name)
         check_declaration(offer, full_name=member.full_name, typed_name=typed_name, declared=declared,
                           signature=signature)
         return self._record(member, self._app.content.require_policy(policy_id), offer, method_for(signature),
@@ -84,6 +103,7 @@ class AttestationService:
         member = self._app.require_records().staff.get(staff_id)
         if member is None:
             raise KeyError(staff_id)
+        _check_lengths(member, typed_name=typed_name, note=note)
         # Signed on paper: the reading and quiz rules are the administrator's to vouch for (the note).
         offer = self._offer(member, policy, reading_complete=True)
         return self._record(member, policy, offer, "on-behalf", typed_name or member.full_name, None,

@@ -271,9 +271,15 @@ class SchoolSigningKey:
         retired (see the module docstring); a damaged one is left alone and reported instead."""
         from cryptography.hazmat.primitives.asymmetric import rsa
 
+        from holbrook_desktop.core.limits import TextTooLong, check_length
+
         name = " ".join((school_name or "").split())
         if not name:
             raise SigningKeyError("The school's name is needed to make a signing key.")
+        try:
+            check_length("school_name", name)
+        except TextTooLong as exc:
+            raise SigningKeyError(str(exc)) from exc
         if not 1 <= years <= 30:
             raise SigningKeyError(f"A signing key can be made for 1 to 30 years, not {years}.")
         start = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
