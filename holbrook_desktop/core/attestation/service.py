@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -171,22 +172,31 @@ class AttestationService:
 
         return SchoolSigningKey(self._app.require_records().data_dir)
 
-    def create_signing_key(self, school: str | None = None) -> SchoolCertificate:
+    def create_signing_key(self, school: str | None = None, *, now: datetime | None = None
+                           ) -> SchoolCertificate:
         """A new self-signed key for the school (the first one, or replacing the current one; the old
-        certificate is kept so earlier attestations still verify)."""
+        certificate is kept so earlier attestations still verify). In place with its audit row, or
+        not at all (SigningKeyError saying which): see SchoolSigningKey._install."""
         school = school or self._app.admin.school_profile().name
-        certificate = self.signing_key().create(school)
-        with self._app.require_records().change("signing.key-created") as change:
-            change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
-                              "not_after": certificate.not_after.isoformat()}
-        return certificate
+        return self.signing_key().create(school, now=now, record=self._audited("signing.key-created"))
 
     def import_signing_key(self, p12: Path, password: str | None) -> SchoolCertificate:
-        certificate = self.signing_key().import_pkcs12(p12, password)
-        with self._app.require_records().change("signing.key-imported") as change:
-            change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
-                              "not_after": certificate.not_after.isoformat(), "file": str(p12)}
-        return certificate
+        """As `create_signing_key`, with the key from a PKCS#12 file."""
+        return self.signing_key().import_pkcs12(p12, password,
+                                                record=self._audited("signing.key-imported", file=str(p12)))
+
+    def _audited(self, action: str, **extra: str):
+        """The audit row of a key change, as a transaction the key is swapped inside (see Recorder)."""
+        records = self._app.require_records()
+
+        @contextlib.contextmanager
+        def record(certificate: SchoolCertificate) -> Iterator[None]:
+            with records.change(action) as change:
+                change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
+                                  "not_after": certificate.not_after.isoformat(), **extra}
+                yield
+
+        return record
 
     # HR's copy for filing --------------------------------------------------------------------
 
