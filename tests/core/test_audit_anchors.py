@@ -201,3 +201,14 @@ def test_an_acknowledgement_naming_its_pdf_wrongly_is_a_problem_never_a_tracebac
     code, out, err = _run(capsys, "--data-dir", data, "audit", "verify")
     assert code == 1, out + err
     assert f"cknowledgement {record_id}" in out
+
+
+def test_a_pdf_in_the_folder_that_no_record_keeps_is_reported(tmp_path, capsys):
+    data = tmp_path / "data"
+    [record_id] = _school(capsys, data, ["Ann Smith"])
+    kept = data / "attestations" / f"attestation-{record_id:06d}.pdf"
+    (data / "attestations" / "attestation-000099.pdf").write_bytes(kept.read_bytes())
+    code, out, _ = _run(capsys, "--data-dir", data, "audit", "verify")
+    assert code == 1
+    assert ("FAIL attestations/attestation-000099.pdf: is not the signed PDF of any acknowledgement kept "
+            "on record") in out

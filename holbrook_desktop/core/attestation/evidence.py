@@ -108,8 +108,8 @@ def check_evidence(store: Store) -> EvidenceReport:
         except OSError as exc:
             problems.append(f"{where}: cannot be read ({exc.strerror or exc})")
             continue
-        problems.append(f"{where}: belongs to no acknowledgement on record (left behind, or put there by "
-                        f"hand); {found.message}")
+        problems.append(f"{where}: is not the signed PDF of any acknowledgement kept on record (left "
+                        f"behind by an erasure, or put there by hand); {found.message}")
     return EvidenceReport(chain, checked, tuple(problems), tuple(notes))
 
 
