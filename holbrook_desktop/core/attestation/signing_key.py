@@ -500,7 +500,6 @@ class SchoolSigningKey:
         unchanged = ("The school still signs with its current key; nothing was changed." if replacing
                      else "No key was made; nothing was changed.")
         fingerprint = _fingerprint(_der(certificate))
-        described = None
         pending = _PendingKey(self)
         try:
             self._prepare_folders()
@@ -515,7 +514,7 @@ class SchoolSigningKey:
                                                 serialization.NoEncryption())
             sealed = _pem_armour(self.protection.label, self.protection.protect(key_der))
             pending.write_new(self.folder / PENDING_FILE, sealed, 0o600)
-            described = self._describe(self._certificate_path(fingerprint), current=True)
+            described: SchoolCertificate = self._describe(self._certificate_path(fingerprint), current=True)
         except SigningKeyError as exc:
             pending.undo()
             raise SigningKeyError(f"The new signing key could not be saved: {exc} {unchanged}") from exc
@@ -825,8 +824,7 @@ def _pem_armour(label: str, der: bytes) -> bytes:
 
 # Files -----------------------------------------------------------------------------------------------
 
-def _write_atomically(path: Path, data: bytes, mode: int, *,
-                      before_replace: Callable[[], None] | None = None) -> None:
+def _write_atomically(path: Path, data: bytes, mode: int) -> None:
     """Write to a temporary file in the same folder (created with ``mode`` from the start, so a key is
     never readable by others even for a moment), flush it to disk, then rename it over ``path``."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
@@ -839,8 +837,6 @@ def _write_atomically(path: Path, data: bytes, mode: int, *,
             os.fsync(handle.fileno())
         if os.name == "posix":
             os.chmod(temporary, mode)
-        if before_replace is not None:
-            before_replace()
         os.replace(temporary, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
