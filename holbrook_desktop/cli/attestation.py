@@ -112,6 +112,9 @@ def _acknowledgement_record(args: argparse.Namespace) -> int:
 
 
 def _attestation_save(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.files import write_whole
+    from holbrook_desktop.core.records import SignedPdfUnusable
+
     with records_only(args) as store:
         if store is None:
             return EXIT_USAGE
@@ -120,13 +123,12 @@ def _attestation_save(args: argparse.Namespace) -> int:
             say(f"holbrook attestation save: no acknowledgement {args.record_id}")
             return EXIT_USAGE
         try:
-            pdf = store.acknowledgements.pdf_bytes(record)
-        except OSError as exc:
-            say(f"holbrook attestation save: the signed PDF {store.acknowledgements.pdf_path(record)} "
-                f"cannot be read: {exc.strerror or exc}")
+            pdf = store.acknowledgements.pdf_bytes(record)  # checked against its recorded SHA-256
+        except SignedPdfUnusable as exc:
+            say(f"holbrook attestation save: refused: {exc}")
             return EXIT_FAILED
     try:
-        args.output.write_bytes(pdf)
+        write_whole(args.output, pdf)  # private (0600): it names a person
     except OSError as exc:
         say(f"holbrook attestation save: cannot write {args.output}: {exc.strerror or exc}")
         return EXIT_USAGE

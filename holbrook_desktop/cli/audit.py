@@ -13,6 +13,7 @@ from holbrook_desktop.cli.common import (
     add_noun,
     print_json,
     records_only,
+    say,
 )
 
 
@@ -24,16 +25,26 @@ def register(commands) -> None:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.attestation.evidence import check_evidence
+
     with records_only(args) as store:
         if store is None:
             return EXIT_USAGE
-        report = store.verify_audit()
+        evidence = check_evidence(store)
+    report = evidence.chain
     if args.json:
-        print_json({"ok": report.ok, "rows_verified": report.rows, "first_bad_row": report.first_bad_row,
-                    "problem": report.problem, "last_hash": report.last_hash})
+        print_json(evidence.as_dict())
     elif report.ok:
         print(f"audit log intact: {report.rows} rows, last hash {report.last_hash}")
     else:
         print(f"audit log broken at row {report.first_bad_row}: {report.problem} "
               f"({report.rows} rows before it verify)")
-    return EXIT_OK if report.ok else EXIT_FAILED
+    if not args.json:
+        for problem in evidence.problems:
+            print(f"FAIL {problem}")
+        for note in evidence.notes:
+            print(f"note {note}")
+        say(f"{evidence.pdfs_checked} signed PDFs checked against the records and the log: "
+            + ("all anchored in it" if not evidence.problems else
+               f"{len(evidence.problems)} problem{'' if len(evidence.problems) == 1 else 's'}"))
+    return EXIT_OK if evidence.ok else EXIT_FAILED

@@ -105,6 +105,7 @@ def _retention_apply(args: argparse.Namespace) -> int:
 
 def _subject_access_export(args: argparse.Namespace) -> int:
     from holbrook_desktop.core.hr.subject_access import UnknownStaff
+    from holbrook_desktop.core.records import SignedPdfUnusable
 
     with records_app(args) as app:
         if app is None:
@@ -114,6 +115,9 @@ def _subject_access_export(args: argparse.Namespace) -> int:
         except UnknownStaff as exc:
             say(f"holbrook subject-access export: {exc}")
             return EXIT_USAGE
+        except SignedPdfUnusable as exc:
+            say(f"holbrook subject-access export: refused: {exc} Nothing was written.")
+            return EXIT_FAILED
         except OSError as exc:
             say(f"holbrook subject-access export: cannot write in {args.output}: {exc.strerror or exc}")
             return EXIT_USAGE

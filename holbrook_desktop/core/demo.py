@@ -179,7 +179,7 @@ def build_demo(data_dir: Path, content_dir: Path, *, staff: int = 40, seed: int 
         people = _school(rng, staff, today)
         store.settings.set(DEMO_SETTING, {"staff": staff, "seed": seed, "today": today.isoformat(),
                                           "made": datetime.now(UTC).isoformat(timespec="seconds")})
-        _make_signing_key(service, store, clock.moment)
+        _make_signing_key(service, clock.moment)
         events = _timeline(service, clock, people, rng, today, began)
         for done, event in enumerate(sorted(events), start=1):
             clock.at(event.when)
@@ -197,14 +197,11 @@ def build_demo(data_dir: Path, content_dir: Path, *, staff: int = 40, seed: int 
         store.close()
 
 
-def _make_signing_key(service: App, store: Store, when: datetime) -> None:
+def _make_signing_key(service: App, when: datetime) -> None:
     """The school's key, made on its first day, so that its certificate is valid at every attestation's
     time. As App.create_signing_key, which makes one valid from the real now."""
     school = next((p.meta.school for p in service.content.policies), "") or "School"
-    certificate = service.attestation.signing_key().create(school, now=when)
-    with store.change("signing.key-created") as change:
-        change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
-                          "not_after": certificate.not_after.isoformat()}
+    service.attestation.create_signing_key(school, now=when)
 
 
 def _first_day(today: date) -> date:

@@ -13,10 +13,12 @@ from pathlib import Path
 @contextlib.contextmanager
 def replacing(path: Path) -> Iterator[Path]:
     """A temporary name beside `path` to write to; it replaces `path` only if the block succeeds, so a
-    failure (a full disk, a cancel) leaves any earlier file whole and no half file behind."""
+    failure (a full disk, a cancel) leaves any earlier file whole and no half file behind. What
+    appears is readable by this account only (0600): the app's files name people."""
     temporary = path.with_name(f".{path.name}.part")
     try:
         yield temporary
+        os.chmod(temporary, 0o600)  # whatever wrote it (openpyxl, open()) and whatever the umask
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

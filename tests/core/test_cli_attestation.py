@@ -29,7 +29,7 @@ def test_record_on_behalf_then_save_and_verify_the_pdf(tmp_path, capsys):
     assert _run(capsys, "--data-dir", data, "attestation", "save", str(record_id), "-o", str(copy))[0] == 0
     code, out, err = _run(capsys, "--data-dir", data, "verify", str(copy))
     assert code == 0, out + err
-    assert out.count("ok   ") == 3 and "a genuine attestation" in err
+    assert out.count("ok   ") == 4 and "a genuine attestation" in err
     code, out, _ = _run(capsys, "--data-dir", data, "verify", str(copy), "--json")
     report = json.loads(out)
     assert code == 0 and report["ok"] and report["record_id"] == record_id

@@ -229,7 +229,7 @@ def test_someone_added_since_the_preview_stops_the_import_rather_than_duplicatin
 
 
 def test_a_full_disk_part_way_leaves_nothing_imported(store, tmp_path):
-    lines = "".join(f"Person {i} {'x' * 200},Teacher,N{i},01/09/2024\n" for i in range(300))
+    lines = "".join(f"Person {i} {'x' * 80},Teacher,N{i},01/09/2024\n" for i in range(300))
     plan = plan_of(store, tmp_path, "Name,Role,Staff number,Start date\n" + lines)
     before = counts(store)
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]

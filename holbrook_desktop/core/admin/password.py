@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from holbrook_desktop.core.errors import Refused
+from holbrook_desktop.core.limits import TextTooLong, check_length
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.records.settings import Settings
@@ -51,6 +52,10 @@ def wait_after(failures: int) -> int:
 def problem_with(new_password: str) -> str | None:
     if len(new_password) < MIN_LENGTH:
         return f"The password needs at least {MIN_LENGTH} characters."
+    try:
+        check_length("admin_password", new_password)
+    except TextTooLong as exc:
+        return str(exc)
     if new_password.strip() != new_password:
         return "The password may not start or end with a space (they are easy to type by mistake)."
     if len(set(new_password)) < 3:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.files import write_whole
+from holbrook_desktop.core.limits import LIMITS, TextTooLong, check_length
 from holbrook_desktop.core.paths import resource_path
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ NAME_KEY = "school.name"
 LOGO_KEY = "school.logo"  # what was chosen (file name, size, hash): for the audit log
 LOGO_FILE = "school-logo.png"
 DEFAULT_NAME = "School"
-MAX_NAME_LENGTH = 120
+MAX_NAME_LENGTH = LIMITS["school_name"].max_chars
 MAX_LOGO_BYTES = 5 * 1024 * 1024  # a crest photographed on a phone is well under this
 MAX_LOGO_SIDE = 8_000  # larger is a poster, or a picture made to exhaust memory
 MIN_LOGO_SIDE = 16
@@ -71,8 +72,10 @@ def clean_school_name(name: str) -> str:
     cleaned = " ".join((name or "").split())
     if not cleaned:
         raise SchoolProfileRefused("Type the school's name.")
-    if len(cleaned) > MAX_NAME_LENGTH:
-        raise SchoolProfileRefused(f"The school's name can be at most {MAX_NAME_LENGTH} characters.")
+    try:
+        check_length("school_name", cleaned)
+    except TextTooLong as exc:
+        raise SchoolProfileRefused(str(exc)) from exc
     return cleaned
 
 

@@ -97,8 +97,10 @@ class AttestationCheck:
 
 
 def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey) -> AttestationCheck:
-    """Three checks, each reported: the signature is intact and covers the whole file; it is this
-    school's (current or an earlier key); and the file is the one kept for a record in this database."""
+    """Four checks, each reported: the signature is intact and covers the whole file; it is this
+    school's (current or an earlier key); the file is the one kept for a record in this database; and
+    the audit anchor it carries is in this database's audit chain (by its first characters, said so,
+    for a file made before the whole hash was embedded)."""
     from holbrook_desktop.core.attestation.pdf import read_attestation_metadata
     from holbrook_desktop.core.attestation.pdf_signature import verify_pdf_signature
     from holbrook_desktop.core.attestation.signing_key import short_fingerprint
@@ -133,7 +135,19 @@ def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey
     else:
         record = store.acknowledgements.get(metadata["record_id"])
         lines.append(_record_line(pdf, metadata, record))
+    if store is not None:
+        lines.append(_anchor_line(store, pdf))
     return AttestationCheck(tuple(lines), record)
+
+
+def _anchor_line(store: Store, pdf: bytes) -> CheckLine:
+    """The anchor the signed file carries, found in this database's audit chain: the log held this
+    record's history when the file was signed, and still holds it."""
+    from holbrook_desktop.core.attestation.evidence import find_anchor
+    from holbrook_desktop.core.attestation.pdf import read_audit_anchor
+
+    found = find_anchor(store, read_audit_anchor(pdf))
+    return CheckLine("anchor", found.ok, found.message)
 
 
 def _record_line(pdf: bytes, metadata: dict, record: AcknowledgementRecord | None) -> CheckLine:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import unicodedata
@@ -122,19 +121,13 @@ def copy_attestations(plan: AttestationExportPlan, folder: Path, *,
 
 def _copy_one(item: PlannedAttestation, folder: Path, reserved: set[str],
               result: AttestationExportResult) -> None:
+    from holbrook_desktop.core.records.acknowledgements import read_signed_pdf
+    from holbrook_desktop.core.records.errors import SignedPdfUnusable
+
     try:
-        pdf = item.source.read_bytes()
-    except FileNotFoundError:
-        result.missing.append((item.record_id,
-                               f"the signed PDF is missing from the data folder ({item.source})"))
-        return
-    except OSError as exc:
-        result.missing.append((item.record_id, f"the signed PDF cannot be read ({item.source}): "
-                                               f"{exc.strerror or exc}"))
-        return
-    if hashlib.sha256(pdf).hexdigest() != item.pdf_sha256:
-        result.missing.append((item.record_id, f"the PDF in the data folder ({item.source}) is not the one "
-                                               "signed for this record: it has been changed or damaged"))
+        pdf = read_signed_pdf(item.record_id, item.source, item.pdf_sha256)
+    except SignedPdfUnusable as exc:  # the same check as every other PDF handed out
+        result.missing.append((item.record_id, exc.reason))
         return
     number, name = item.number, item.file_name
     while True:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -83,6 +84,9 @@ def attestation_metadata(content: AttestationContent) -> dict:
         "version_label": content.version_label,
         "acknowledged_at": _utc(content.acknowledged_at).isoformat(timespec="microseconds"),
         "method": content.method,
+        # The audit chain's hash just before this record, in full: `audit verify` and `verify` find
+        # it in the chain (files made before it was added carry only a prefix, on the page).
+        "audit_anchor": content.audit_anchor,
     }
 
 
@@ -90,6 +94,9 @@ def read_attestation_metadata(pdf: bytes) -> dict | None:
     """The record embedded by render_attestation, also after signing; None if absent or unreadable."""
     import io
 
+    quick = _metadata_as_written(pdf)
+    if quick is not None:
+        return quick
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -97,6 +104,107 @@ def read_attestation_metadata(pdf: bytes) -> dict | None:
         data = json.loads(str(info["/" + METADATA_KEY]))
     except Exception as exc:  # a damaged or foreign file simply carries no record we can read
         log.debug("no attestation metadata: %s", exc)
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@dataclass(frozen=True)
+class AnchorInFile:
+    """The audit anchor an attestation carries: in full (in its embedded record), or, for a file
+    made before the full hash was embedded, only the first characters printed on the page."""
+
+    anchor: str
+    full: bool
+
+
+def read_audit_anchor(pdf: bytes) -> AnchorInFile | None:
+    """The anchor of the file's record; None if the file carries none that can be read."""
+    metadata = read_attestation_metadata(pdf)
+    anchor = metadata.get("audit_anchor") if metadata else None
+    if isinstance(anchor, str) and _HEX64.fullmatch(anchor):
+        return AnchorInFile(anchor, True)
+    printed = _printed_anchor(pdf)
+    return AnchorInFile(printed, False) if printed else None
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+# The small print of the first release's files: "… · audit anchor 0f1e2d3c4b5a6978…".
+_PRINTED_ANCHOR = re.compile(rb"audit anchor ([0-9a-f]{8,64})")
+_TEXT_SHOWN = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", re.DOTALL)
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")",
+            b"\\": b"\\"}
+
+
+def _printed_anchor(pdf: bytes) -> str | None:
+    """The anchor as printed in the small print of a file this app made: its text is drawn with
+    DejaVu subsets in which ASCII letters keep their own codes, so the hex digits read as written."""
+    import io
+
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        contents = reader.root["/Pages"]["/Kids"][0].get_object()["/Contents"]
+        streams = contents if isinstance(contents, list) else [contents]
+        data = b"".join(stream.get_object().data for stream in streams)
+    except Exception as exc:  # a damaged or foreign file: no anchor can be read from it
+        log.debug("no printed anchor: %s", exc)
+        return None
+    shown = b" ".join(_pdf_string(found.group(1)) for found in _TEXT_SHOWN.finditer(data))
+    found = _PRINTED_ANCHOR.search(shown)
+    return found.group(1).decode("ascii") if found else None
+
+
+def _pdf_string(body: bytes) -> bytes:
+    """A PDF literal string's bytes, its escapes undone (octal, \\n …, a line continued)."""
+    out = bytearray()
+    index = 0
+    while index < len(body):
+        byte = body[index:index + 1]
+        if byte != b"\\":
+            out += byte
+            index += 1
+            continue
+        following = body[index + 1:index + 2]
+        octal = re.match(rb"[0-7]{1,3}", body[index + 1:index + 4])
+        if octal:
+            out.append(int(octal.group(0), 8) & 0xFF)
+            index += 1 + len(octal.group(0))
+        elif following in (b"\r", b"\n"):  # a line break inside the string is no character
+            index += 2 + (body[index + 1:index + 3] == b"\r\n")
+        else:
+            out += _ESCAPES.get(following, following)
+            index += 2
+    return bytes(out)
+
+
+def _metadata_as_written(pdf: bytes) -> dict | None:
+    """The record read straight from the bytes, as reportlab and pyHanko write it (the last
+    revision's copy), far quicker than parsing the file: `audit verify` reads it from every PDF a
+    school keeps. A file built to show another record here fails the checks that follow (its
+    SHA-256 against the record's, its signature). None when not found so: the parser reads it."""
+    at = pdf.rfind(b"/" + METADATA_KEY.encode("ascii") + b" (")
+    if at < 0:
+        return None
+    start = at + len(METADATA_KEY) + 3
+    depth, index = 0, start
+    while index < len(pdf):
+        byte = pdf[index]
+        if byte == 0x5C:  # backslash: the next byte is escaped
+            index += 2
+            continue
+        if byte == 0x28:
+            depth += 1
+        elif byte == 0x29:
+            if depth == 0:
+                break
+            depth -= 1
+        index += 1
+    else:
+        return None
+    try:
+        data = json.loads(_pdf_string(pdf[start:index]).decode("ascii"))
+    except ValueError:
         return None
     return data if isinstance(data, dict) else None
 
@@ -690,7 +798,7 @@ class _Page:
 
     def footer_text(self) -> tuple[list[str], list[str]]:
         content = self.content
-        anchor = content.audit_anchor[:16] + ("…" if len(content.audit_anchor) > 16 else "")
+        anchor = content.audit_anchor  # in full: a reader can look it up in the chain
         check = (f"This document is digitally signed by {content.school} (certificate "
                  f"{short_fingerprint(content.certificate_fingerprint)}). To check it: open it in a PDF "
                  "reader and look at the signature panel, or run: holbrook verify <this file>.")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,24 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.content.handbook import Policy
     from holbrook_desktop.core.records import StaffMember
     from holbrook_desktop.core.records.acknowledgements import AcknowledgementRecord
+
+
+def _check_lengths(member: StaffMember, *, typed_name: str | None, note: str | None = None) -> None:
+    """What is typed, and the name on record that the PDF prints, within core/limits.py's limits:
+    checked before the write lock is taken, so that no PDF is ever laid out around a name of pages."""
+    from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementRefused
+    from holbrook_desktop.core.limits import TextTooLong, check_length
+
+    try:
+        check_length("typed_name", " ".join(typed_name.split()) if typed_name else None)
+        check_length("on_behalf_note", " ".join(note.split()) if note else None)
+    except TextTooLong as exc:
+        raise AcknowledgementRefused(str(exc), "name" if exc.field == "typed_name" else "note") from exc
+    try:
+        check_length("full_name", member.full_name)
+    except TextTooLong as exc:  # written before the limits, or by hand: the office must shorten it
+        raise AcknowledgementRefused(f"The name on this person's record is too long to print: {exc} Ask "
+                                     "the office to shorten it.", None) from exc
 
 
 class AttestationService:
@@ -67,6 +86,7 @@ class AttestationService:
 
         offer = self.offer(policy_id)
         member = self._app.require_session().member
+        _check_lengths(member, typed_name=typed_name)
         check_declaration(offer, full_name=member.full_name, typed_name=typed_name, declared=declared,
                           signature=signature)
         return self._record(member, self._app.content.require_policy(policy_id), offer, method_for(signature),
@@ -86,6 +106,7 @@ class AttestationService:
             from holbrook_desktop.core.errors import UnknownStaff
 
             raise UnknownStaff(staff_id)
+        _check_lengths(member, typed_name=typed_name, note=note)
         # Signed on paper: the reading and quiz rules are the administrator's to vouch for (the note).
         offer = self._offer(member, policy, reading_complete=True)
         return self._record(member, policy, offer, "on-behalf", typed_name or member.full_name, None,
@@ -153,33 +174,38 @@ class AttestationService:
 
         return SchoolSigningKey(self._app.require_records().data_dir)
 
-    def create_signing_key(self, school: str | None = None) -> SchoolCertificate:
+    def create_signing_key(self, school: str | None = None, *, now: datetime | None = None
+                           ) -> SchoolCertificate:
         """A new self-signed key for the school (the first one, or replacing the current one; the old
-        certificate is kept so earlier attestations still verify)."""
+        certificate is kept so earlier attestations still verify). In place with its audit row, or
+        not at all (SigningKeyError saying which): see SchoolSigningKey._install."""
         school = school or self._app.admin.school_profile().name
-        certificate = self.signing_key().create(school)
-        self._log_key_created(certificate)
-        return certificate
+        return self.signing_key().create(school, now=now, record=self._audited("signing.key-created"))
 
     def _first_signing_key(self) -> SchoolCertificate:
         """Made on the school's first acknowledgement; if another window or PC is making it at the
         same moment, theirs is used (one key, one audit row)."""
-        certificate, made = self.signing_key().create_first(self._app.admin.school_profile().name)
-        if made:
-            self._log_key_created(certificate)
+        certificate, _made = self.signing_key().create_first(
+            self._app.admin.school_profile().name, record=self._audited("signing.key-created"))
         return certificate
-
-    def _log_key_created(self, certificate: SchoolCertificate) -> None:
-        with self._app.require_records().change("signing.key-created") as change:
-            change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
-                              "not_after": certificate.not_after.isoformat()}
 
     def import_signing_key(self, p12: Path, password: str | None) -> SchoolCertificate:
-        certificate = self.signing_key().import_pkcs12(p12, password)
-        with self._app.require_records().change("signing.key-imported") as change:
-            change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
-                              "not_after": certificate.not_after.isoformat(), "file": str(p12)}
-        return certificate
+        """As `create_signing_key`, with the key from a PKCS#12 file."""
+        return self.signing_key().import_pkcs12(p12, password,
+                                                record=self._audited("signing.key-imported", file=str(p12)))
+
+    def _audited(self, action: str, **extra: str):
+        """The audit row of a key change, as a transaction the key is swapped inside (see Recorder)."""
+        records = self._app.require_records()
+
+        @contextlib.contextmanager
+        def record(certificate: SchoolCertificate) -> Iterator[None]:
+            with records.change(action) as change:
+                change.details = {"fingerprint": certificate.fingerprint, "subject": certificate.subject,
+                                  "not_after": certificate.not_after.isoformat(), **extra}
+                yield
+
+        return record
 
     # HR's copy for filing --------------------------------------------------------------------
 

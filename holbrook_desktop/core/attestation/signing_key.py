@@ -41,11 +41,17 @@ from holbrook_desktop.core.errors import Failure, HolbrookError, Refused
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
 
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    # Wraps the swap of a new key: the audit row's write transaction (AttestationService), entered
+    # with the new certificate; the swap happens inside it, so that a failure of either undoes both.
+    Recorder = Callable[["SchoolCertificate"], AbstractContextManager[Any]]
 
 KEY_FILE = "school-key.pem"
 CURRENT_FILE = "current.json"
@@ -57,6 +63,9 @@ RETIRING_FILE = "school-key.retiring.pem"
 # Held while the first key is made, so that two first signers at the same moment make one key.
 LOCK_FILE = ".first-key.lock"
 LOCK_WAIT_SECONDS = 120  # making an RSA key takes about a second; this is far beyond any real wait
+# The new key, written whole beside the current one before anything is replaced: a full disk stops
+# the replacement here, with the current key untouched.
+PENDING_FILE = "school-key.pending.pem"
 
 RSA_BITS = 3072  # Adobe Reader, poppler/NSS and Windows all accept RSA; 3072 bits is good beyond 2030
 PLAIN_LABEL = "PRIVATE KEY"  # the ordinary PEM label of an unencrypted PKCS#8 key
@@ -284,25 +293,34 @@ class SchoolSigningKey:
         return signer
 
     # -- making and replacing
-    def create(self, school_name: str, *, years: int = 10, now: datetime | None = None) -> SchoolCertificate:
+    def create(self, school_name: str, *, years: int = 10, now: datetime | None = None,
+               record: Recorder | None = None) -> SchoolCertificate:
         """Make a new self-signed key for the school, valid for ``years`` from now. An existing key is
-        retired (see the module docstring); a damaged one is left alone and reported instead."""
+        retired (see the module docstring); a damaged one is left alone and reported instead.
+        ``record``: the audit of the change, around the swap (see `_install`)."""
         from cryptography.hazmat.primitives.asymmetric import rsa
+
+        from holbrook_desktop.core.limits import TextTooLong, check_length
 
         name = " ".join((school_name or "").split())
         if not name:
             raise SigningKeyRefused("The school's name is needed to make a signing key.")
+        try:
+            check_length("school_name", name)
+        except TextTooLong as exc:
+            raise SigningKeyRefused(str(exc)) from exc
         if not 1 <= years <= 30:
             raise SigningKeyRefused(f"A signing key can be made for 1 to 30 years, not {years}.")
         start = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
         self._check_replaceable()
         private_key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
         certificate = _self_signed_certificate(private_key, name, start, _add_years(start, years))
-        installed = self._install(private_key, certificate, chain=[])
+        installed = self._install(private_key, certificate, chain=[], record=record)
         log.info("created signing key %s for %s", installed.fingerprint, name)
         return installed
 
-    def create_first(self, school_name: str) -> tuple[SchoolCertificate, bool]:
+    def create_first(self, school_name: str, *, record: Recorder | None = None
+                     ) -> tuple[SchoolCertificate, bool]:
         """The school's key for signing now, made if there is none yet: (its certificate, whether this
         call made it). Two windows or processes signing the school's first acknowledgement at the same
         moment end with one key: it is made under a lock in the signing folder, and whoever gets the
@@ -312,11 +330,12 @@ class SchoolSigningKey:
             current = self.current()
             if current is not None:
                 return current, False
-            return self.create(school_name), True
+            return self.create(school_name, record=record), True
 
-    def import_pkcs12(self, p12_path: Path, password: str | None) -> SchoolCertificate:
+    def import_pkcs12(self, p12_path: Path, password: str | None, *,
+                      record: Recorder | None = None) -> SchoolCertificate:
         """Use the key and certificate from a PKCS#12 (.p12/.pfx) file, e.g. one issued by a certificate
-        authority. An existing key is retired, as with `create`."""
+        authority. An existing key is retired, as with `create` (and ``record`` is as there)."""
         from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
         p12_path = Path(p12_path)
@@ -351,7 +370,8 @@ class SchoolSigningKey:
             raise SigningKeyRefused(f"The certificate in {p12_path} is not allowed to sign documents "
                                     f"(its key usage leaves out digital signatures).")
         self._check_replaceable()
-        installed = self._install(private_key, certificate, chain=[c for c in extra if c != certificate])
+        installed = self._install(private_key, certificate, chain=[c for c in extra if c != certificate],
+                                  record=record)
         log.info("imported signing key %s from %s", installed.fingerprint, p12_path)
         return installed
 
@@ -498,36 +518,60 @@ class SchoolSigningKey:
             self._load_pair()
 
     def _install(self, private_key: PrivateKeyTypes, certificate: x509.Certificate,
-                 chain: list[x509.Certificate]) -> SchoolCertificate:
+                 chain: list[x509.Certificate], record: Recorder | None = None) -> SchoolCertificate:
+        """Put a new key in place, all or nothing. Its files are written first, the key beside the
+        current one; then, inside ``record`` (the audit row's write transaction, when given), the
+        current key is kept under a second name and the new one swapped in; only once that has
+        committed is the old key wiped. Any failure puts everything back as it was: the school never
+        signs with a key whose change is not in the audit log, and keeps signing with the current
+        one. SigningKeyError says which step failed."""
         from cryptography.hazmat.primitives import serialization
 
-        self._prepare_folders()
-        der = _der(certificate)
-        fingerprint = _fingerprint(der)
-        for other in chain:
-            other_der = _der(other)
-            _write_atomically(self.folder / CHAIN / f"{_fingerprint(other_der)}.pem",
-                              _pem_armour("CERTIFICATE", other_der), 0o644)
-        _write_atomically(self._certificate_path(fingerprint), _pem_armour("CERTIFICATE", der), 0o644)
-        key_der = private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                            serialization.NoEncryption())
-        sealed = _pem_armour(self.protection.label, self.protection.protect(key_der))
-        retiring = self.folder / RETIRING_FILE
-        _wipe_leftovers(self.folder, keep=self.key_path)
-        old_kept = False
-        if self.key_path.exists():
-            try:
-                os.link(self.key_path, retiring)
-                old_kept = True
-            except OSError:  # no hard links on this file system: overwrite the old key just before the swap
-                log.info("no hard links in %s: the old key is overwritten in place", self.folder)
-        _write_atomically(self.key_path, sealed, 0o600,
-                          before_replace=None if old_kept or not self.key_path.exists()
-                          else lambda: _overwrite(self.key_path))
-        self._write_pointer(fingerprint)
-        if old_kept:
-            _wipe(retiring)
-        return self._describe(self._certificate_path(fingerprint), current=True)
+        replacing = self.key_path.exists()
+        unchanged = ("The school still signs with its current key; nothing was changed." if replacing
+                     else "No key was made; nothing was changed.")
+        fingerprint = _fingerprint(_der(certificate))
+        pending = _PendingKey(self)
+        try:
+            self._prepare_folders()
+            _wipe_leftovers(self.folder, keep=self.key_path)
+            for other in chain:
+                other_der = _der(other)
+                pending.write_new(self.folder / CHAIN / f"{_fingerprint(other_der)}.pem",
+                                  _pem_armour("CERTIFICATE", other_der), 0o644)
+            pending.write_new(self._certificate_path(fingerprint),
+                              _pem_armour("CERTIFICATE", _der(certificate)), 0o644)
+            key_der = private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                                serialization.NoEncryption())
+            sealed = _pem_armour(self.protection.label, self.protection.protect(key_der))
+            pending.write_new(self.folder / PENDING_FILE, sealed, 0o600)
+            described: SchoolCertificate = self._describe(self._certificate_path(fingerprint), current=True)
+        except SigningKeyError as exc:
+            pending.undo()
+            raise SigningKeyUnusable(f"The new signing key could not be saved: {exc} {unchanged}") from exc
+        except BaseException:
+            pending.undo()
+            raise
+        try:
+            with record(described) if record is not None else contextlib.nullcontext():
+                pending.swap(fingerprint)
+        except SigningKeyError as exc:
+            pending.undo()
+            raise SigningKeyUnusable(f"The new signing key could not be put in place: {exc} "
+                                  f"{unchanged}") from exc
+        except Exception as exc:
+            undone = pending.undo()
+            if not undone:
+                raise SigningKeyUnusable(f"The new signing key is in place, but its audit record could not "
+                                      f"be written ({exc}), and the old key could not be put back. Restore "
+                                      f"the folder {self.folder} from a backup.") from exc
+            raise SigningKeyUnusable(f"The new signing key was not put in place, because its audit record "
+                                  f"could not be written: {exc} {unchanged}") from exc
+        except BaseException:
+            pending.undo()
+            raise
+        pending.finish()
+        return described
 
     def _prepare_folders(self) -> None:
         for folder in (self.folder, self.certificates_folder):
@@ -544,6 +588,78 @@ class SchoolSigningKey:
         since = datetime.now(UTC).isoformat(timespec="seconds")
         text = json.dumps({"fingerprint": fingerprint, "since": since}, indent=2)
         _write_atomically(self.folder / CURRENT_FILE, text.encode("utf-8") + b"\n", 0o644)
+
+
+class _PendingKey:
+    """A key replacement under way: what it has written, so that it can be undone to the letter."""
+
+    def __init__(self, key: SchoolSigningKey) -> None:
+        self.key = key
+        self.written: list[Path] = []  # files that did not exist before (never an earlier certificate)
+        self.old_pointer: bytes | None = None
+        self.swapped = False
+        self.kept_old = False
+
+    @property
+    def retiring(self) -> Path:
+        return self.key.folder / RETIRING_FILE
+
+    def write_new(self, path: Path, data: bytes, mode: int) -> None:
+        if path.exists():
+            return  # the same certificate again (re-importing it), or an issuer already kept
+        _write_atomically(path, data, mode)
+        self.written.append(path)
+
+    def swap(self, fingerprint: str) -> None:
+        """The current key kept under a second name (a hard link, else a copy), the new one renamed
+        over it, the pointer changed. SigningKeyError, with the current key in place, if not."""
+        key_path, pointer = self.key.key_path, self.key.folder / CURRENT_FILE
+        with contextlib.suppress(FileNotFoundError):
+            self.old_pointer = pointer.read_bytes()
+        if key_path.exists():
+            try:
+                os.link(key_path, self.retiring)
+            except OSError:  # no hard links on this file system: a copy, which needs room on the disk
+                _write_atomically(self.retiring, key_path.read_bytes(), 0o600)
+            self.kept_old = True
+        try:
+            os.replace(self.key.folder / PENDING_FILE, key_path)
+        except OSError as exc:
+            raise SigningKeyUnusable(f"Could not replace {key_path}: {exc.strerror or exc}") from exc
+        self.swapped = True
+        _sync_folder(self.key.folder)
+        self.key._write_pointer(fingerprint)
+
+    def undo(self) -> bool:
+        """Everything as it was before; False if the old key could not be put back."""
+        restored = True
+        key_path, pointer = self.key.key_path, self.key.folder / CURRENT_FILE
+        try:
+            if self.swapped:
+                if self.kept_old:
+                    os.replace(self.retiring, key_path)
+                else:
+                    _wipe(key_path)  # there was no key before this one
+                if self.old_pointer is not None:
+                    _write_atomically(pointer, self.old_pointer, 0o644)
+                else:
+                    pointer.unlink(missing_ok=True)
+        except (OSError, SigningKeyError) as exc:
+            log.error("could not put the signing key back as it was: %s", exc)
+            restored = False
+        if restored and not self.swapped and self.kept_old:
+            with contextlib.suppress(OSError):
+                self.retiring.unlink()  # a second name for the key still current
+        _wipe(self.key.folder / PENDING_FILE)
+        if restored:
+            for path in self.written:
+                with contextlib.suppress(OSError):
+                    path.unlink()  # a certificate never used must not be trusted as the school's
+        return restored
+
+    def finish(self) -> None:
+        if self.kept_old:
+            _wipe(self.retiring)
 
 
 # Loaded signers, shared by every SchoolSigningKey object (the façade makes a new one per call).
@@ -794,8 +910,7 @@ def _unlock(descriptor: int) -> None:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
-def _write_atomically(path: Path, data: bytes, mode: int, *,
-                      before_replace: Callable[[], None] | None = None) -> None:
+def _write_atomically(path: Path, data: bytes, mode: int) -> None:
     """Write to a temporary file in the same folder (created with ``mode`` from the start, so a key is
     never readable by others even for a moment), flush it to disk, then rename it over ``path``."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
@@ -808,8 +923,6 @@ def _write_atomically(path: Path, data: bytes, mode: int, *,
             os.fsync(handle.fileno())
         if os.name == "posix":
             os.chmod(temporary, mode)
-        if before_replace is not None:
-            before_replace()
         os.replace(temporary, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -857,7 +970,8 @@ def _wipe(path: Path) -> None:
 
 def _wipe_leftovers(folder: Path, *, keep: Path) -> None:
     """Remove key copies a crash may have left behind: a retiring key, unfinished temporary files."""
-    candidates = [folder / RETIRING_FILE, *folder.glob(f".{KEY_FILE}.*.tmp")]
+    candidates = [folder / RETIRING_FILE, folder / PENDING_FILE, *folder.glob(f".{KEY_FILE}.*.tmp"),
+                  *folder.glob(f".{PENDING_FILE}.*.tmp")]
     for path in candidates:
         if not path.exists():
             continue

@@ -90,7 +90,7 @@ def install(folder: Path, data_dir: Path) -> ContentCheck:
     target = data_dir / INSTALLED
     if folder == target.resolve():
         raise ContentRefused(f"{folder} is already the content in use")
-    _refuse_if_too_big(folder)
+    _refuse_links_or_bulk(_what_is_copied(folder), folder)
     check = check_folder(folder)
     if not check.ok:
         raise ContentRefused(f"{folder} has errors; nothing was changed", check)
@@ -99,7 +99,10 @@ def install(folder: Path, data_dir: Path) -> ContentCheck:
     incoming = data_dir / f".content-incoming-{os.getpid()}"
     shutil.rmtree(incoming, ignore_errors=True)
     try:
-        shutil.copytree(folder, incoming, ignore=IGNORED)
+        # symlinks=True: a link that appeared since the check is copied as a link, never followed,
+        # and refused below; nothing outside the folder is ever read into the data folder.
+        shutil.copytree(folder, incoming, ignore=IGNORED, symlinks=True)
+        _refuse_links_or_bulk(_what_is_copied(incoming), folder, copy=incoming)
         # Checked again where it now lies: a file being edited during the copy must not slip in.
         copied = check_folder(incoming)
         if not copied.ok or [p.sha256 for p in copied.policies] != [p.sha256 for p in check.policies]:
@@ -129,17 +132,70 @@ def remove_installed(data_dir: Path) -> bool:
     return True
 
 
-def _refuse_if_too_big(folder: Path) -> None:
+@dataclass(frozen=True)
+class _Contents:
+    """What copying a folder takes: its files (and their bytes, as stored: a link is not followed),
+    and what is not a plain file or folder: links (and Windows junctions), devices, pipes."""
+
+    files: int
+    size: int
+    not_plain: tuple[tuple[Path, str], ...]  # (path, what it is)
+
+
+def _what_is_copied(folder: Path) -> _Contents:
+    """The folder as `install` copies it: the same names left out (IGNORED), nothing followed."""
     files = size = 0
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
-        for name in names:
-            files += 1
-            try:
-                size += (Path(root) / name).stat().st_size
-            except OSError:
+    not_plain: list[tuple[Path, str]] = []
+    is_junction = getattr(os.path, "isjunction", lambda path: False)
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            raise ContentRefused(f"{current} cannot be read: {exc.strerror or exc}") from exc
+        ignored = IGNORED(str(current), [entry.name for entry in entries])
+        for entry in entries:
+            if entry.name in ignored:
                 continue
+            path = Path(entry.path)
+            if entry.is_symlink() or is_junction(path):
+                not_plain.append((path, f"a link (to {_link_target(path)})"))
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append(path)
+            elif entry.is_file(follow_symlinks=False):
+                files += 1
+                size += entry.stat(follow_symlinks=False).st_size
+            else:
+                not_plain.append((path, "a device or pipe, not a file"))
             if files > MAX_FILES or size > MAX_BYTES:
-                raise ContentRefused(
-                    f"{folder} holds more than {MAX_FILES:,} files or {MAX_BYTES // (1024 * 1024)} MB: "
-                    "it does not look like a content folder (one with a 'policies' folder inside)")
+                return _Contents(files, size, tuple(not_plain))
+    return _Contents(files, size, tuple(not_plain))
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "somewhere else"
+
+
+def _refuse_links_or_bulk(contents: _Contents, folder: Path, *, copy: Path | None = None) -> None:
+    """A link is refused wherever it is, each named as the checker names a problem (file:line): it
+    could bring in any file this account can read. The size is what is copied, links not followed.
+    `copy`: the copy just made of `folder`, whose contents these are (named by the original's path)."""
+    if contents.not_plain:
+        diagnostics = tuple(
+            Diagnostic(path if copy is None else folder / path.relative_to(copy), 0, Severity.ERROR,
+                       f"{what} is not allowed in a content folder: only the folder's own files are "
+                       "installed. Put the file itself here instead")
+            for path, what in contents.not_plain)
+        when = " (it appeared while the folder was being copied)" if copy is not None else ""
+        many = len(diagnostics) > 1
+        raise ContentRefused(f"{folder} holds {len(diagnostics)} link{'s' if many else ''} or other special "
+                             f"file{'s' if many else ''}{when}; nothing was changed",
+                             ContentCheck(folder, (), diagnostics))
+    if contents.files > MAX_FILES or contents.size > MAX_BYTES:
+        raise ContentRefused(
+            f"{folder} holds more than {MAX_FILES:,} files or {MAX_BYTES // (1024 * 1024)} MB: "
+            "it does not look like a content folder (one with a 'policies' folder inside)")

@@ -19,6 +19,7 @@ from holbrook_desktop.core.dates import MONTHS, DateRefused, for_people, real_da
 from holbrook_desktop.core.errors import InputRefused, Refused
 from holbrook_desktop.core.hr.exports import FORMULA_STARTS
 from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
+from holbrook_desktop.core.limits import length_problem
 from holbrook_desktop.core.records.staff import NewStaffMember, StaffMember, changes_for
 
 log = logging.getLogger(__name__)
@@ -517,14 +518,20 @@ def _parse_row(line: int, cells: Sequence[str], columns: dict[str, int], width: 
     if "full_name" not in columns:
         parts = [_cell(cells, columns, part) for part in ("first_name", "surname")]
         name = " ".join(p for p in parts if p) or None
-    role = _cell(cells, columns, "role")
+    texts = {"full_name": name, **{field: _cell(cells, columns, field)
+                                   for field in ("preferred_name", "staff_number", "work_email", "role")}}
+    # Each cell against its limit first (core/limits.py): a whole column pasted into one cell is
+    # reported as that, and never echoed back in the messages below.
+    too_long = {field: problem for field, text in texts.items() if (problem := length_problem(field, text))}
+    problems += too_long.values()
+    texts = {field: None if field in too_long else text for field, text in texts.items()}
+    name, role, email = texts["full_name"], texts["role"], texts["work_email"]
     if role is not None:
         try:
             role = role_from(role)
         except ValueError as exc:
             problems.append(str(exc))
             role = None
-    email = _cell(cells, columns, "work_email")
     if email is not None and ("@" not in email or " " in email):
         problems.append(f"{email!r} does not look like an email address")
     dates: dict[str, date | None] = {}
@@ -538,8 +545,7 @@ def _parse_row(line: int, cells: Sequence[str], columns: dict[str, int], width: 
     start, leaving = dates["start_date"], dates["leaving_date"]
     if start and leaving and leaving < start:
         problems.append(f"the leaving date {shown(leaving)} is before the start date {shown(start)}")
-    values = StaffRowValues(name, _cell(cells, columns, "preferred_name"), role,
-                            _cell(cells, columns, "staff_number"), email, start, leaving)
+    values = StaffRowValues(name, texts["preferred_name"], role, texts["staff_number"], email, start, leaving)
     return ParsedRow(line, values, tuple(problems))
 
 

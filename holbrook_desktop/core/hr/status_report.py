@@ -23,6 +23,7 @@ from holbrook_desktop.core.attestation.pdf import (
 from holbrook_desktop.core.dates import for_people, school_day
 from holbrook_desktop.core.hr.due import PersonStatus, Status
 from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
+from holbrook_desktop.core.limits import shortened
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.content.handbook import Policy
@@ -96,7 +97,10 @@ def summarise(statuses: Sequence[PersonStatus], policies: Sequence[Policy]) -> l
 
 def _late_person(status: PersonStatus) -> LatePerson:
     record = status.acknowledgement
-    return LatePerson(status.member.full_name, status.member.role_label, status.status, status.due,
+    # A name stored before the limits could be pages long: cut with an ellipsis, so that its table
+    # cell (wrapped, even without spaces) always fits on a page.
+    return LatePerson(shortened(status.member.full_name, "full_name"), status.member.role_label,
+                      status.status, status.due,
                       record.version_label if record else None,
                       school_day(record.acknowledged_at) if record else None)
 
@@ -124,6 +128,7 @@ def status_report_pdf(statuses: list[PersonStatus], *, school: str, policies: li
         title=title, author=school, subject=f"Report of {long_date(today)}", creator=APP_NAME,
         invariant=1, pageCompression=1, lang="en-GB", initialFontName=REGULAR)
     story = _Story(faces, document.width)
+    school = shortened(school, "school_name")
     story.header(title, school, today, logo if logo is not None and logo.is_file() else None)
     for summary in summaries:
         story.policy(summary)

@@ -27,7 +27,8 @@ def export_subject_access(store: Store, staff_id: int, folder: Path) -> Path:
     """Write `data.json` (every stored row about them), their signed PDFs, their signature images and
     a README.txt into a new folder inside `folder` (made if need be), and return it. The folder is
     private to this account (0700, files 0600); an existing one is never overwritten (…_2). If
-    anything cannot be written, the half-made folder is removed and the OSError raised."""
+    anything cannot be written, the half-made folder is removed and the OSError raised; if a signed
+    PDF is missing or is not the file signed, likewise, with SignedPdfUnusable naming the record."""
     found = store.subject_access.rows_about(staff_id)
     if found is None:
         raise UnknownStaff(staff_id)
@@ -130,16 +131,17 @@ def _write_acknowledgement_files(store: Store, target: Path, acknowledgements: l
             record["signature_image_file"] = name
             written.append(name)
         record["signed_pdf_file"] = None
-        source = store.data_dir / record["pdf_file"]
         if record.get("erased_at"):
             record["signed_pdf_note"] = "deleted when the personal data was erased"
-        elif source.is_file():
-            name = Path(record["pdf_file"]).name
-            write_whole(target / name, source.read_bytes())
-            record["signed_pdf_file"] = name
-            written.append(name)
-        else:
-            record["signed_pdf_note"] = f"the signed PDF {record['pdf_file']} is missing from the data folder"
+            continue
+        kept = store.acknowledgements.get(record["id"])
+        assert kept is not None
+        # Checked against the SHA-256 recorded with it: a missing, swapped or altered file stops the
+        # export (SignedPdfUnusable, naming the record) rather than handing out something unsigned.
+        name = Path(record["pdf_file"]).name
+        write_whole(target / name, store.acknowledgements.pdf_bytes(kept))
+        record["signed_pdf_file"] = name
+        written.append(name)
     return written
 
 

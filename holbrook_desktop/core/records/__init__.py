@@ -16,6 +16,7 @@ from holbrook_desktop.core.records.errors import (
     DiskFull,
     DuplicateStaff,
     RecordsMissing,
+    SignedPdfUnusable,
     StoreError,
     StoreWriteError,
 )
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Change", "DatabaseDamaged", "DatabaseSound", "DatabaseTooNew", "DiskFull", "DuplicateStaff",
-    "NewStaffMember", "RecordsMissing", "StaffMember", "Store", "StoreError", "StoreWriteError",
+    "NewStaffMember", "RecordsMissing", "SignedPdfUnusable", "StaffMember", "Store", "StoreError",
+    "StoreWriteError",
 ]
 _LOADED_ON_USE = {"Store": "store", "Change": "store"}
 

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from holbrook_desktop.core.files import write_new
 from holbrook_desktop.core.records import audit
-from holbrook_desktop.core.records.errors import StoreWriteError
+from holbrook_desktop.core.records.errors import SignedPdfUnusable, StoreWriteError
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,16 @@ _LATEST_SQL = f"""
     SELECT {_SUMMARY_COLUMNS}, a.id IN (SELECT id FROM latest), a.id IN (SELECT id FROM counted)
     FROM acknowledgements a WHERE a.id IN (SELECT id FROM latest UNION ALL SELECT id FROM counted)
 """
+
+
+@dataclass(frozen=True)
+class KeptPdf:
+    """What checking a kept PDF needs of its record (an erased person's PDFs are deleted)."""
+
+    record_id: int
+    pdf_file: str  # relative to the data folder
+    pdf_sha256: str
+    audit_anchor: str
 
 
 class Acknowledgements:
@@ -222,18 +232,44 @@ class Acknowledgements:
                 current[key] = summary
         return {key: LatestAcknowledgements(record, current.get(key)) for key, record in latest.items()}
 
+    def kept_pdfs(self) -> list[KeptPdf]:
+        """Every acknowledgement whose signed PDF is kept (all but erased people's), oldest first."""
+        with audit.tolerant_text(self._store.db):  # a checker must name a damaged row, not stop at it
+            rows = self._store.db.execute("SELECT id, pdf_file, pdf_sha256, audit_anchor FROM "
+                                          "acknowledgements WHERE erased_at IS NULL ORDER BY id").fetchall()
+        return [KeptPdf(*row) for row in rows]
+
     def pdf_path(self, record: AcknowledgementRecord) -> Path:
         return self._store.path.parent / record.pdf_file
 
     def pdf_bytes(self, record: AcknowledgementRecord) -> bytes:
-        """The signed PDF as it was made; OSError if the file is gone or unreadable."""
-        return self.pdf_path(record).read_bytes()
+        """The signed PDF as it was made, checked against the SHA-256 recorded with it: every path
+        that hands a PDF out comes through here (or `read_signed_pdf`). SignedPdfUnusable, naming
+        the record, if the file is gone, unreadable, or not the one signed."""
+        return read_signed_pdf(record.id, self.pdf_path(record), record.pdf_sha256)
 
     def summary(self, record: AcknowledgementRecord) -> dict[str, Any]:
         values = dict(record.__dict__)
         values.pop("signature_png")
         values.pop("signature_strokes")
         return values
+
+
+def read_signed_pdf(record_id: int, path: Path, pdf_sha256: str) -> bytes:
+    """The file at `path` if it hashes to `pdf_sha256`; SignedPdfUnusable (naming the record) if
+    not. Reads no records, so a copy running on another thread (HR's export) can use it."""
+    try:
+        pdf = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SignedPdfUnusable(record_id, path, f"the signed PDF is missing from the data folder "
+                                                 f"({path})") from exc
+    except OSError as exc:
+        raise SignedPdfUnusable(record_id, path, f"the signed PDF cannot be read ({path}): "
+                                                 f"{exc.strerror or exc}") from exc
+    if hashlib.sha256(pdf).hexdigest() != pdf_sha256:
+        raise SignedPdfUnusable(record_id, path, f"the PDF in the data folder ({path}) is not the one "
+                                                 "signed for this record: it has been changed or damaged")
+    return pdf
 
 
 def _file_failure(path: Path, exc: OSError) -> str:

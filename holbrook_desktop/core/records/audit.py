@@ -18,11 +18,12 @@ into the new chain, and still checked against the row's text wherever that text 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,16 +145,118 @@ class ChainReport:
     problem: str | None = None
     last_hash: str = GENESIS_HASH
     erased_rows: int = 0  # rows with a field erased, each matched to the row that erased it
+    # Acknowledgements on record with no "acknowledgement.recorded" row of their own: the log's last
+    # rows (or all of them) deleted, or a record slipped in beside the app. first_bad_row is then
+    # the row after the last one that verifies: where the missing rows would have been.
+    unaudited: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.first_bad_row is None
 
 
+RECORDED_ACTION = "acknowledgement.recorded"
+_UNREADABLE = "row {} holds a value the app never writes (a wrong type, or text that is not UTF-8): " \
+              "it was altered after it was written"
+
+
 def verify(db: Database) -> ChainReport:
-    """Walk the chain from the first row; stop at the first row that does not follow."""
-    if "os_user_salt" not in {column[1] for column in db.execute("PRAGMA table_info(audit_log)")}:
-        return _verify_first_scheme(db)
+    """Walk the chain from the first row; stop at the first row that does not follow. Then check that
+    every acknowledgement on record has its own row in it, so that cutting the log short (or
+    emptying it) is caught too. A row that cannot even be read is reported as a broken row, never
+    raised."""
+    columns = {column[1] for column in db.execute("PRAGMA table_info(audit_log)")}
+    if not columns:
+        return ChainReport(0, 1, "the audit log itself is missing (its table was dropped)")
+    walk = _verify_sealed if "os_user_salt" in columns else _verify_first_scheme
+    try:
+        report = walk(db)
+    except sqlite3.OperationalError as exc:
+        if "decode" not in str(exc):
+            raise
+        # Text that is not UTF-8 stops sqlite3 before the row is seen: walk again, keeping the bytes
+        # (as lone surrogates), so that the row is named as broken where it fails its check.
+        with tolerant_text(db):
+            report = walk(db)
+    if not report.ok:
+        return report
+    unaudited = unaudited_acknowledgements(db)
+    if not unaudited:
+        return report
+    return ChainReport(report.rows, report.rows + 1, _unaudited_problem(report.rows, unaudited),
+                       report.last_hash, report.erased_rows, tuple(unaudited))
+
+
+@contextlib.contextmanager
+def tolerant_text(db: Database) -> Iterator[None]:
+    """Text columns read even when they hold bytes that are not UTF-8 (kept as lone surrogates, which
+    fail any check that encodes them): for the checks that must report such a row, not stop at it."""
+    factory = db.conn.text_factory
+    db.conn.text_factory = lambda data: data.decode("utf-8", "surrogateescape")
+    try:
+        yield
+    finally:
+        db.conn.text_factory = factory
+
+
+def unaudited_acknowledgements(db: Database) -> list[int]:
+    """The acknowledgements with no "acknowledgement.recorded" row naming them. An erased person's
+    rows name nobody (their details are erased): those are matched by the time instead, which the
+    acknowledgement and its row share (one change, one clock reading)."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'acknowledgements'"
+                      ).fetchone():
+        return []
+    sealed = "os_user_salt" in {c[1] for c in db.execute("PRAGMA table_info(audit_log)")}
+    acknowledgement_columns = {c[1] for c in db.execute("PRAGMA table_info(acknowledgements)")}
+    recorded: set[int] = set()
+    erased_at_time: dict[Any, int] = {}
+    for named, at, erased in db.execute(
+            "SELECT CASE WHEN typeof(details) = 'text' AND json_valid(details) "
+            "THEN json_extract(details, '$.acknowledgement_id') END, at, "
+            f"{'details_salt IS NULL' if sealed else '0'} FROM audit_log WHERE action = ?",
+            (RECORDED_ACTION,)):
+        if erased:
+            erased_at_time[at] = erased_at_time.get(at, 0) + 1
+        elif isinstance(named, int):
+            recorded.add(named)
+    erased_column = "erased_at" if "erased_at" in acknowledgement_columns else "NULL"
+    missing = []
+    for record_id, at, erased_at in db.execute(
+            f"SELECT id, acknowledged_at, {erased_column} FROM acknowledgements ORDER BY id"):
+        if record_id in recorded:
+            continue
+        if erased_at is not None and erased_at_time.get(at, 0) > 0:
+            erased_at_time[at] -= 1
+            continue
+        missing.append(record_id)
+    return missing
+
+
+def _unaudited_problem(rows: int, unaudited: list[int]) -> str:
+    which = _id_ranges(unaudited)
+    many = len(unaudited) > 1
+    if rows == 0:
+        return (f"the log is empty, but {len(unaudited)} acknowledgement{'s are' if many else ' is'} on "
+                f"record ({which}): its rows have been deleted")
+    return (f"acknowledgement{'s' if many else ''} {which} {'have' if many else 'has'} no audit row "
+            f"(\"{RECORDED_ACTION}\"): the log's last rows were deleted after row {rows}, or "
+            f"{'they were' if many else 'it was'} written outside the app")
+
+
+def _id_ranges(ids: list[int], shown: int = 10) -> str:
+    """1–27, 31, 40–41 (and 12 more)"""
+    ranges: list[list[int]] = []
+    for number in ids:
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    words = [f"{a}" if a == b else f"{a}–{b}" for a, b in ranges[:shown]]
+    more = len(ranges) - shown
+    return ", ".join(words) + (f" (and {more} more ranges)" if more > 0 else "")
+
+
+def _verify_sealed(db: Database) -> ChainReport:
     allowed = _erasures_on_record(db)
     expected_id, prev_hash, prev_v1, count, erased = 1, GENESIS_HASH, GENESIS_HASH, 0, 0
     sha256 = hashlib.sha256
@@ -166,22 +269,26 @@ def verify(db: Database) -> ChainReport:
             problem = f"row {expected_id} is missing (deleted?): the next row is {row_id}"
             return ChainReport(count, expected_id, problem, prev_hash, erased)
         problem = None
-        if stored_prev != prev_hash:
-            problem = f"row {row_id} does not follow row {row_id - 1} (inserted or reordered)"
-        elif os_user_salt is not None and details_salt is not None and os_user_sha256 and details_sha256:
-            # Nothing erased (the usual row): both texts must match their digests, and a row from
-            # before m0005 its old hash too, so the anchors on PDFs made then stay meaningful.
-            if (sha256(f"{os_user_salt}\n{os_user}".encode()).hexdigest() != os_user_sha256
-                    or sha256(f"{details_salt}\n{details}".encode()).hexdigest() != details_sha256
-                    or (v1_hash is not None and v1_hash != v1_row_hash(prev_v1, row_id, at, os_user, staff_id,
-                                                                      via, action, details))):
+        try:
+            if stored_prev != prev_hash:
+                problem = f"row {row_id} does not follow row {row_id - 1} (inserted or reordered)"
+            elif os_user_salt is not None and details_salt is not None and os_user_sha256 and details_sha256:
+                # Nothing erased (the usual row): both texts must match their digests, and a row from
+                # before m0005 its old hash too, so the anchors on PDFs made then stay meaningful.
+                if (sha256(f"{os_user_salt}\n{os_user}".encode()).hexdigest() != os_user_sha256
+                        or sha256(f"{details_salt}\n{details}".encode()).hexdigest() != details_sha256
+                        or (v1_hash is not None and v1_hash != v1_row_hash(prev_v1, row_id, at, os_user,
+                                                                          staff_id, via, action, details))):
+                    problem = altered.format(row_id)
+            else:
+                problem = _erased_fields_problem(row, allowed)
+                erased += problem is None
+            if problem is None and (not isinstance(stored_hash, str) or seal(
+                    prev_hash, row_id, at, staff_id, via, action, os_user_sha256, details_sha256,
+                    v1_hash) != stored_hash):
                 problem = altered.format(row_id)
-        else:
-            problem = _erased_fields_problem(row, allowed)
-            erased += problem is None
-        if problem is None and seal(prev_hash, row_id, at, staff_id, via, action, os_user_sha256,
-                                    details_sha256, v1_hash) != stored_hash:
-            problem = altered.format(row_id)
+        except (TypeError, ValueError, AttributeError):  # UnicodeError is a ValueError
+            problem = _UNREADABLE.format(row_id)
         if problem is not None:
             return ChainReport(count, row_id, problem, prev_hash, erased)
         if v1_hash is not None:
@@ -238,6 +345,21 @@ def _erasures_on_record(db: Database) -> dict[tuple[int, str], int]:
                 if isinstance(row_id, int) and row_id < event_id:
                     allowed.setdefault((row_id, field), event_id)
     return allowed
+
+
+def anchor_rows_by_prefix(db: Database, prefix: str) -> list[int]:
+    """The rows whose hash (or first scheme's hash) begins with `prefix`: for the attestations made
+    before the full anchor was embedded, which print only its first characters. 0 for the empty
+    chain's. Hex digits only; nothing for anything else."""
+    prefix = prefix.lower()
+    if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+        return []
+    found = [0] if GENESIS_HASH.startswith(prefix) else []
+    length = len(prefix)
+    found += [r[0] for r in db.execute(
+        "SELECT id FROM audit_log WHERE substr(hash, 1, ?) = ? OR substr(v1_hash, 1, ?) = ? ORDER BY id",
+        (length, prefix, length, prefix))]
+    return found
 
 
 def anchor_row(db: Database, anchor: str) -> int | None:
@@ -310,7 +432,10 @@ def _verify_first_scheme(db: Database) -> ChainReport:
     expected_id, prev_hash, count = 1, GENESIS_HASH, 0
     for old in db.execute("SELECT id, at, os_user, staff_id, via, action, details, prev_hash, hash "
                           "FROM audit_log ORDER BY id"):
-        broken = _v1_problem(old, expected_id, prev_hash)
+        try:
+            broken = _v1_problem(old, expected_id, prev_hash)
+        except (TypeError, ValueError, AttributeError):
+            broken = (old[0], _UNREADABLE.format(old[0]))
         if broken is not None:
             return ChainReport(count, broken[0], broken[1], prev_hash)
         expected_id, prev_hash, count = old[0] + 1, old[8], count + 1

@@ -86,3 +86,13 @@ class StoreWriteError(StoreError, Failure):
 
 class DuplicateStaff(StoreError, Refused):
     """A staff number or work email that another person already has."""
+
+
+class SignedPdfUnusable(StoreError, Failure, OSError):
+    """The signed PDF kept for an acknowledgement is missing, unreadable, or not the file that was
+    signed (its SHA-256 is not the one recorded): it is never handed out. An OSError too, so that a
+    caller that only expected the file to be unreadable still stops."""
+
+    def __init__(self, record_id: int, path: Path, reason: str) -> None:
+        self.record_id, self.path, self.reason = record_id, path, reason
+        super().__init__(f"Acknowledgement {record_id}: {reason}. It was not handed out.")

@@ -12,6 +12,7 @@ from typing import Any
 from holbrook_desktop.core.dates import for_people
 from holbrook_desktop.core.errors import InputRefused, UnknownStaff
 from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
+from holbrook_desktop.core.limits import check_length
 from holbrook_desktop.core.records.errors import DuplicateStaff
 
 
@@ -25,17 +26,25 @@ class NewStaffMember:
     work_email: str | None = None
 
     def validated(self) -> NewStaffMember:
-        """Trimmed and NFC-normalised (so "é" typed two ways is one name); ValueError if unusable."""
+        """Trimmed and NFC-normalised (so "é" typed two ways is one name); ValueError if unusable
+        (TextTooLong, naming the field and its limit, for text longer than core/limits.py allows)."""
         name = _clean(self.full_name)
         if not name:
             raise InputRefused("A full name is needed.")
+        cleaned = NewStaffMember(name, self.role, self.start_date, _clean(self.preferred_name),
+                                 _clean(self.staff_number), _clean(self.work_email))
+        for field in TEXT_FIELDS:
+            check_length(field, getattr(cleaned, field))
         if self.role not in ROLES:
             raise InputRefused(f"Role must be one of: {', '.join(ROLES)}.")
-        email = _clean(self.work_email)
+        email = cleaned.work_email
         if email and ("@" not in email or " " in email):
             raise InputRefused(f"{email!r} does not look like an email address.")
-        return NewStaffMember(name, self.role, self.start_date, _clean(self.preferred_name),
-                              _clean(self.staff_number), email)
+        return cleaned
+
+
+# The text a person types for a member of staff, each checked against its limit (core/limits.py).
+TEXT_FIELDS = ("full_name", "preferred_name", "staff_number", "work_email")
 
 
 def _clean(text: str | None) -> str | None:
@@ -261,6 +270,8 @@ def changes_for(member: StaffMember, values: Mapping[str, Any]) -> dict[str, tup
             value = _clean(value)
         if value is None:
             continue
+        if field in TEXT_FIELDS:
+            check_length(field, value)
         if field == "role" and value not in ROLES:
             raise InputRefused(f"Role must be one of: {', '.join(ROLES)}.")
         if field == "work_email" and ("@" not in value or " " in value):

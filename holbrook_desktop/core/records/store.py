@@ -113,3 +113,12 @@ class Store:
 
     def verify_audit(self) -> audit.ChainReport:
         return audit.verify(self.db)
+
+    def find_audit_anchor(self, anchor: str) -> list[int]:
+        """The rows whose hash an attestation carries as its audit anchor (0: the empty chain's): by
+        the whole hash, or, for a file made before the whole hash was embedded, by the characters it
+        printed. Empty if no row has it."""
+        if len(anchor) == len(audit.GENESIS_HASH):
+            row = audit.anchor_row(self.db, anchor.lower())
+            return [] if row is None else [row]
+        return audit.anchor_rows_by_prefix(self.db, anchor)
