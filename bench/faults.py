@@ -490,11 +490,11 @@ def restore_round(number: int, temp: Path, template: Path, base: list[Promise], 
     how = ("Store.restore_newest_backup", "holbrook backup restore", "a backup copied over holbrook.db")[
         number % 3]
     if how == "Store.restore_newest_backup":
-        used = Store.restore_newest_backup(data_dir)
+        used = Store.restore_newest_backup(data_dir, replace_healthy=True)  # the person said yes
     elif how == "holbrook backup restore":
         used = existing_backups(database)[0]
         subprocess.run([sys.executable, "-m", "holbrook_desktop", "--data-dir", str(data_dir), "backup",
-                        "restore"], check=True, capture_output=True, cwd=REPO, env=CHILD_ENV, timeout=60)
+                        "restore", "--yes"], check=True, capture_output=True, cwd=REPO, env=CHILD_ENV, timeout=60)
     else:
         used = rng.choice(existing_backups(database))  # any backup, not only the newest
         for suffix in ("-wal", "-shm"):
