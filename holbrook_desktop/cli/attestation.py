@@ -12,6 +12,7 @@ from holbrook_desktop.cli.common import (
     add_command,
     add_json_option,
     add_noun,
+    add_output_option,
     print_json,
     records_app,
     records_only,
@@ -42,7 +43,7 @@ def register(commands) -> None:
     attestation_verbs = add_noun(commands, "attestation", "the signed attestation PDFs")
     save = add_command(attestation_verbs, "save", "save a copy of the signed PDF of one acknowledgement")
     save.add_argument("record_id", type=int, metavar="RECORD")
-    save.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    add_output_option(save, metavar="FILE.pdf")
     save.set_defaults(handler=_attestation_save)
 
 

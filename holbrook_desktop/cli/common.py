@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 JSON_HELP = "machine-readable output on stdout"
+# The argparse default naming a command's output options other than `output` ({dest: is a folder}).
+OUTPUT_OPTIONS = "output_options"
 
 
 def say(message: str) -> None:
@@ -47,6 +49,54 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
         "--content", metavar="DIR", default=default,
         help=f"content folder to use (default: ${paths.CONTENT_DIR_ENV} or the one shipped)",
     )
+
+
+def add_output_option(command: argparse.ArgumentParser, *, folder: bool = False,
+                      metavar: str | None = None, help_text: str | None = None) -> None:
+    """`-o/--output`, the file (or folder) a command writes; `main()` refuses one in the data folder
+    before the command runs, as it does any option named `output` or declared with `declare_output`."""
+    command.add_argument("-o", "--output", type=Path, required=True,
+                         metavar=metavar or ("DIR" if folder else "FILE"), help=help_text)
+    declare_output(command, "output", folder=folder)
+
+
+def declare_output(command: argparse.ArgumentParser, dest: str, *, folder: bool = False) -> None:
+    """Mark another option (`dest`) as a place the command writes to: it is checked like --output."""
+    outputs = dict(command.get_default(OUTPUT_OPTIONS) or {})
+    outputs[dest] = folder
+    command.set_defaults(**{OUTPUT_OPTIONS: outputs})
+
+
+def output_options(args: argparse.Namespace) -> dict[str, bool | None]:
+    """The parsed command's output options: {dest: is a folder (None: not declared, judged by the
+    path)}; `output` always counts, declared or not, so that no new command can forget it."""
+    return {"output": None, **(getattr(args, OUTPUT_OPTIONS, None) or {})}
+
+
+def refuse_output_in_data_folder(args: argparse.Namespace) -> int | None:
+    """EXIT_USAGE, after saying why, if any output option of the command lies in the data folder
+    (core/paths.check_output_target); None if all may be written. Run by `main()` before every
+    command, so nothing has been written when it refuses."""
+    from holbrook_desktop.core.paths import OutputInsideDataFolder, check_output_target
+
+    chosen = {dest: (folder, getattr(args, dest, None)) for dest, folder in output_options(args).items()}
+    chosen = {dest: pair for dest, pair in chosen.items() if pair[1] is not None}
+    if not chosen:
+        return None
+    records = paths.data_dir(args.data_dir)
+    for folder, target in chosen.values():
+        try:
+            check_output_target(target, records, folder=Path(target).is_dir() if folder is None else folder)
+        except OutputInsideDataFolder as exc:
+            say(f"{command_name(args)}: refused: {exc}")
+            return EXIT_USAGE
+    return None
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """`holbrook export acknowledgements`, for messages."""
+    words = [getattr(args, dest, None) for dest in ("noun", "verb", "action")]
+    return " ".join(["holbrook", *(word for word in words if isinstance(word, str))])
 
 
 def add_command(verbs: Any, name: str, help_text: str) -> argparse.ArgumentParser:

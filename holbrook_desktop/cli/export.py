@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 
 from holbrook_desktop.cli.common import (
     EXIT_FAILED,
@@ -14,6 +13,7 @@ from holbrook_desktop.cli.common import (
     add_command,
     add_json_option,
     add_noun,
+    add_output_option,
     date_option,
     print_json,
     records_app,
@@ -30,7 +30,7 @@ def register(commands) -> None:
                                    "one row per person and policy: status, version acknowledged, dates")
     acknowledgements.add_argument("--format", choices=("csv", "xlsx"), default=None,
                                   help="csv (UTF-8 for Excel) or xlsx; default: from the file's name")
-    acknowledgements.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    add_output_option(acknowledgements)
     acknowledgements.add_argument("--status", action="append", choices=STATUSES, metavar="STATUS",
                                   help=f"only these (repeatable): {', '.join(STATUSES)}")
     acknowledgements.add_argument("--policy", metavar="ID", help="only this policy")
@@ -38,15 +38,15 @@ def register(commands) -> None:
 
     attestations = add_command(verbs, "attestations",
                                "copy every signed PDF into a folder, named surname-firstname_policy_date.pdf")
-    attestations.add_argument("-o", "--output", type=Path, required=True, metavar="DIR",
-                              help="the folder to copy into (made if missing; nothing in it is overwritten)")
+    add_output_option(attestations, folder=True,
+                      help_text="the folder to copy into (made if missing; nothing in it is overwritten)")
     attestations.add_argument("--since", type=date_option, metavar="DATE",
                               help="only those acknowledged on or after this day (YYYY-MM-DD or DD/MM/YYYY)")
     add_json_option(attestations)
     attestations.set_defaults(handler=_export_attestations)
 
     report = add_command(verbs, "report", "the governors' printable status report (PDF)")
-    report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    add_output_option(report, metavar="FILE.pdf")
     report.add_argument("--policy", metavar="ID", help="only this policy")
     report.set_defaults(handler=_export_report)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 
 from holbrook_desktop.cli.common import (
     EXIT_FAILED,
@@ -14,6 +13,7 @@ from holbrook_desktop.cli.common import (
     add_command,
     add_json_option,
     add_noun,
+    add_output_option,
     print_json,
     records_app,
     say,
@@ -40,8 +40,7 @@ def register(commands) -> None:
         "write their records (JSON), signed PDFs and signatures into a new folder inside DIR")
     export.add_argument("staff_id", type=int, metavar="STAFF_ID",
                         help="their number in 'holbrook staff list'")
-    export.add_argument("-o", "--output", type=Path, required=True, metavar="DIR",
-                        help="the folder to make the new folder in")
+    add_output_option(export, folder=True, help_text="the folder to make the new folder in")
     add_json_option(export)
     export.set_defaults(handler=_subject_access_export)
 

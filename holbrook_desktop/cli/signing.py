@@ -15,6 +15,7 @@ from holbrook_desktop.cli.common import (
     add_command,
     add_json_option,
     add_noun,
+    add_output_option,
     print_json,
     records_app,
     say,
@@ -41,7 +42,7 @@ def register(commands) -> None:
     load.set_defaults(handler=_signing_import)
     export = add_command(signing_verbs, "export-certificate",
                          "write the certificate for HR and auditors to trust (.pem, or .cer/.crt for DER)")
-    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    add_output_option(export)
     export.add_argument("--fingerprint", help="an earlier certificate instead of the current one")
     export.set_defaults(handler=_signing_export)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from holbrook_desktop import APP_NAME
+from holbrook_desktop.core.errors import InputRefused
 
 DATA_DIR_ENV = "HOLBROOK_DATA_DIR"
 CONTENT_DIR_ENV = "HOLBROOK_CONTENT_DIR"
@@ -163,3 +164,61 @@ def ensure_private_dir(path: Path) -> Path:
     """Create a folder readable only by the current user (staff data is personal data)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+class OutputInsideDataFolder(InputRefused):
+    """A file or folder chosen for an export that lies in the data folder, where it could replace
+    the records, the key or a signed PDF. Nothing is written."""
+
+    def __init__(self, target: Path, data_dir: Path, *, folder: bool = False) -> None:
+        self.target, self.data_dir, self.folder = Path(target), Path(data_dir), folder
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = "is" if _same_place(self.target, self.data_dir) else "is inside"
+        return (f"{self.target} {where} the data folder ({_resolved(self.data_dir)}), where the records "
+                f"are kept; choose a {'folder' if self.folder else 'file'} outside it. Nothing was written.")
+
+
+def check_output_target(target: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None, *,
+                        folder: bool = False) -> Path:
+    """The path to write an export to, unless it lies in the data folder: raises
+    OutputInsideDataFolder when the target, once `..` and every symbolic link (the target's own
+    included) are followed, is the data folder or inside it, or when its parent folder is (a link
+    there pointing outside would be replaced by the new file). Returns the target unchanged.
+
+    The one rule for every output the person chooses: the CLI's output options (cli/__init__.py),
+    every save dialog (ui/save_target.py) and the copy of the signed PDFs."""
+    target = Path(target)
+    if data_dir is None:
+        return target
+    records = Path(data_dir)
+    for place in (_resolved(target), _resolved(target.parent) / target.name):
+        if _within(place, records):
+            raise OutputInsideDataFolder(target, records, folder=folder)
+    return target
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.expanduser().resolve()  # follows links and `..`, as far as the path exists
+    except (OSError, RuntimeError):  # a link loop: judged as written
+        return Path(os.path.abspath(path.expanduser()))
+
+
+def _within(place: Path, data_dir: Path) -> bool:
+    """`place` is the data folder or below it: by name, and by identity for the folders that exist
+    (a different spelling on a case-insensitive disk, a second mount of the same folder)."""
+    records = _resolved(data_dir)
+    if place == records or place.is_relative_to(records):
+        return True
+    if not records.is_dir():
+        return False
+    return any(_same_place(ancestor, records) for ancestor in (place, *place.parents))
+
+
+def _same_place(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return _resolved(one) == _resolved(other)

@@ -141,7 +141,7 @@ def test_cancelling_keeps_what_is_done_and_says_so(store, tmp_path):
 
 def test_the_data_folder_itself_is_refused(store):
     signed(store, "Ann Smith")
-    with pytest.raises(ValueError, match="inside the app's data folder"):
+    with pytest.raises(ValueError, match="is inside the data folder"):
         export_attestations(store, store.data_dir / "copies")
     assert not (store.data_dir / "copies").exists()
 
@@ -209,7 +209,7 @@ def test_cli_refuses_a_bad_date_and_the_data_folder(store, tmp_path, capsys):
                         "--since", "last term")
     assert code == 2 and "DD/MM/YYYY or YYYY-MM-DD" in err
     code, _, err = _run(capsys, "--data-dir", data, "export", "attestations", "-o", str(store.data_dir / "x"))
-    assert code == 2 and "inside the app's data folder" in err
+    assert code == 2 and "is inside the data folder" in err
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")

@@ -134,7 +134,7 @@ def test_a_destination_inside_the_data_folder_is_refused(qtbot, store, export_di
     export_dialog.set_folder(store.data_dir / "copies")
     with qtbot.waitSignal(export_dialog.exportFailed, timeout=5000) as failed:
         qtbot.mouseClick(export_dialog.start_button, Qt.MouseButton.LeftButton)
-    assert "inside the app's data folder" in failed.args[0] == export_dialog.message.text()
+    assert "is inside the data folder" in failed.args[0] == export_dialog.message.text()
     assert not (store.data_dir / "copies").exists() and export_dialog.start_button.isEnabled()
 
 

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from holbrook_desktop.core.dates import school_day
-from holbrook_desktop.core.errors import InputRefused
 from holbrook_desktop.core.files import write_whole
+from holbrook_desktop.core.paths import check_output_target
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,8 @@ def export_attestations(store, folder: Path, *, since: date | None = None,
     """Every signed PDF (or those acknowledged on or after `since`, local date) copied into `folder`.
 
     Nothing in the folder is overwritten unless it is the same file byte for byte; nothing is
-    written in the data folder. ValueError if `folder` is inside the data folder; OSError if the
-    folder cannot be written (files already copied stay, each one whole)."""
+    written in the data folder. OutputInsideDataFolder (a ValueError) if `folder` is in the data
+    folder; OSError if the folder cannot be written (files already copied stay, each one whole)."""
     return copy_attestations(plan_attestation_export(store, since=since), folder, progress=progress,
                              cancelled=cancelled)
 
@@ -97,9 +97,7 @@ def copy_attestations(plan: AttestationExportPlan, folder: Path, *,
                       progress: Callable[[int, int], None] | None = None,
                       cancelled: Callable[[], bool] | None = None) -> AttestationExportResult:
     """Copy the planned PDFs into `folder` (created if missing): files only, no records read."""
-    folder = Path(folder)
-    if _inside(folder, plan.data_dir):
-        raise InputRefused(f"{folder} is inside the app's data folder; choose a folder outside it.")
+    folder = check_output_target(folder, plan.data_dir, folder=True)
     planned = plan.items
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     result = AttestationExportResult(folder, total=len(planned))
@@ -178,14 +176,6 @@ def _safe(text: str) -> str:
 
 def _numbered(stem: str, number: int) -> str:
     return stem if number == 1 else f"{stem}_{number}"
-
-
-def _inside(folder: Path, data_dir: Path) -> bool:
-    try:
-        folder.resolve().relative_to(data_dir.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
