@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.session_controller = SessionController(self)
         self.quiz_controller = QuizController(self)
         self.printing = PolicyPrinting(self, service.content, self._stylesheet,
-                                       self.reading_controller.current_policy)
+                                       self.reading_controller.current_policy, lambda: service.data_dir)
         self._connect_signals()
         # Looked for once the window is up: the speech plugins take a moment to list their voices.
         QTimer.singleShot(0, lambda: self.commands.read_aloud.setVisible(self.read_aloud.available()))

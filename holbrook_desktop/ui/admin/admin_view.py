@@ -187,12 +187,13 @@ class AdminView(QWidget):
     # Exports -------------------------------------------------------------------------------
 
     def save_spreadsheet_dialog(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from holbrook_desktop.ui.save_target import choose_save_file
 
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the spreadsheet"), "acknowledgements.xlsx",
-                                              self.tr("Excel workbook (*.xlsx);;CSV for Excel (*.csv)"))
-        if path:
-            self.save_spreadsheet(Path(path))
+        path = choose_save_file(self, self.tr("Save the spreadsheet"), "acknowledgements.xlsx",
+                                self.tr("Excel workbook (*.xlsx);;CSV for Excel (*.csv)"),
+                                self.service.data_dir)
+        if path is not None:
+            self.save_spreadsheet(path)
 
     def save_spreadsheet(self, path: Path) -> Operation:
         """The rows the table shows now (its filters applied), as XLSX or CSV by the file's name:
@@ -215,13 +216,13 @@ class AdminView(QWidget):
         return self._export("spreadsheet export", write, saved, self.tr("Save the spreadsheet"))
 
     def save_report_dialog(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from holbrook_desktop.ui.save_target import choose_save_file
 
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the governors' report"),
-                                              f"status-report-{date.today().isoformat()}.pdf",
-                                              self.tr("PDF documents (*.pdf)"))
-        if path:
-            self.save_report(Path(path))
+        path = choose_save_file(self, self.tr("Save the governors' report"),
+                                f"status-report-{date.today().isoformat()}.pdf",
+                                self.tr("PDF documents (*.pdf)"), self.service.data_dir)
+        if path is not None:
+            self.save_report(path)
 
     def save_report(self, path: Path) -> Operation:
         """The governors' report of the statuses shown: the school's name and logo read from the
@@ -311,14 +312,15 @@ class AdminView(QWidget):
         return True
 
     def subject_access_dialog(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from holbrook_desktop.ui.save_target import choose_save_folder
 
         member = self._selected_member()
         if member is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Where to put the subject-access folder"))
-        if folder:
-            self.subject_access(member.id, Path(folder))
+        folder = choose_save_folder(self, self.tr("Where to put the subject-access folder"), "",
+                                    self.service.data_dir)
+        if folder is not None:
+            self.subject_access(member.id, folder)
 
     def subject_access(self, staff_id: int, folder: Path) -> Path | None:
         try:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.operation import Operation
+from holbrook_desktop.ui.save_target import choose_save_folder
 
 log = logging.getLogger(__name__)
 
@@ -138,10 +138,10 @@ class AttestationExportDialog(QDialog):
     # What to copy --------------------------------------------------------------------------
 
     def choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Copy the signed PDFs into"),
-                                                  self.folder_edit.text())
-        if chosen:
-            self.set_folder(Path(chosen))
+        chosen = choose_save_folder(self, self.tr("Copy the signed PDFs into"), self.folder_edit.text(),
+                                    self.service.data_dir)
+        if chosen is not None:
+            self.set_folder(chosen)
 
     def set_folder(self, folder: Path) -> None:
         self.folder_edit.setText(str(folder))

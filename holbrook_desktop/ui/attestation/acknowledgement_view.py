@@ -308,14 +308,15 @@ class AcknowledgementView(QWidget):
 
     def save_copy_dialog(self) -> None:
         from PySide6.QtCore import QStandardPaths
-        from PySide6.QtWidgets import QFileDialog
+
+        from holbrook_desktop.ui.save_target import choose_save_file
 
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save a copy of your certificate"),
-                                              str(Path(folder) / self.suggested_file_name()),
-                                              self.tr("PDF documents (*.pdf)"))
-        if path:
-            self.save_copy(Path(path))
+        path = choose_save_file(self, self.tr("Save a copy of your certificate"),
+                                str(Path(folder) / self.suggested_file_name()),
+                                self.tr("PDF documents (*.pdf)"), self._service.data_dir, suffix=".pdf")
+        if path is not None:
+            self.save_copy(path)
 
     def save_copy(self, path: Path) -> bool:
         """The signed PDF exactly as kept (a copy, so that it still verifies)."""

@@ -24,8 +24,10 @@ class PolicyPrinting(QObject):
     """Prints or saves whichever policy `current_policy` names at the time."""
 
     def __init__(self, window: QMainWindow, content: ContentService, stylesheet: str,
-                 current_policy: Callable[[], Policy | None]) -> None:
+                 current_policy: Callable[[], Policy | None],
+                 data_dir: Callable[[], Path | None] = lambda: None) -> None:
         super().__init__(window)
+        self._data_dir = data_dir  # where a PDF may not be saved (asked each time: records open later)
         self._window = window
         self._content = content
         self._stylesheet = stylesheet
@@ -45,18 +47,18 @@ class PolicyPrinting(QObject):
 
     def save_pdf_dialog(self) -> None:
         from PySide6.QtCore import QStandardPaths
-        from PySide6.QtWidgets import QFileDialog
+
+        from holbrook_desktop.ui.save_target import choose_save_file
 
         policy = self._current_policy()
         if policy is None:
             return
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         suggested = str(Path(folder) / f"{policy.title} ({policy.meta.version}).pdf")
-        path, _ = QFileDialog.getSaveFileName(
-            self._window, self.tr("Save the policy as PDF"), suggested, self.tr("PDF documents (*.pdf)")
-        )
-        if path:
-            self.save_pdf(Path(path))
+        path = choose_save_file(self._window, self.tr("Save the policy as PDF"), suggested,
+                                self.tr("PDF documents (*.pdf)"), self._data_dir(), suffix=".pdf")
+        if path is not None:
+            self.save_pdf(path)
 
     def save_pdf(self, path: Path) -> bool:
         """Write the current policy as a PDF; tell the person plainly if that failed."""
