@@ -260,3 +260,30 @@ def test_an_undeclared_output_option_is_checked_too(data, capsys, monkeypatch):
     assert code == 2 and err.startswith("holbrook new-export: refused:")
     assert snapshot(data) == before
     assert os.path.getsize(data / "holbrook.db") > 100
+
+
+# The core's own writers of a chosen place hold to the same rule ------------------------------
+
+def test_the_certificate_is_never_written_over_the_key_even_when_asked_directly(data):
+    from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
+
+    before = snapshot(data)
+    with pytest.raises(OutputInsideDataFolder):
+        SchoolSigningKey(data).export_certificate(data / "signing" / "school-key.pem")
+    assert snapshot(data) == before
+
+
+def test_a_subject_access_copy_is_never_made_in_the_data_folder_even_when_asked_directly(data, tmp_path):
+    from holbrook_desktop.app import open_app
+    from tests.conftest import REAL_CONTENT
+
+    app = open_app(REAL_CONTENT, data)
+    app.open_records("cli")
+    try:
+        before = snapshot(data)
+        with pytest.raises(OutputInsideDataFolder):
+            app.hr.subject_access_export(1, data / "attestations")
+        assert snapshot(data) == before
+        assert app.hr.subject_access_export(1, tmp_path / "out").is_dir()
+    finally:
+        app.close()

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from holbrook_desktop.core.dates import for_people
 from holbrook_desktop.core.errors import Failure, HolbrookError, Refused
+from holbrook_desktop.core.paths import check_output_target
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -256,8 +257,9 @@ class SchoolSigningKey:
 
     def export_certificate(self, destination: Path, fingerprint: str | None = None) -> Path:
         """Write a certificate for auditors and HR to trust: PEM for ``.pem``, DER for ``.cer/.crt/.der``.
-        ``fingerprint`` may be a unique prefix; without it the current certificate is exported."""
-        destination = Path(destination)
+        ``fingerprint`` may be a unique prefix; without it the current certificate is exported.
+        OutputInsideDataFolder if ``destination`` is in the data folder."""
+        destination = check_output_target(destination, self.folder.parent)  # never over the key itself
         certificate = self._find(fingerprint)
         suffix = destination.suffix.lower()
         if suffix == ".pem":

@@ -14,6 +14,7 @@ from holbrook_desktop import __version__
 from holbrook_desktop.core.errors import UnknownStaff  # raised here; callers import it from here too
 from holbrook_desktop.core.files import write_whole
 from holbrook_desktop.core.hr.roles import ROLE_LABELS
+from holbrook_desktop.core.paths import check_output_target
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.records import Store
@@ -28,7 +29,9 @@ def export_subject_access(store: Store, staff_id: int, folder: Path) -> Path:
     a README.txt into a new folder inside `folder` (made if need be), and return it. The folder is
     private to this account (0700, files 0600); an existing one is never overwritten (…_2). If
     anything cannot be written, the half-made folder is removed and the OSError raised; if a signed
-    PDF is missing or is not the file signed, likewise, with SignedPdfUnusable naming the record."""
+    PDF is missing or is not the file signed, likewise, with SignedPdfUnusable naming the record.
+    OutputInsideDataFolder if `folder` is in the data folder."""
+    check_output_target(folder, store.data_dir, folder=True)
     found = store.subject_access.rows_about(staff_id)
     if found is None:
         raise UnknownStaff(staff_id)

@@ -325,7 +325,7 @@ class AdminView(QWidget):
     def subject_access(self, staff_id: int, folder: Path) -> Path | None:
         try:
             made = self.service.hr.subject_access_export(staff_id, folder)
-        except (KeyError, OSError, StoreError) as exc:
+        except (KeyError, OSError, StoreError, Refused) as exc:
             self.tell(self.tr("The subject-access export could not be made: %1").replace("%1", str(exc)))
             return None
         self.tell(self.tr("Everything stored about this person is in %1.").replace("%1", str(made)))
