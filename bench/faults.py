@@ -494,7 +494,8 @@ def restore_round(number: int, temp: Path, template: Path, base: list[Promise], 
     elif how == "holbrook backup restore":
         used = existing_backups(database)[0]
         subprocess.run([sys.executable, "-m", "holbrook_desktop", "--data-dir", str(data_dir), "backup",
-                        "restore", "--yes"], check=True, capture_output=True, cwd=REPO, env=CHILD_ENV, timeout=60)
+                        "restore", "--yes"], check=True, capture_output=True, cwd=REPO, env=CHILD_ENV,
+                       timeout=60)
     else:
         used = rng.choice(existing_backups(database))  # any backup, not only the newest
         for suffix in ("-wal", "-shm"):
