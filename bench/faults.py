@@ -13,10 +13,11 @@ each fault:
           one more acknowledgement is signed. Needs `mount -t tmpfs`: as root, or else re-run inside
           `unshare -rm` (a user namespace); if neither works the fault is skipped, saying why.
  kill     the writer is killed with SIGKILL, in turn: at a random moment; 0-5 ms after a new PDF
-          appears in attestations/ (it is put there inside the write transaction, before the
-          commit); or by itself at exactly such a point (faults_writer.py --self-kill: just after
-          the PDF is in place, or just after the audit row), since a kill from outside rarely lands
-          in those few milliseconds. Then the records are reopened and checked, and one more
+          appears in attestations/ (written as attestation-N.pdf.pending inside the write
+          transaction, before the commit, and given its name after it); or by itself at exactly
+          such a point (faults_writer.py --self-kill: just after the pending PDF is written, just
+          after the audit row, just after the commit, just after the PDF gets its name), since a
+          kill from outside rarely lands in those few milliseconds. Then the records are reopened and checked, and one more
           acknowledgement is signed.
  restore  some acknowledgements over two days (each first open of a day takes a backup), then an
           older backup is put in place (Store.restore_newest_backup, `holbrook backup restore`, or a
@@ -73,10 +74,14 @@ TITLES = {
     "kill": "(b) kill -9 mid-signature",
     "restore": "(c) restore a backup, then sign",
 }
-SELF_KILLS = ("pdf-written", "audit-appended")  # faults_writer.py --self-kill
+SELF_KILLS = ("pdf-written", "audit-appended", "committed", "linked")  # faults_writer.py --self-kill
 # In turn, so that a short run meets the most telling first; the moments within each are random.
-KILL_MODES = ("pdf-written", "a random moment", "audit-appended", "a new PDF appears",
-              "0-5 ms after a new PDF appears")
+KILL_MODES = ("pdf-written", "committed", "a random moment", "audit-appended", "linked",
+              "a new PDF appears", "0-5 ms after a new PDF appears")
+SELF_KILL_WORDS = {"pdf-written": "(itself) just after the PDF was written under its pending name",
+                   "audit-appended": "(itself) just after the audit row, before the commit",
+                   "committed": "(itself) just after the commit, before the PDF got its name",
+                   "linked": "(itself) just after the PDF got its name, before the pending one went"}
 IN_USERNS = "HOLBROOK_FAULTS_IN_USERNS"
 CHILD_ENV = {**os.environ, "PYTHONWARNINGS": "ignore"}  # pyHanko's DSA deprecation warning is noise
 
@@ -432,16 +437,17 @@ def kill_round(number: int, data_dir: Path, promises: list[Promise], rng: random
             raise RuntimeError(f"writer ended before it was ready: {err_path.read_text()[-800:]}")
         if extra:
             child.wait(timeout=30)  # it kills itself
-            mode = {"pdf-written": "(itself) just after the PDF was put in place",
-                    "audit-appended": "(itself) just after the audit row, before the commit"}[mode]
+            mode = SELF_KILL_WORDS[mode]
         elif mode == "a random moment":
             time.sleep(rng.uniform(0.0, 0.8))
         else:
-            # The PDF is put in place inside the write transaction: this kill lands between the two.
+            # The PDF is written under its pending name inside the write transaction: this kill
+            # lands between the two.
             wanted = 1 + rng.randrange(3)  # the first, second or third new one
             known = set(os.listdir(folder))
             deadline = time.monotonic() + 5
-            while sum(name.endswith(".pdf") for name in set(os.listdir(folder)) - known) < wanted:
+            while len({name.removesuffix(".pending") for name in set(os.listdir(folder)) - known
+                       if name.endswith((".pdf", ".pdf.pending"))}) < wanted:
                 if time.monotonic() > deadline:
                     mode = "no new PDF appeared in 5 s"
                     break
@@ -467,8 +473,7 @@ def kill_round(number: int, data_dir: Path, promises: list[Promise], rng: random
     promises.extend(again)
     final = check(data_dir, day, promises, tally, step + ", signing again")
     compare_snapshots(state.pdfs, final.pdfs, tally, step + ", signing again", named=state.named)
-    if last:
-        audit_verify_cli(data_dir, tally, step)
+    audit_verify_cli(data_dir, tally, step)  # after every kill: no PDF left that attests to nothing
 
 
 # (c) restore a backup, then sign -----------------------------------------------------------------
