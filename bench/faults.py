@@ -17,11 +17,13 @@ each fault:
           transaction, before the commit, and given its name after it); or by itself at exactly
           such a point (faults_writer.py --self-kill: just after the pending PDF is written, just
           after the audit row, just after the commit, just after the PDF gets its name), since a
-          kill from outside rarely lands in those few milliseconds. Then the records are reopened and checked, and one more
-          acknowledgement is signed.
+          kill from outside rarely lands in those few milliseconds. Then the records are reopened
+          and checked, and one more acknowledgement is signed.
  restore  some acknowledgements over two days (each first open of a day takes a backup), then an
           older backup is put in place (Store.restore_newest_backup, `holbrook backup restore`, or a
-          backup file copied over holbrook.db with the app closed) and more are signed.
+          backup file copied over holbrook.db with the app closed); `holbrook records recover` puts
+          back what the restore took away from the signed PDFs, and more are signed. Every promise,
+          those made after the backup too, must then be on record, and `holbrook audit verify` pass.
 
 Before and after each step the SHA-256 of every PDF in attestations/ is taken: a PDF whose bytes
 changed is "overwritten", one that went is "deleted". Printed for each fault, as plain numbers:
@@ -29,14 +31,15 @@ changed is "overwritten", one that went is "deleted". Printed for each fault, as
     faults injected            full disks / kills / restores
     acknowledgements promised  promise lines (and in-process signatures) checked
     records lost               a promise whose record (same id and pdf_sha256) is not in the records
-                               (records a restore rolled back on purpose are counted apart)
+                               (after a restore: once `records recover` has run)
     PDFs overwritten           must be 0, like records lost
     PDFs without a record      attestation PDFs no record names, seen at any check (one overwritten
                                afterwards still counts; so do those of rolled-back records)
     records without their PDF  records whose PDF is missing or has other bytes, seen at any check
 
 Exit status 1 if records are lost, a PDF is overwritten or deleted, a promised record's PDF is not
-the promised one, the audit chain or integrity_check fails, or a full disk ends in a traceback.
+the promised one, the audit chain, `holbrook audit verify` (after every kill and every restore) or
+integrity_check fails, the recovery refuses a PDF, or a full disk ends in a traceback.
 tests/core/test_faults.py runs a short version.
 """
 
@@ -109,7 +112,9 @@ class Tally:
     temporary_files_left: int = 0
     audit_chain_failures: int = 0
     integrity_failures: int = 0
-    records_rolled_back_by_restore: int = 0  # restore only: expected, not lost
+    records_rolled_back_by_restore: int = 0  # restore only: taken away by the restore, then recovered
+    records_recovered: int = 0  # restore only: put back from their signed PDFs by `records recover`
+    pdfs_refused_by_recovery: int = 0  # restore only: must be 0
     tracebacks: int = 0  # disk only: a full disk that ended in a traceback rather than a message
     # Seen at any check (data folder, name): a PDF overwritten later still counts as having been one.
     seen_without_a_record: set = field(default_factory=set)
@@ -133,7 +138,7 @@ class Tally:
     def failed(self) -> bool:
         return bool(self.records_lost or self.pdfs_overwritten or self.pdfs_deleted
                     or self.promised_pdfs_missing_or_changed or self.audit_chain_failures
-                    or self.integrity_failures or self.tracebacks)
+                    or self.integrity_failures or self.tracebacks or self.pdfs_refused_by_recovery)
 
     def count_seen(self) -> None:
         self.pdfs_without_a_record = len(self.seen_without_a_record)
@@ -499,7 +504,8 @@ def restore_round(number: int, temp: Path, template: Path, base: list[Promise], 
     elif how == "holbrook backup restore":
         used = existing_backups(database)[0]
         subprocess.run([sys.executable, "-m", "holbrook_desktop", "--data-dir", str(data_dir), "backup",
-                        "restore", "--yes"], check=True, capture_output=True, cwd=REPO, env=CHILD_ENV, timeout=60)
+                        "restore", "--yes"], check=True, capture_output=True, cwd=REPO, env=CHILD_ENV,
+                       timeout=60)
     else:
         used = rng.choice(existing_backups(database))  # any backup, not only the newest
         for suffix in ("-wal", "-shm"):
@@ -513,14 +519,37 @@ def restore_round(number: int, temp: Path, template: Path, base: list[Promise], 
     step = f"restore round {number} ({how}, {used.name})"
     restored = check(data_dir, day, promises, tally, step + ", restored", rolled_back=rolled_back)
     compare_snapshots(step_state.pdfs, restored.pdfs, tally, step + ", restoring", named=step_state.named)
+    # What the restore took away comes back from the signed PDFs (`holbrook backup restore` has done it
+    # already; run again it finds nothing to do): from here on, no promise may be missing.
+    recover_cli(data_dir, tally, step)
+    recovered = check(data_dir, day, promises, tally, step + ", recovered")
+    compare_snapshots(restored.pdfs, recovered.pdfs, tally, step + ", recovering", named=restored.named)
+    audit_verify_cli(data_dir, tally, step + ", recovered")
     after = sign_in_process(data_dir, day, 1 + rng.randrange(3), f"c{number}-after")
     tally.acknowledgements_promised += len(promises) - len(base) + len(after)
-    final = check(data_dir, day, [p for p in promises if p.id not in rolled_back] + after, tally,
-                  step + ", signed again")
-    compare_snapshots(restored.pdfs, final.pdfs, tally, step + ", signing after the restore",
-                      named=restored.named, rolled_back=step_state.named - restored.named)
-    if last:
-        audit_verify_cli(data_dir, tally, step)
+    final = check(data_dir, day, promises + after, tally, step + ", signed again")
+    compare_snapshots(recovered.pdfs, final.pdfs, tally, step + ", signing after the restore",
+                      named=recovered.named)
+    audit_verify_cli(data_dir, tally, step + ", signed again")
+
+
+def recover_cli(data_dir: Path, tally: Tally, step: str) -> None:
+    """`holbrook --data-dir D records recover --json`, as the office would run it after a restore."""
+    done = subprocess.run([sys.executable, "-m", "holbrook_desktop", "--data-dir", str(data_dir), "records",
+                           "recover", "--json"], capture_output=True, text=True, cwd=REPO, env=CHILD_ENV,
+                          timeout=120)
+    try:
+        report = json.loads(done.stdout)
+    except ValueError:
+        report = {"recovered": [], "refused": [{"pdf_file": "?", "reason": done.stderr.strip()[-300:]}]}
+    tally.records_recovered += len(report["recovered"])
+    tally.pdfs_refused_by_recovery += len(report["refused"])
+    for refused in report["refused"]:
+        tally.problems.append(f"{step}: holbrook records recover refused {refused['pdf_file']}: "
+                              f"{refused['reason']}")
+    if done.returncode != 0 and not report["refused"]:
+        tally.pdfs_refused_by_recovery += 1
+        tally.problems.append(f"{step}: holbrook records recover exited {done.returncode}")
 
 
 def records_in(backup: Path) -> set[tuple[int, str]]:
