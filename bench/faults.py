@@ -34,7 +34,8 @@ changed is "overwritten", one that went is "deleted". Printed for each fault, as
                                (after a restore: once `records recover` has run)
     PDFs overwritten           must be 0, like records lost
     PDFs without a record      attestation PDFs no record names, seen at any check (one overwritten
-                               afterwards still counts; so do those of rolled-back records)
+                               afterwards still counts; so do those of records a restore rolled
+                               back, seen just after it and before `records recover` runs)
     records without their PDF  records whose PDF is missing or has other bytes, seen at any check
 
 Exit status 1 if records are lost, a PDF is overwritten or deleted, a promised record's PDF is not

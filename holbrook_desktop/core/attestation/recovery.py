@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,6 @@ from holbrook_desktop.core.records.errors import NotRecovered
 
 log = logging.getLogger(__name__)
 
-_FINAL_NAME = re.compile(r"attestation-\d+\.pdf")
 # The columns a recovered record takes from the PDF's embedded record ("record" in schema 2).
 _FROM_WHOLE = ("declaration_text", "declaration_sha256", "typed_name", "signature_strokes", "on_behalf_note",
                "os_user", "machine", "app_version", "certificate_fingerprint")
@@ -57,12 +55,7 @@ class RecoveryReport:
 
 def unrecorded_pdfs(store: Store) -> list[Path]:
     """The signed PDFs in attestations/ that no record names (no pyHanko: cheap enough for start-up)."""
-    folder = store.acknowledgements.folder
-    if not folder.is_dir():
-        return []
-    named = {name for (name,) in store.db.execute("SELECT pdf_file FROM acknowledgements")}
-    return sorted(p for p in folder.iterdir()
-                  if _FINAL_NAME.fullmatch(p.name) and f"{folder.name}/{p.name}" not in named and p.is_file())
+    return store.acknowledgements.unrecorded_pdfs()
 
 
 def recover_acknowledgements(store: Store, key: SchoolSigningKey) -> RecoveryReport:

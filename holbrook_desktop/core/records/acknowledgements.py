@@ -250,6 +250,18 @@ class Acknowledgements:
             return f"{pending.name}: could not be put in place as {row[0]} ({exc}); left as it is"
         return f"put {pending.name} in place as {row[0]}: its record {record_id} had been committed"
 
+    def unrecorded_pdfs(self) -> list[Path]:
+        """The signed PDFs under their final names in attestations/ that no record names (those of
+        acknowledgements a restore from an older backup took away, or put there by hand)."""
+        folder = self.folder
+        if not folder.is_dir():
+            return []
+        found = [p for p in folder.iterdir() if _PDF_NUMBER.fullmatch(p.name)]
+        if not found:
+            return []
+        named = {name for (name,) in self._store.db.execute("SELECT pdf_file FROM acknowledgements")}
+        return sorted(p for p in found if f"{ATTESTATIONS_FOLDER}/{p.name}" not in named and p.is_file())
+
     def _next_number(self, db) -> int:
         """Above every record in the database and every signed PDF on disk (pending ones too): after a
         restore from an older backup, or a crash, a number once given out is not given out again."""

@@ -84,7 +84,10 @@ def _person(change, staff_id: int, person: dict[str, Any]) -> None:
     db = change.db
     row = db.execute("SELECT full_name, erased_at FROM staff WHERE id = ?", (staff_id,)).fetchone()
     if row is not None:
-        if row[1] is None and row[0] != person.get("full_name"):
+        if row[1] is not None:  # their PDFs were to be deleted with their data: not put back
+            raise NotRecovered(f"it names staff member {staff_id}, whose personal data was erased from the "
+                               "records (their signed PDFs should have gone with it); not imported")
+        if row[0] != person.get("full_name"):
             raise NotRecovered(f"it names staff member {staff_id} as {person.get('full_name')!r}, but "
                                f"{staff_id} is {row[0]!r} in the records now; put it back by hand")
         return
