@@ -241,3 +241,22 @@ def test_holbrook_records_recover_and_backup_restore_recover(tmp_path, content, 
     (folder / "attestation-000002.pdf").rename(folder / "attestation-000008.pdf")
     assert main(["--data-dir", str(data), "records", "recover"]) == 1
     assert "attestation-000008.pdf: its name is not that of record 2" in capsys.readouterr().err
+
+
+def test_a_pdf_of_a_person_erased_from_the_records_is_not_put_back(tmp_path, content):  # noqa: F811
+    data = tmp_path / "data"
+    made = _school_with_a_backup(data, content)
+    Store.restore_newest_backup(data, replace_healthy=True)
+    service, store = _installation(data, content)
+    with store.change("retention.erased") as change:  # Ann (records 1 and 4) erased after the restore
+        store.retention.erase_within(change, made[3].staff_id)
+        change.details = {"staff_id": made[3].staff_id}
+
+    report = service.attestation.recover()
+
+    assert [r.record_id for r in report.recovered] == [2, 3]
+    [refused] = report.refused
+    assert refused.pdf_file == "attestations/attestation-000004.pdf"
+    assert "personal data was erased" in refused.reason
+    assert store.acknowledgements.get(4) is None
+    store.close()
