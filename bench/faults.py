@@ -13,14 +13,17 @@ each fault:
           one more acknowledgement is signed. Needs `mount -t tmpfs`: as root, or else re-run inside
           `unshare -rm` (a user namespace); if neither works the fault is skipped, saying why.
  kill     the writer is killed with SIGKILL, in turn: at a random moment; 0-5 ms after a new PDF
-          appears in attestations/ (it is put there inside the write transaction, before the
-          commit); or by itself at exactly such a point (faults_writer.py --self-kill: just after
-          the PDF is in place, or just after the audit row), since a kill from outside rarely lands
-          in those few milliseconds. Then the records are reopened and checked, and one more
-          acknowledgement is signed.
+          appears in attestations/ (written as attestation-N.pdf.pending inside the write
+          transaction, before the commit, and given its name after it); or by itself at exactly
+          such a point (faults_writer.py --self-kill: just after the pending PDF is written, just
+          after the audit row, just after the commit, just after the PDF gets its name), since a
+          kill from outside rarely lands in those few milliseconds. Then the records are reopened
+          and checked, and one more acknowledgement is signed.
  restore  some acknowledgements over two days (each first open of a day takes a backup), then an
           older backup is put in place (Store.restore_newest_backup, `holbrook backup restore`, or a
-          backup file copied over holbrook.db with the app closed) and more are signed.
+          backup file copied over holbrook.db with the app closed); `holbrook records recover` puts
+          back what the restore took away from the signed PDFs, and more are signed. Every promise,
+          those made after the backup too, must then be on record, and `holbrook audit verify` pass.
 
 Before and after each step the SHA-256 of every PDF in attestations/ is taken: a PDF whose bytes
 changed is "overwritten", one that went is "deleted". Printed for each fault, as plain numbers:
@@ -28,14 +31,16 @@ changed is "overwritten", one that went is "deleted". Printed for each fault, as
     faults injected            full disks / kills / restores
     acknowledgements promised  promise lines (and in-process signatures) checked
     records lost               a promise whose record (same id and pdf_sha256) is not in the records
-                               (records a restore rolled back on purpose are counted apart)
+                               (after a restore: once `records recover` has run)
     PDFs overwritten           must be 0, like records lost
     PDFs without a record      attestation PDFs no record names, seen at any check (one overwritten
-                               afterwards still counts; so do those of rolled-back records)
+                               afterwards still counts; so do those of records a restore rolled
+                               back, seen just after it and before `records recover` runs)
     records without their PDF  records whose PDF is missing or has other bytes, seen at any check
 
 Exit status 1 if records are lost, a PDF is overwritten or deleted, a promised record's PDF is not
-the promised one, the audit chain or integrity_check fails, or a full disk ends in a traceback.
+the promised one, the audit chain, `holbrook audit verify` (after every kill and every restore) or
+integrity_check fails, the recovery refuses a PDF, or a full disk ends in a traceback.
 tests/core/test_faults.py runs a short version.
 """
 
@@ -73,10 +78,14 @@ TITLES = {
     "kill": "(b) kill -9 mid-signature",
     "restore": "(c) restore a backup, then sign",
 }
-SELF_KILLS = ("pdf-written", "audit-appended")  # faults_writer.py --self-kill
+SELF_KILLS = ("pdf-written", "audit-appended", "committed", "linked")  # faults_writer.py --self-kill
 # In turn, so that a short run meets the most telling first; the moments within each are random.
-KILL_MODES = ("pdf-written", "a random moment", "audit-appended", "a new PDF appears",
-              "0-5 ms after a new PDF appears")
+KILL_MODES = ("pdf-written", "committed", "a random moment", "audit-appended", "linked",
+              "a new PDF appears", "0-5 ms after a new PDF appears")
+SELF_KILL_WORDS = {"pdf-written": "(itself) just after the PDF was written under its pending name",
+                   "audit-appended": "(itself) just after the audit row, before the commit",
+                   "committed": "(itself) just after the commit, before the PDF got its name",
+                   "linked": "(itself) just after the PDF got its name, before the pending one went"}
 IN_USERNS = "HOLBROOK_FAULTS_IN_USERNS"
 CHILD_ENV = {**os.environ, "PYTHONWARNINGS": "ignore"}  # pyHanko's DSA deprecation warning is noise
 
@@ -104,7 +113,9 @@ class Tally:
     temporary_files_left: int = 0
     audit_chain_failures: int = 0
     integrity_failures: int = 0
-    records_rolled_back_by_restore: int = 0  # restore only: expected, not lost
+    records_rolled_back_by_restore: int = 0  # restore only: taken away by the restore, then recovered
+    records_recovered: int = 0  # restore only: put back from their signed PDFs by `records recover`
+    pdfs_refused_by_recovery: int = 0  # restore only: must be 0
     tracebacks: int = 0  # disk only: a full disk that ended in a traceback rather than a message
     # Seen at any check (data folder, name): a PDF overwritten later still counts as having been one.
     seen_without_a_record: set = field(default_factory=set)
@@ -128,7 +139,7 @@ class Tally:
     def failed(self) -> bool:
         return bool(self.records_lost or self.pdfs_overwritten or self.pdfs_deleted
                     or self.promised_pdfs_missing_or_changed or self.audit_chain_failures
-                    or self.integrity_failures or self.tracebacks)
+                    or self.integrity_failures or self.tracebacks or self.pdfs_refused_by_recovery)
 
     def count_seen(self) -> None:
         self.pdfs_without_a_record = len(self.seen_without_a_record)
@@ -432,16 +443,17 @@ def kill_round(number: int, data_dir: Path, promises: list[Promise], rng: random
             raise RuntimeError(f"writer ended before it was ready: {err_path.read_text()[-800:]}")
         if extra:
             child.wait(timeout=30)  # it kills itself
-            mode = {"pdf-written": "(itself) just after the PDF was put in place",
-                    "audit-appended": "(itself) just after the audit row, before the commit"}[mode]
+            mode = SELF_KILL_WORDS[mode]
         elif mode == "a random moment":
             time.sleep(rng.uniform(0.0, 0.8))
         else:
-            # The PDF is put in place inside the write transaction: this kill lands between the two.
+            # The PDF is written under its pending name inside the write transaction: this kill
+            # lands between the two.
             wanted = 1 + rng.randrange(3)  # the first, second or third new one
             known = set(os.listdir(folder))
             deadline = time.monotonic() + 5
-            while sum(name.endswith(".pdf") for name in set(os.listdir(folder)) - known) < wanted:
+            while len({name.removesuffix(".pending") for name in set(os.listdir(folder)) - known
+                       if name.endswith((".pdf", ".pdf.pending"))}) < wanted:
                 if time.monotonic() > deadline:
                     mode = "no new PDF appeared in 5 s"
                     break
@@ -467,8 +479,7 @@ def kill_round(number: int, data_dir: Path, promises: list[Promise], rng: random
     promises.extend(again)
     final = check(data_dir, day, promises, tally, step + ", signing again")
     compare_snapshots(state.pdfs, final.pdfs, tally, step + ", signing again", named=state.named)
-    if last:
-        audit_verify_cli(data_dir, tally, step)
+    audit_verify_cli(data_dir, tally, step)  # after every kill: no PDF left that attests to nothing
 
 
 # (c) restore a backup, then sign -----------------------------------------------------------------
@@ -509,14 +520,37 @@ def restore_round(number: int, temp: Path, template: Path, base: list[Promise], 
     step = f"restore round {number} ({how}, {used.name})"
     restored = check(data_dir, day, promises, tally, step + ", restored", rolled_back=rolled_back)
     compare_snapshots(step_state.pdfs, restored.pdfs, tally, step + ", restoring", named=step_state.named)
+    # What the restore took away comes back from the signed PDFs (`holbrook backup restore` has done it
+    # already; run again it finds nothing to do): from here on, no promise may be missing.
+    recover_cli(data_dir, tally, step)
+    recovered = check(data_dir, day, promises, tally, step + ", recovered")
+    compare_snapshots(restored.pdfs, recovered.pdfs, tally, step + ", recovering", named=restored.named)
+    audit_verify_cli(data_dir, tally, step + ", recovered")
     after = sign_in_process(data_dir, day, 1 + rng.randrange(3), f"c{number}-after")
     tally.acknowledgements_promised += len(promises) - len(base) + len(after)
-    final = check(data_dir, day, [p for p in promises if p.id not in rolled_back] + after, tally,
-                  step + ", signed again")
-    compare_snapshots(restored.pdfs, final.pdfs, tally, step + ", signing after the restore",
-                      named=restored.named, rolled_back=step_state.named - restored.named)
-    if last:
-        audit_verify_cli(data_dir, tally, step)
+    final = check(data_dir, day, promises + after, tally, step + ", signed again")
+    compare_snapshots(recovered.pdfs, final.pdfs, tally, step + ", signing after the restore",
+                      named=recovered.named)
+    audit_verify_cli(data_dir, tally, step + ", signed again")
+
+
+def recover_cli(data_dir: Path, tally: Tally, step: str) -> None:
+    """`holbrook --data-dir D records recover --json`, as the office would run it after a restore."""
+    done = subprocess.run([sys.executable, "-m", "holbrook_desktop", "--data-dir", str(data_dir), "records",
+                           "recover", "--json"], capture_output=True, text=True, cwd=REPO, env=CHILD_ENV,
+                          timeout=120)
+    try:
+        report = json.loads(done.stdout)
+    except ValueError:
+        report = {"recovered": [], "refused": [{"pdf_file": "?", "reason": done.stderr.strip()[-300:]}]}
+    tally.records_recovered += len(report["recovered"])
+    tally.pdfs_refused_by_recovery += len(report["refused"])
+    for refused in report["refused"]:
+        tally.problems.append(f"{step}: holbrook records recover refused {refused['pdf_file']}: "
+                              f"{refused['reason']}")
+    if done.returncode != 0 and not report["refused"]:
+        tally.pdfs_refused_by_recovery += 1
+        tally.problems.append(f"{step}: holbrook records recover exited {done.returncode}")
 
 
 def records_in(backup: Path) -> set[tuple[int, str]]:

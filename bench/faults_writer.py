@@ -18,9 +18,10 @@ a message (the same exceptions acknowledgement_view catches) is written to stder
 and the exit status is 3; anything else ends in a traceback and status 1.
 
 With --self-kill POINT --at N the process sends itself SIGKILL during its Nth acknowledgement, at an
-exact point inside the write transaction: "pdf-written" just after the signed PDF is in place,
-"audit-appended" just after the audit row is written (the commit is next). A kill from the parent
-rarely lands in those few milliseconds.
+exact point (see arm_self_kill): "pdf-written" just after the signed PDF is written under its pending
+name, "audit-appended" just after the audit row is written (the commit is next), "committed" just
+after the commit, "linked" just after the PDF gets its name. A kill from the parent rarely lands in
+those few milliseconds.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("tag")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--count", type=int, default=0, help="stop after this many (0: no limit)")
-    parser.add_argument("--self-kill", choices=("pdf-written", "audit-appended"))
+    parser.add_argument("--self-kill", choices=SELF_KILLS)
     parser.add_argument("--at", type=int, default=1, help="during which acknowledgement (1: the first)")
     args = parser.parse_args(argv)
     if args.self_kill:
@@ -92,24 +93,59 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+SELF_KILLS = ("pdf-written", "audit-appended", "committed", "linked")
+
+
 def arm_self_kill(point: str, at: int) -> None:
-    """SIGKILL this process right after the `at`-th call of the function that ends `point`."""
+    """SIGKILL this process at `point` of its `at`-th acknowledgement: "pdf-written" just after the
+    signed PDF is written under its pending name (inside the transaction), "audit-appended" just after
+    the audit row (the commit is next), "committed" just after the commit (before the PDF is given its
+    name), "linked" once the PDF has its name but before the pending name is removed."""
     from holbrook_desktop.core.records import acknowledgements, audit
 
-    module, name = (acknowledgements, "write_whole") if point == "pdf-written" else (audit, "append")
-    original = getattr(module, name)
     calls = 0
 
-    def then_die(*args, **kwargs):
+    def count_and_maybe_die() -> None:
         nonlocal calls
-        result = original(*args, **kwargs)
-        if name == "write_whole" or args[2] == "acknowledgement.recorded":  # append(db, actor, action, …)
-            calls += 1
-            if calls == at:
-                os.kill(os.getpid(), signal.SIGKILL)
-        return result
+        calls += 1
+        if calls == at:
+            os.kill(os.getpid(), signal.SIGKILL)
 
-    setattr(module, name, then_die)
+    if point == "pdf-written":
+        write_private = acknowledgements._write_private
+
+        def written_then_die(*args, **kwargs):
+            write_private(*args, **kwargs)
+            count_and_maybe_die()
+
+        acknowledgements._write_private = written_then_die
+    elif point == "audit-appended":
+        append = audit.append
+
+        def appended_then_die(db, actor, action, *args, **kwargs):
+            result = append(db, actor, action, *args, **kwargs)
+            if action == "acknowledgement.recorded":
+                count_and_maybe_die()
+            return result
+
+        audit.append = appended_then_die
+    elif point == "committed":
+        put_in_place = acknowledgements.put_in_place
+
+        def die_then_put_in_place(*args, **kwargs):
+            count_and_maybe_die()
+            return put_in_place(*args, **kwargs)
+
+        acknowledgements.put_in_place = die_then_put_in_place
+    else:
+        link = os.link
+
+        def linked_then_die(source, target, *args, **kwargs):
+            link(source, target, *args, **kwargs)
+            if str(target).endswith(".pdf"):  # the final name, not write_new's pending one
+                count_and_maybe_die()
+
+        os.link = linked_then_die
 
 
 def _warm_up(app: App) -> None:

@@ -23,6 +23,7 @@ from holbrook_desktop.cli import (
     demo,
     export,
     quiz,
+    records,
     retention,
     search,
     signing,
@@ -31,8 +32,8 @@ from holbrook_desktop.cli import (
 from holbrook_desktop.cli.common import EXIT_OK, EXIT_USAGE, add_global_options, refuse_output_in_data_folder
 
 # In this order in `holbrook --help`.
-NOUNS = (content, search, quiz, staff, audit, data_dir, backup, attestation, signing, export, admin,
-         retention, demo)
+NOUNS = (content, search, quiz, staff, audit, data_dir, backup, records, attestation, signing, export,
+         admin, retention, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,6 +13,8 @@ from holbrook_desktop.cli.common import (
     add_json_option,
     add_noun,
     print_json,
+    records_only,
+    recover_from_pdfs,
     say,
 )
 from holbrook_desktop.core import paths
@@ -68,4 +70,16 @@ def _backup_restore(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     say(f"restored {used.name}; the file it replaced (if any) is kept beside it as "
         "holbrook.db.damaged-… (or .replaced-… if it was sound)")
-    return EXIT_OK
+    # Acknowledgements made since the backup are gone from it, but their signed PDFs are not: they are
+    # put back at once (as `holbrook records recover` does), never left to be found missing later.
+    with records_only(args) as store:
+        if store is None:
+            return EXIT_FAILED
+        report = recover_from_pdfs(store)
+    if report.recovered or report.refused:
+        say(f"{len(report.recovered)} acknowledgement{'' if len(report.recovered) == 1 else 's'} made since "
+            "the backup recovered from their signed PDFs"
+            + (f"; {len(report.refused)} signed PDF{'' if len(report.refused) == 1 else 's'} could not be "
+               "used "
+               "(see above; 'holbrook audit verify' names them)" if report.refused else ""))
+    return EXIT_OK if report.ok else EXIT_FAILED

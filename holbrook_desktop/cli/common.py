@@ -16,6 +16,7 @@ from holbrook_desktop.core import paths
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
+    from holbrook_desktop.core.attestation.recovery import RecoveryReport
     from holbrook_desktop.core.records import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -205,3 +206,18 @@ def date_option(text: str) -> date:
         return parse_date_option(text)
     except DateRefused as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def recover_from_pdfs(store: Store) -> RecoveryReport:
+    """`holbrook records recover`, also run by `holbrook backup restore`: acknowledgements a restore
+    took away put back from their signed PDFs (core/attestation/recovery.py), each said on stderr."""
+    from holbrook_desktop.core.attestation.recovery import recover_acknowledgements
+    from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
+
+    report = recover_acknowledgements(store, SchoolSigningKey(store.data_dir))
+    for done in report.recovered:
+        say(f"recovered acknowledgement {done.record_id} ({done.full_name}, {done.acknowledged_at} UTC) "
+            f"from {done.pdf_file}")
+    for refused in report.refused:
+        say(f"NOT recovered: {refused.pdf_file}: {refused.reason}")
+    return report

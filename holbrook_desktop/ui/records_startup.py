@@ -46,7 +46,8 @@ def open_records(app: App, parent: QWidget | None = None) -> RecordsOpening:
 
     data_dir = app.data_dir
     try:
-        return RecordsOpening(app.open_records("window"))
+        store = app.open_records("window")
+        return RecordsOpening(store, notice=_recover_unrecorded(app, parent, restored=None))
     except DiskFull as exc:  # nothing is wrong with the file: nothing to restore, nothing offered
         log.error("records on a full disk: %s", exc)
         _warn(parent, _tr("The disk is full"),
@@ -98,9 +99,43 @@ def _restore_and_open(app: App, parent: QWidget | None) -> RecordsOpening:
               _tr("%1\n\nYou can carry on reading; progress will not be saved.").replace(
                   "%1", str(again)))
         return RecordsOpening(None, reading_only_note())
-    return RecordsOpening(store, notice=_tr(
-        "The staff records were restored from the backup %1. The file it replaced, if any, was kept "
-        "beside it, renamed.").replace("%1", restored.name))
+    notice = _tr("The staff records were restored from the backup %1. The file it replaced, if any, was "
+                 "kept beside it, renamed.").replace("%1", restored.name)
+    return RecordsOpening(store, notice=_recover_unrecorded(app, parent, restored=notice))
+
+
+def _recover_unrecorded(app: App, parent: QWidget | None, restored: str | None) -> str | None:
+    """Signed PDFs that no record names (acknowledgements made after the backup now in place, whether
+    the app restored it or someone copied it by hand) are put back on record at once, never left to
+    be found missing: the notice says how many; a PDF that could not be used is named to the person
+    too (in a message right after a restore; at other starts in the status bar only, not a message at
+    every start). Costs a directory listing when there are none."""
+    try:
+        if not app.attestation.unrecorded_pdfs():
+            return restored
+        report = app.attestation.recover()
+    except Exception:  # the records are open and usable: a failed recovery is logged, not fatal
+        log.exception("recovering acknowledgements from their signed PDFs failed")
+        return restored
+    parts = [restored] if restored else []
+    if report.recovered:
+        count = len(report.recovered)
+        parts.append(_tr("1 acknowledgement missing from the records (made after the backup now in use) "
+                          "was put back from its signed PDF.") if count == 1 else
+                      _tr("%1 acknowledgements missing from the records (made after the backup now in use) "
+                          "were put back from their signed PDFs.").replace("%1", str(count)))
+    if report.refused:
+        names = "\n".join(f"{r.pdf_file}: {r.reason}" for r in report.refused)
+        log.error("signed PDFs not recovered:\n%s", names)
+        if restored:
+            _warn(parent, _tr("Some signed attestations are not on record"),
+                  _tr("%1 signed PDFs in the data folder are on no record and could not be put back:\n\n%2")
+                  .replace("%1", str(len(report.refused))).replace("%2", names),
+                  _tr("They are kept as they are. Please tell whoever looks after this PC ('holbrook "
+                      "audit verify' names them)."))
+        parts.append(_tr("%1 signed PDFs could not be put back on record.").replace(
+            "%1", str(len(report.refused))))
+    return " ".join(parts) or None
 
 
 def _damage_text(exc) -> str:

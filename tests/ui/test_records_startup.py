@@ -165,3 +165,48 @@ def test_healthy_records_open_on_the_start_screen(qtbot, data_dir, answer_boxes)
     assert "No one has been added on this PC yet" in window.start_screen.count.text()
     assert not window.records_note.isVisible()
     window.service.records.close()
+
+
+def _acknowledged_since_the_backup(data_dir) -> list[int]:
+    """Record 1 backed up; record 2 made after the backup (its person added after it too)."""
+    from holbrook_desktop.app import App
+
+    made = []
+    for name in ("Ann Archer", "Ben Baker"):
+        store = Store.open(data_dir, Actor("tester", "window"))  # the second opening backs up record 1
+        app = App(REAL_CONTENT, records=store)
+        member = store.staff.add(NewStaffMember(name, "teacher", date(2024, 9, 1)))
+        made.append(app.attestation.acknowledge_on_behalf(member.id, "social-media", note="On paper").id)
+        store.close()
+    return made
+
+
+def test_acknowledgements_a_restore_took_away_are_put_back_from_their_pdfs(qtbot, data_dir, answer_boxes):
+    shown, answers = answer_boxes
+    assert _acknowledged_since_the_backup(data_dir) == [1, 2]
+    (data_dir / "holbrook.db").write_bytes(b"\0" * 4096)
+    answers.append("Restore the newest backup")
+    window = _start(qtbot, data_dir)
+
+    assert len(shown) == 1  # the offer to restore: nothing refused
+    assert [r.id for r in window.service.records.acknowledgements.all()] == [1, 2]
+    assert window.service.records.staff.get(2).full_name == "Ben Baker"
+    note = window.start_screen.note_text()
+    assert "restored from the backup daily-holbrook-" in note
+    assert "1 acknowledgement missing from the records" in note
+    window.service.records.close()
+
+
+def test_a_backup_copied_over_the_records_by_hand_loses_no_acknowledgement(qtbot, data_dir, answer_boxes):
+    shown, _answers = answer_boxes
+    _acknowledged_since_the_backup(data_dir)
+    backup = next((data_dir / "backups").glob("daily-*.db"))
+    for suffix in ("-wal", "-shm"):
+        (data_dir / f"holbrook.db{suffix}").unlink(missing_ok=True)
+    (data_dir / "holbrook.db").write_bytes(backup.read_bytes())
+    window = _start(qtbot, data_dir)
+
+    assert shown == []
+    assert [r.id for r in window.service.records.acknowledgements.all()] == [1, 2]
+    assert "1 acknowledgement missing from the records" in window.start_screen.note_text()
+    window.service.records.close()

@@ -55,7 +55,28 @@ def attestation_content(stamp: Stamp, new: NewAcknowledgement, *, policy: Policy
         acknowledged_at=datetime.fromisoformat(stamp.at), recorded_by=new.os_user, machine=new.machine,
         app_version=new.app_version, on_behalf_note=new.on_behalf_note, audit_anchor=stamp.audit_anchor,
         certificate_fingerprint=new.certificate_fingerprint,
+        record=whole_record(new, member=member, policy=policy, quiz=quiz),
     )
+
+
+def whole_record(new: NewAcknowledgement, *, member: StaffMember, policy: Policy,
+                 quiz: PassedQuiz | None) -> dict:
+    """What the PDF carries beyond what it prints, to recover the record from (recovery.py): every
+    field the store keeps but the PNG (drawn again from the strokes), the person and the version as
+    far as a record needs them, and the quiz passed."""
+    return {
+        "declaration_text": new.declaration_text, "declaration_sha256": new.declaration_sha256,
+        "typed_name": new.typed_name, "signature_strokes": new.signature_strokes,
+        "on_behalf_note": new.on_behalf_note, "os_user": new.os_user, "machine": new.machine,
+        "app_version": new.app_version, "certificate_fingerprint": new.certificate_fingerprint,
+        "person": {"full_name": member.full_name, "role": member.role, "staff_number": member.staff_number,
+                   "start_date": member.start_date},
+        "policy": {"title": policy.title, "label": policy.meta.version,
+                   "effective": policy.meta.effective.isoformat()},
+        "quiz": None if quiz is None else {"attempt_id": quiz.attempt_id, "mode": quiz.mode,
+                                           "correct": quiz.correct, "total": quiz.total,
+                                           "finished_at": quiz.finished_at},
+    }
 
 
 def signed_attestation(content: AttestationContent, key: SchoolSigningKey) -> bytes:
@@ -136,17 +157,22 @@ def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey
         record = store.acknowledgements.get(metadata["record_id"])
         lines.append(_record_line(pdf, metadata, record))
     if store is not None:
-        lines.append(_anchor_line(store, pdf))
+        lines.append(_anchor_line(store, pdf, record))
     return AttestationCheck(tuple(lines), record)
 
 
-def _anchor_line(store: Store, pdf: bytes) -> CheckLine:
+def _anchor_line(store: Store, pdf: bytes, record: AcknowledgementRecord | None) -> CheckLine:
     """The anchor the signed file carries, found in this database's audit chain: the log held this
-    record's history when the file was signed, and still holds it."""
-    from holbrook_desktop.core.attestation.evidence import find_anchor
+    record's history when the file was signed, and still holds it. A record recovered from this very
+    file after a restore carries an anchor of the chain the restore rolled back: its recovery's audit
+    row stands for it."""
+    from holbrook_desktop.core.attestation.evidence import RECOVERED_NOTE, find_anchor, recovered_records
     from holbrook_desktop.core.attestation.pdf import read_audit_anchor
 
     found = find_anchor(store, read_audit_anchor(pdf))
+    if not found.ok and record is not None and hashlib.sha256(pdf).hexdigest() == record.pdf_sha256 and \
+            recovered_records(store).get(record.id) == (record.pdf_file, record.pdf_sha256):
+        return CheckLine("anchor", True, RECOVERED_NOTE)
     return CheckLine("anchor", found.ok, found.message)
 
 

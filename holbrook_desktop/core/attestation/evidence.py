@@ -75,6 +75,7 @@ def check_evidence(store: Store) -> EvidenceReport:
     data_dir = store.data_dir
     checked = 0
     seen: set[Path] = set()
+    recovered = recovered_records(store)
     for kept in store.acknowledgements.kept_pdfs():
         try:
             path = data_dir / kept.pdf_file
@@ -91,7 +92,9 @@ def check_evidence(store: Store) -> EvidenceReport:
         carried = read_audit_anchor(pdf)
         found = find_anchor(store, carried)
         name = f"{kept.pdf_file} (acknowledgement {kept.record_id})"
-        if not found.ok:
+        if not found.ok and recovered.get(kept.record_id) == (kept.pdf_file, kept.pdf_sha256):
+            notes.append(f"{name}: {RECOVERED_NOTE}")
+        elif not found.ok:
             problems.append(f"{name}: {found.message}")
         elif found.by_prefix:
             notes.append(f"{name}: {found.message}")
@@ -111,6 +114,17 @@ def check_evidence(store: Store) -> EvidenceReport:
         problems.append(f"{where}: is not the signed PDF of any acknowledgement kept on record (left "
                         f"behind by an erasure, or put there by hand); {found.message}")
     return EvidenceReport(chain, checked, tuple(problems), tuple(notes))
+
+
+RECOVERED_NOTE = ("recovered from this signed PDF after a restore from an older backup (audit row "
+                  "\"acknowledgement.recovered\" names it): its audit anchor is in the chain the restore "
+                  "rolled back, so the recovery's row is checked instead")
+
+
+def recovered_records(store: Store) -> dict[int, tuple[str, str]]:
+    from holbrook_desktop.core.records.recovered import recovered_records as on_record
+
+    return on_record(store)
 
 
 def _read_kept(kept, path: Path) -> bytes:

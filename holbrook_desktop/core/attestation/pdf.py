@@ -30,6 +30,9 @@ METHODS = ("drawn", "typed", "on-behalf")
 # which pyHanko keeps when it signs with an incremental update.
 METADATA_KEY = "HolbrookAttestation"
 METADATA_SCHEMA = "holbrook-attestation/1"
+# The same keys, and under "record" the whole acknowledgement as stored (but its PNG, drawn again from
+# the strokes): enough to put the record back if the database is restored from an older backup.
+METADATA_SCHEMA_WHOLE = "holbrook-attestation/2"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class AttestationContent:
     certificate_fingerprint: str
     # The school's logo (App.school_profile); None: the one shipped with the app.
     logo: Path | None = None
+    # The whole record, embedded so that it can be recovered (see recovery.py); None: not embedded.
+    record: dict | None = None
 
 
 def attestation_title(policy_title: str) -> str:
@@ -87,7 +92,7 @@ def attestation_metadata(content: AttestationContent) -> dict:
         # The audit chain's hash just before this record, in full: `audit verify` and `verify` find
         # it in the chain (files made before it was added carry only a prefix, on the page).
         "audit_anchor": content.audit_anchor,
-    }
+    } | ({"schema": METADATA_SCHEMA_WHOLE, "record": content.record} if content.record is not None else {})
 
 
 def read_attestation_metadata(pdf: bytes) -> dict | None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementOffer, PassedQuiz
     from holbrook_desktop.core.attestation.document import AttestationCheck
     from holbrook_desktop.core.attestation.export import AttestationExportPlan, AttestationExportResult
+    from holbrook_desktop.core.attestation.recovery import RecoveryReport
     from holbrook_desktop.core.attestation.signature import Signature
     from holbrook_desktop.core.attestation.signing_key import SchoolCertificate, SchoolSigningKey
     from holbrook_desktop.core.content.handbook import Policy
@@ -166,6 +167,22 @@ class AttestationService:
         from holbrook_desktop.core.attestation.document import verify_attestation
 
         return verify_attestation(pdf, store=self._app.records, key=self.signing_key())
+
+    # After a restore from an older backup ----------------------------------------------------
+
+    def unrecorded_pdfs(self) -> list[Path]:
+        """Signed PDFs in the data folder that no record names (quick: no signature is checked)."""
+        from holbrook_desktop.core.attestation.recovery import unrecorded_pdfs
+
+        return unrecorded_pdfs(self._app.require_records())
+
+    def recover(self) -> RecoveryReport:
+        """Each signed PDF that no record names (acknowledgements a restore from an older backup took
+        away), checked against the school's keys and put back on record as it was, with an audit row;
+        a PDF that fails a check is refused and named, never imported (see core/attestation/recovery)."""
+        from holbrook_desktop.core.attestation.recovery import recover_acknowledgements
+
+        return recover_acknowledgements(self._app.require_records(), self.signing_key())
 
     # The school's signing key ----------------------------------------------------------------
 

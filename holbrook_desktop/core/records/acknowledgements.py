@@ -7,6 +7,7 @@ import errno
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,18 @@ log = logging.getLogger(__name__)
 ATTESTATIONS_FOLDER = "attestations"
 METHODS = ("drawn", "typed", "on-behalf")
 _PDF_NUMBER = re.compile(r"attestation-(\d+)\.pdf")
+PENDING_SUFFIX = ".pending"
+_PENDING = re.compile(r"attestation-(\d+)\.pdf\.pending")
+_PARTIAL = re.compile(r"\.attestation-\d+\.pdf(\.pending)?\.[0-9a-f]+\.part")  # files.write_new's
+
+
+def pdf_file_name(record_id: int) -> str:
+    """The signed PDF of a record, relative to the data folder."""
+    return f"{ATTESTATIONS_FOLDER}/attestation-{record_id:06d}.pdf"
+
+
+def pending_path(target: Path) -> Path:
+    return target.with_name(target.name + PENDING_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -131,7 +144,10 @@ class Acknowledgements:
         """Write the record and its signed PDF together: if either fails, neither is kept.
 
         `make_pdf` runs inside the write transaction, because the PDF names the record's number and
-        the audit hash before it; other writers wait the fraction of a second it takes."""
+        the audit hash before it; other writers wait the fraction of a second it takes. The PDF is
+        written there under a pending name (attestation-NNNNNN.pdf.pending) and given its own name
+        only after the commit, so that a crash at any moment leaves either both or, once the records
+        are next opened (`settle_pending`), neither: never a signed PDF that attests to nothing."""
         if new.method not in METHODS:
             raise ValueError(f"unknown method {new.method!r}")
         written: Path | None = None
@@ -142,18 +158,18 @@ class Acknowledgements:
                 last = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
                 stamp = Stamp(record_id, change.at, last[0] if last else audit.GENESIS_HASH)
                 pdf = make_pdf(stamp)
-                relative = f"{ATTESTATIONS_FOLDER}/attestation-{record_id:06d}.pdf"
+                relative = pdf_file_name(record_id)
                 target = self._store.path.parent / relative
+                pending = pending_path(target)
+                if target.exists():
+                    raise StoreWriteError(_already_there(target))
                 try:
-                    _write_private(target, pdf)
+                    _write_private(pending, pdf)
                 except FileExistsError as exc:
-                    raise StoreWriteError(
-                        f"The signed attestation {target} already exists and is never overwritten, so "
-                        "nothing was recorded. The records may have been restored from an older copy: "
-                        "please tell whoever looks after this PC.") from exc
+                    raise StoreWriteError(_already_there(pending)) from exc
                 except OSError as exc:
                     raise StoreWriteError(_file_failure(target, exc)) from exc
-                written = target
+                written = pending
                 pdf_sha256 = hashlib.sha256(pdf).hexdigest()
                 values = {**new.__dict__, "id": record_id, "acknowledged_at": change.at,
                           "audit_anchor": stamp.audit_anchor, "pdf_file": relative, "pdf_sha256": pdf_sha256}
@@ -172,20 +188,88 @@ class Acknowledgements:
                 with contextlib.suppress(OSError):
                     written.unlink()  # a PDF without its record would attest to nothing
             raise
+        # Committed: the record is kept whatever happens now. Its PDF is put in place; if that fails
+        # here (or the process dies first), the next open of the records does it (settle_pending).
+        try:
+            put_in_place(written, target, pdf_sha256)
+        except OSError as exc:
+            log.error("acknowledgement %d is recorded, but its signed PDF could not yet be given its name "
+                      "%s (%s): it is kept as %s and put in place when the records are next opened",
+                      record_id, target, exc, written)
         saved = self.get(record_id)
         assert saved is not None
         log.info("acknowledgement %d recorded and its attestation signed (staff %d, %s, %s)", record_id,
                  new.staff_id, new.policy_id, new.method)
         return saved
 
+    def settle_pending(self) -> list[str]:
+        """After a crash: each pending PDF (see `record`) whose record was committed, same number and
+        SHA-256, is given its name; one with no committed record attests to nothing and is removed, as
+        are half-written temporary files. Done under the write lock, so that no signature is between
+        its PDF and its commit meanwhile. A PDF under its final name is never touched. Returns what
+        was done, in words (each also logged)."""
+        folder = self.folder
+        if not folder.is_dir():
+            return []
+        if not any(_PENDING.fullmatch(p.name) or _PARTIAL.fullmatch(p.name) for p in folder.iterdir()):
+            return []
+        from holbrook_desktop.core.records.database import write_transaction  # it imports this module
+
+        done: list[str] = []
+        with write_transaction(self._store.db):
+            for path in sorted(folder.iterdir()):
+                if _PARTIAL.fullmatch(path.name):
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                        done.append(f"removed the half-written file {path.name}")
+                    continue
+                found = _PENDING.fullmatch(path.name)
+                if found:
+                    done.append(self._settle_one(path, int(found.group(1))))
+        for line in done:
+            log.warning("attestations after an interruption: %s", line)
+        return done
+
+    def _settle_one(self, pending: Path, record_id: int) -> str:
+        row = self._store.db.execute("SELECT pdf_file, pdf_sha256 FROM acknowledgements WHERE id = ?",
+                                     (record_id,)).fetchone()
+        if row is None:
+            try:
+                pending.unlink()
+            except OSError as exc:
+                return f"{pending.name}: no record was committed for it, but it could not be removed ({exc})"
+            return (f"removed {pending.name}: the signature was interrupted before its record was "
+                    "committed, so it attests to nothing")
+        target = self._store.path.parent / row[0]
+        try:
+            if hashlib.sha256(pending.read_bytes()).hexdigest() != row[1]:
+                return (f"{pending.name} is not the PDF recorded for acknowledgement {record_id} (another "
+                        "SHA-256): left as it is")
+            put_in_place(pending, target, row[1])
+        except OSError as exc:
+            return f"{pending.name}: could not be put in place as {row[0]} ({exc}); left as it is"
+        return f"put {pending.name} in place as {row[0]}: its record {record_id} had been committed"
+
+    def unrecorded_pdfs(self) -> list[Path]:
+        """The signed PDFs under their final names in attestations/ that no record names (those of
+        acknowledgements a restore from an older backup took away, or put there by hand)."""
+        folder = self.folder
+        if not folder.is_dir():
+            return []
+        found = [p for p in folder.iterdir() if _PDF_NUMBER.fullmatch(p.name)]
+        if not found:
+            return []
+        named = {name for (name,) in self._store.db.execute("SELECT pdf_file FROM acknowledgements")}
+        return sorted(p for p in found if f"{ATTESTATIONS_FOLDER}/{p.name}" not in named and p.is_file())
+
     def _next_number(self, db) -> int:
-        """Above every record in the database and every signed PDF on disk: after a restore from an
-        older backup, the numbers of records made since the backup are not given out again."""
+        """Above every record in the database and every signed PDF on disk (pending ones too): after a
+        restore from an older backup, or a crash, a number once given out is not given out again."""
         in_records = db.execute("SELECT coalesce(max(id), 0) FROM acknowledgements").fetchone()[0]
         on_disk = 0
         if self.folder.is_dir():
             for pdf in self.folder.iterdir():
-                found = _PDF_NUMBER.fullmatch(pdf.name)
+                found = _PDF_NUMBER.fullmatch(pdf.name) or _PENDING.fullmatch(pdf.name)
                 if found:
                     on_disk = max(on_disk, int(found.group(1)))
         return max(in_records, on_disk) + 1
@@ -270,6 +354,47 @@ def read_signed_pdf(record_id: int, path: Path, pdf_sha256: str) -> bytes:
         raise SignedPdfUnusable(record_id, path, f"the PDF in the data folder ({path}) is not the one "
                                                  "signed for this record: it has been changed or damaged")
     return pdf
+
+
+def put_in_place(pending: Path, target: Path, pdf_sha256: str) -> None:
+    """The pending PDF given its final name, never over an existing file: hard-linked, then the pending
+    name removed. Done twice (the writer, and the next open after a crash) it is done once; a file
+    already at `target` with other bytes is left alone (OSError EEXIST), as is the pending one."""
+    try:
+        os.link(pending, target)
+    except FileExistsError:
+        if _sha256_of(target) != pdf_sha256:
+            raise
+    except FileNotFoundError:
+        if _sha256_of(target) != pdf_sha256:  # already put in place by another process
+            raise
+        return
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        # No hard links here: checked, then renamed (a rename would replace a file appearing between).
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "a file is already there", str(target)) from exc
+        os.replace(pending, target)
+        return
+    with contextlib.suppress(FileNotFoundError):
+        pending.unlink()
+
+
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
+
+
+def _sha256_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def _already_there(path: Path) -> str:
+    return (f"The signed attestation {path} already exists and is never overwritten, so nothing was "
+            "recorded. The records may have been restored from an older copy: please tell whoever "
+            "looks after this PC.")
 
 
 def _file_failure(path: Path, exc: OSError) -> str:

@@ -156,6 +156,8 @@ class ChainReport:
 
 
 RECORDED_ACTION = "acknowledgement.recorded"
+# Put back from its signed PDF after a restore (records/recovered.py): its row stands for the one lost.
+RECOVERED_ACTION = "acknowledgement.recovered"
 _UNREADABLE = "row {} holds a value the app never writes (a wrong type, or text that is not UTF-8): " \
               "it was altered after it was written"
 
@@ -213,8 +215,8 @@ def unaudited_acknowledgements(db: Database) -> list[int]:
     for named, at, erased in db.execute(
             "SELECT CASE WHEN typeof(details) = 'text' AND json_valid(details) "
             "THEN json_extract(details, '$.acknowledgement_id') END, at, "
-            f"{'details_salt IS NULL' if sealed else '0'} FROM audit_log WHERE action = ?",
-            (RECORDED_ACTION,)):
+            f"{'details_salt IS NULL' if sealed else '0'} FROM audit_log WHERE action IN (?, ?)",
+            (RECORDED_ACTION, RECOVERED_ACTION)):
         if erased:
             erased_at_time[at] = erased_at_time.get(at, 0) + 1
         elif isinstance(named, int):

@@ -96,3 +96,7 @@ class SignedPdfUnusable(StoreError, Failure, OSError):
     def __init__(self, record_id: int, path: Path, reason: str) -> None:
         self.record_id, self.path, self.reason = record_id, path, reason
         super().__init__(f"Acknowledgement {record_id}: {reason}. It was not handed out.")
+
+
+class NotRecovered(StoreError, Failure):
+    """A signed PDF that cannot be put back on record (recovery after a restore): the message says why."""

@@ -74,7 +74,13 @@ class Store:
     ) -> Store:
         path = data_dir / DATABASE_FILE
         db = open_database(path, daily_backups_kept=daily_backups_kept, today=today)
-        return cls(db, path, actor, now=now)
+        store = cls(db, path, actor, now=now)
+        try:
+            store.acknowledgements.settle_pending()  # a signature a crash interrupted
+        except BaseException:
+            db.close()
+            raise
+        return store
 
     @staticmethod
     def restore_newest_backup(data_dir: Path, *, replace_healthy: bool = False) -> Path:
