@@ -25,6 +25,25 @@ class HrService:
     def staff_list(self) -> list[StaffMember]:
         return self._app.require_records().staff.list()
 
+    def similar_staff(self, full_name: str) -> list[StaffMember]:
+        """People already on the list whose name is this one, accents, case, apostrophes and spacing
+        aside (core.names): "I'm new – add me" offers them before adding a second record."""
+        from holbrook_desktop.core.dates import has_left
+        from holbrook_desktop.core.names import name_key
+
+        key = name_key(full_name)
+        if not key:
+            return []
+        today = self._app.today()
+        found = []
+        for member in self.staff_list():
+            names = {name_key(member.full_name)}
+            if member.preferred_name:  # "Sian Jones" for "Siân Elizabeth Jones (Sian)"
+                names.add(name_key(f"{member.preferred_name} {member.full_name.split()[-1]}"))
+            if key in names and not has_left(member.leaving_date, today):
+                found.append(member)
+        return found
+
     def add_staff(self, new: NewStaffMember) -> StaffMember:
         return self._app.require_records().staff.add(new)
 
