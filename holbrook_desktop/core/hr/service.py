@@ -75,6 +75,21 @@ class HrService:
                             equivalent_versions={p.id: app.admin.equivalent_versions(p.id) for p in policies},
                             include_leavers=include_leavers)
 
+    def status_of(self, staff_id: int, policy_id: str, *, today: date | None = None) -> PersonStatus:
+        """One person's standing on one policy, by the same rules as `statuses` (for "My record")."""
+        from holbrook_desktop.core.errors import UnknownStaff
+        from holbrook_desktop.core.hr.due import status_for
+
+        app = self._app
+        records = app.require_records()
+        member = records.staff.get(staff_id)
+        if member is None:
+            raise UnknownStaff(staff_id)
+        policy = app.content.require_policy(policy_id)
+        return status_for(member, policy, records.acknowledgements.for_person(staff_id, policy_id),
+                          today or app.today(), app.admin.due_rules(),
+                          equivalent_versions=app.admin.equivalent_versions(policy_id))
+
     def acknowledgement_rows(self, statuses: list[PersonStatus]) -> list[AcknowledgementRow]:
         from holbrook_desktop.core.hr.exports import rows_for
 

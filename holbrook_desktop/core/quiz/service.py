@@ -68,6 +68,10 @@ class QuizService:
             raise QuizNotReady("Sign in, and choose a policy that has a quiz.")
         if mode == "induction" and not app.reading.complete(policy_id):
             raise QuizNotReady("Read every section of the policy first; then the quiz opens.")
+        if (mode == "refresher" and app.reading.changes_since_acknowledged(policy_id) is not None
+                and not app.reading.complete(policy_id)):
+            raise QuizNotReady("Read the sections that changed since you acknowledged the policy first; "
+                               "then the refresher quiz opens.")
         seed = secrets.randbits(31) if seed is None else seed
         history = records.quiz_attempts.history(member.id, policy_id)
         if mode == "induction":
