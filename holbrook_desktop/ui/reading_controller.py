@@ -63,8 +63,19 @@ class ReadingController(QObject):
         field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         field.selectAll()
 
-    def show_first_location(self) -> None:
-        first = self._service.content.first_location()
+    def show_next_unread(self) -> None:
+        """“Next unread section”: on from the section shown, round to the start; said when none is left."""
+        location = self._service.reading.next_unread_after(self._window.reader.location())
+        if location is None:
+            self._window.statusBar().showMessage(self.tr("You have read every section."), 6000)
+            return
+        self.show_location(location)
+        self._window.reader.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_first_location(self, *, unread: bool = False) -> None:
+        """The first section (the first still to read, for someone signing in: their place is kept)."""
+        first = (self._service.reading.first_unread() if unread else None) or \
+            self._service.content.first_location()
         if first is not None:
             self.show_location(first)
             if self.current_policy_id is None:  # the page was already showing: no signal came
@@ -98,7 +109,7 @@ class ReadingController(QObject):
         self._window.reader.clearHistory()
         self.refresh_all_progress()
         self.current_policy_id = None
-        self.show_first_location()
+        self.show_first_location(unread=True)
         self._window.commands.back.setEnabled(False)
         self._window.commands.forward.setEnabled(False)
 
