@@ -128,8 +128,11 @@ class MyRecordView(QWidget):
     def _clear(self) -> None:
         while self._body_layout.count():
             item = self._body_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:  # gone from the page now, not at the next turn of the event loop
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
         self.status_labels.clear()
         self.changes_views.clear()
         self.save_buttons.clear()
@@ -152,6 +155,8 @@ class MyRecordView(QWidget):
         if standing.next_refresher is not None:
             lines.append(self.tr("Next refresher: by %1.").replace(
                 "%1", for_people(standing.next_refresher)))
+        elif standing.standing != "none" and standing.due is not None and standing.acknowledged:
+            lines.append(self.tr("Acknowledge this version: by %1.").replace("%1", for_people(standing.due)))
         elif standing.standing != "none" and standing.due is not None:
             lines.append(self.tr("First acknowledgement: by %1.").replace("%1", for_people(standing.due)))
         facts = QLabel(" ".join(lines), block)
