@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
         self.preferences.set_geometry(self.saveGeometry())
         if self.quiz_view is not None and self.quiz_view.has_unfinished_session():
             try:
-                self.service.sign_out()  # the quiz left part-way is kept, marked abandoned
+                self.service.sign_out()  # the quiz left part-way is kept, to resume within a day
             except StoreError as exc:
                 log.warning("unfinished quiz not marked as left: %s", exc)
         super().closeEvent(event)

@@ -58,6 +58,8 @@ class QuizController(QObject):
             window.statusBar().showMessage(
                 self.tr("You are part-way through a quiz; your answers so far are kept."), 8000)
             return False
+        if self._resume():
+            return True
         try:
             session = self._service.quiz.start(policy_id or "", mode)
         except QuizNotReady as exc:
@@ -79,6 +81,25 @@ class QuizController(QObject):
         self._show_quiz_page()
         return True
 
+    def _resume(self) -> bool:
+        """A quiz this person left part-way (sign-out, idle, a closed window) within the last day:
+        back at the first question not yet answered, with the answers given kept."""
+        view = self._window.quiz_view
+        try:
+            session = self._service.quiz.resume()
+        except StoreError as exc:
+            log.warning("unfinished quiz not resumed: %s", exc)
+            return False
+        if view is None or session is None:
+            return False
+        self._mode, self._policy_id = session.mode, session.policy_id
+        policy = self._service.content.policy(session.policy_id)
+        view.start(session, policy.title if policy else session.policy_id, at=session.first_unanswered)
+        self._show_quiz_page()
+        self._window.statusBar().showMessage(
+            self.tr("Your unfinished quiz, where you left it: the answers you gave are kept."), 8000)
+        return True
+
     def _explain_not_ready(self, reason: str, policy_id: str | None) -> None:
         from PySide6.QtWidgets import QMessageBox
 
@@ -95,7 +116,10 @@ class QuizController(QObject):
     def back_to_quiz(self) -> None:
         """From the reader to the quiz under way: the same question, its feedback still shown."""
         view = self._window.quiz_view
-        if view is None or not view.has_session():
+        if view is None:
+            return
+        if not view.has_session():
+            self._resume()
             return
         self._window.statusBar().clearMessage()  # the hint about coming back has done its job
         self._show_quiz_page()
@@ -252,6 +276,11 @@ class QuizController(QObject):
                     "%2", view.progress_label.text())
             bar.waiting(text)
             return
+        left = self._left_part_way()
+        if left is not None:
+            window.commands.back_to_quiz.setEnabled(not on_quiz_page)
+            bar.waiting(left)
+            return
         policy = self._reading.current_policy()
         step = self._service.reading.next_step(policy_id)
         last = step.last_quiz
@@ -292,6 +321,21 @@ class QuizController(QObject):
             bar.explain(self.tr("This policy ends with a short quiz. It opens once you have read "
                                 "every section: %1 of %2 read so far.").replace(
                                     "%1", str(summary.read)).replace("%2", str(summary.total)))
+
+    def _left_part_way(self) -> str | None:
+        """Words for a quiz left part-way that can be resumed, or None."""
+        try:
+            attempt = self._service.quiz.unfinished()
+        except StoreError:
+            return None
+        if attempt is None:
+            return None
+        policy = self._service.content.policy(attempt.policy_id)
+        answered = sum(1 for given in attempt.answers if given is not None)
+        return self.tr("You left your %1 quiz on the %2 part-way (%3 of %4 answered). It is kept for a day "
+                       "from when you started it: carry on where you left off.").replace(
+            "%1", attempt.mode).replace("%2", policy.title if policy else attempt.policy_id).replace(
+            "%3", str(answered)).replace("%4", str(attempt.total))
 
     def _take_label(self, step) -> str:
         """The button says which quiz, and how long."""

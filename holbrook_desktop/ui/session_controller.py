@@ -77,7 +77,7 @@ class SessionController(QObject):
             return
         self._window.idle_lock.stop()
         try:
-            self._service.sign_out()  # a quiz left part-way is kept, marked abandoned
+            self._service.sign_out()  # a quiz left part-way is kept, to resume within a day
         except StoreError as exc:
             log.warning("sign-out not recorded: %s", exc)
             told = self.tr("Any quiz answers given are kept, but an unfinished quiz could not be "

@@ -146,3 +146,61 @@ def _now():
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+# Issue 15 (10): an unfinished quiz is kept for a day ------------------------------------------------
+
+def _part_way(service, store, member_id):
+    service.sign_in(member_id)
+    from tests.core.test_quiz_records import _read_everything
+
+    _read_everything(service, store, member_id)
+    session = service.quiz.start("social-media", "induction", seed=5)
+    session.answer(0, session.questions[0].correct_answer())
+    wrong = next(i for i, o in enumerate(session.questions[1].options) if not o.correct)
+    session.answer(1, wrong)
+    return session
+
+
+def test_a_quiz_left_at_sign_out_resumes_with_the_same_questions_and_answers(school):  # noqa: F811
+    service, store = school
+    member = service.hr.add_staff(NewStaffMember("Priya Shah", "teacher", TODAY))
+    left = _part_way(service, store, member.id)
+    service.sign_out()
+    assert store.quiz_attempts.get(left.attempt_id).status == "in-progress"
+    service.sign_in(member.id)
+    assert service.quiz.unfinished().id == left.attempt_id
+    resumed = service.quiz.resume()
+    assert resumed.attempt_id == left.attempt_id and resumed.mode == "induction"
+    assert [(p.question.id, p.option_order) for p in resumed.questions] == [
+        (p.question.id, p.option_order) for p in left.questions]
+    assert resumed.answers[:2] == left.answers[:2] and resumed.answers[2] is None
+    assert resumed.first_unanswered == 2
+    for index in range(2, len(resumed.questions)):
+        resumed.answer(index, resumed.questions[index].correct_answer())
+    result = resumed.finish()
+    assert (result.correct, result.total) == (14, 15)
+    assert service.quiz.unfinished() is None
+
+
+def test_a_quiz_left_more_than_a_day_is_marked_abandoned_at_the_next_sign_in(school):  # noqa: F811
+    service, store = school
+    member = service.hr.add_staff(NewStaffMember("Priya Shah", "teacher", TODAY))
+    left = _part_way(service, store, member.id)
+    service.sign_out()
+    store.db.execute("UPDATE quiz_attempts SET started_at = '2020-01-01T08:00:00+00:00' WHERE id = ?",
+                     (left.attempt_id,))  # set-up only: as if started long ago
+    service.sign_in(member.id)
+    attempt = store.quiz_attempts.get(left.attempt_id)
+    assert attempt.status == "abandoned" and attempt.answers[0]["correct"] is True
+    assert service.quiz.unfinished() is None and service.quiz.resume() is None
+
+
+def test_a_quiz_on_an_earlier_version_is_not_resumed(school, content):  # noqa: F811
+    service, store = school
+    member = service.hr.add_staff(NewStaffMember("Priya Shah", "teacher", TODAY))
+    _part_way(service, store, member.id)
+    service.sign_out()
+    _change_clause_56(content)
+    later = _later(store, content, 0, member.id)
+    assert later.quiz.unfinished() is None
