@@ -204,3 +204,33 @@ def test_a_quiz_on_an_earlier_version_is_not_resumed(school, content):  # noqa: 
     _change_clause_56(content)
     later = _later(store, content, 0, member.id)
     assert later.quiz.unfinished() is None
+
+
+# Issue 15 (10): what it takes for a section to count as read ------------------------------------------
+
+def test_the_section_hint_says_scroll_to_the_end_and_the_time_left(school):  # noqa: F811
+    _service, store = school
+    clock = [1000.0]
+    from holbrook_desktop.core.content.render import Location
+
+    service = App(_content_dir(school), records=store, reading_clock=lambda: clock[0],
+                  seconds_for=lambda _words: 40.0)
+    member = service.hr.add_staff(NewStaffMember("Priya Shah", "teacher", TODAY))
+    service.sign_in(member.id)
+    assert service.reading.section_hint() is None  # nothing open yet
+    service.reading.open_section(Location("social-media", "2"))
+    assert service.reading.section_hint().text() == "Scroll to the end; about 40 s more"
+    clock[0] += 3.5
+    assert service.reading.section_hint().text() == "Scroll to the end; about 40 s more"  # 36.5 → 40
+    clock[0] += 30
+    assert service.reading.section_hint().text() == "Scroll to the end; about 7 s more"
+    assert not service.reading.end_of_section_seen()
+    assert service.reading.section_hint().text() == "About 7 s more"
+    clock[0] += 7
+    assert service.reading.poll()
+    assert service.reading.section_hint().text() == "This section counts as read"
+
+
+def _content_dir(school):  # noqa: F811
+    service, _store = school
+    return service.content.content_dir

@@ -174,3 +174,22 @@ def test_next_unread_section_and_the_place_kept_at_sign_in(record_window, qtbot,
     window.commands.next_unread.trigger()
     assert window.reader.location().section_number == numbers[2]  # round to the start
     assert window.commands.next_unread in window.commands.toolbar.actions()
+
+
+def test_a_hint_says_what_the_section_needs_to_count_as_read(open_staff_window, qtbot):
+    window = open_staff_window(seconds=30)
+    qtbot.keyClicks(window.start_screen.field, "sean")
+    qtbot.keyClick(window.start_screen.field, Qt.Key.Key_Return)
+    hint = window.reading_controller.section_hint
+    assert hint.isVisible()
+    assert hint.text() == "Scroll to the end; about 30 s more"
+    window.switch_person()
+    assert not hint.isVisible()
+
+
+def test_the_hint_turns_to_read_once_the_section_counts(open_staff_window, qtbot):
+    window = open_staff_window(seconds=0.3, size=(1200, 2400))  # tall: the end of section 1 is on screen
+    qtbot.keyClicks(window.start_screen.field, "sean")
+    qtbot.keyClick(window.start_screen.field, Qt.Key.Key_Return)
+    hint = window.reading_controller.section_hint
+    qtbot.waitUntil(lambda: hint.text() == "This section counts as read", timeout=5000)

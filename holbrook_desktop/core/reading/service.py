@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -71,12 +72,39 @@ class NextStep:
     refresher_due: bool = False  # acknowledged before, and due (or overdue) to acknowledge again
 
 
+@dataclass(frozen=True)
+class SectionHint:
+    """What it still takes for the section on screen to count as read (see progress.ReadingTracker)."""
+
+    read: bool
+    end_seen: bool
+    seconds_left: float
+
+    def text(self) -> str:
+        """"Scroll to the end; about 40 s more", "About 5 s more", "This section counts as read"."""
+        if self.read:
+            return "This section counts as read"
+        parts = []
+        if not self.end_seen:
+            parts.append("scroll to the end")
+        if self.seconds_left > 0:
+            seconds = math.ceil(self.seconds_left)
+            if seconds > 10:
+                seconds = 5 * math.ceil(seconds / 5)  # "about 40 s", not a number that ticks each second
+            parts.append(f"about {seconds} s more")
+        if not parts:
+            return "This section counts as read"
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:]
+
+
 class ReadingService:
     def __init__(self, app: App, clock: Callable[[], float], seconds_for: Callable[[int], float]) -> None:
         self._app = app
         self._anonymous = InMemoryProgressStore()
         self._store: ProgressStore = self._anonymous
         self._tracker = ReadingTracker(self._store, clock, seconds_for)
+        self._unchanged_cache: dict[tuple[int, str], frozenset[str]] = {}
 
     def use_progress(self, store: ProgressStore | None) -> None:
         """The signed-in person's progress in the records, or (None) a fresh one kept in memory."""
@@ -106,6 +134,14 @@ class ReadingService:
 
     def poll(self) -> bool:
         return self._tracker.poll()
+
+    def section_hint(self) -> SectionHint | None:
+        """For the section on screen (None: nothing being read, e.g. a contents-only page)."""
+        key = self._tracker.open_key
+        if key is None or self._app.content.policy(key.policy_id) is None:
+            return None
+        read = key.section_number in self.progress(key.policy_id).read_sections
+        return SectionHint(read, self._tracker.end_was_seen, self._tracker.seconds_remaining())
 
     def progress(self, policy_id: str) -> ProgressSummary:
         policy = self._app.content.require_policy(policy_id)
@@ -167,13 +203,18 @@ class ReadingService:
         last = self._last_acknowledged(policy_id)
         if last is None or last.policy_sha256 == policy.sha256:
             return set()
-        records = self._app.require_records()
-        if not records.policy_versions.clause_hashes(policy.id, last.policy_sha256):
-            return set()
-        changes = self.changes_since_acknowledged(policy_id)
-        changed = {c.number for c in changes.clauses} if changes is not None else set()
-        return {s.number for s in policy.reading_sections()
-                if not any(c.number in changed for c in s.clauses)}
+        # Asked every second by the window's reading hint: worked out once per version pair.
+        cache_key = (last.id, policy.sha256)
+        if cache_key not in self._unchanged_cache:
+            records = self._app.require_records()
+            unchanged: frozenset[str] = frozenset()
+            if records.policy_versions.clause_hashes(policy.id, last.policy_sha256):
+                changes = self.changes_since_acknowledged(policy_id)
+                changed = {c.number for c in changes.clauses} if changes is not None else set()
+                unchanged = frozenset(s.number for s in policy.reading_sections()
+                                      if not any(c.number in changed for c in s.clauses))
+            self._unchanged_cache[cache_key] = unchanged
+        return set(self._unchanged_cache[cache_key])
 
     def my_record(self) -> MyRecord:
         """The signed-in person's own record: each policy's standing in words, the versions they
