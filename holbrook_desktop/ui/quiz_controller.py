@@ -295,7 +295,7 @@ class QuizController(QObject):
                                   "%1", local_time_text(acknowledged.acknowledged_at)).replace(
                                   "%2", str(acknowledged.id)),
                       self.tr("&Take the quiz again"))
-        elif step.kind == "acknowledge" and last is not None:
+        elif step.kind in ("acknowledge", "done") and last is not None:
             bar.offer_acknowledgement(
                 self.tr("You passed the quiz: %1 of %2. Next: acknowledge the policy and sign.").replace(
                     "%1", str(last.correct)).replace("%2", str(last.total)))
