@@ -145,7 +145,21 @@ class App:
             records.policy_versions.record_seen(policy)
         self.session = Session(member)
         self.reading.use_progress(records.progress_for(staff_id))
+        self._abandon_stale_quizzes(staff_id)
         return self.session
+
+    def _abandon_stale_quizzes(self, staff_id: int) -> None:
+        """A quiz left part-way is resumable for a day (`QuizService.resume`); after that it is kept,
+        marked abandoned."""
+        from datetime import UTC, datetime, timedelta
+
+        from holbrook_desktop.core.quiz.service import RESUME_HOURS
+
+        assert self.records is not None
+        waiting = self.records.quiz_attempts.unfinished(staff_id)
+        before = (datetime.now(UTC) - timedelta(hours=RESUME_HOURS)).isoformat(timespec="microseconds")
+        if waiting is not None and waiting.started_at < before:  # no write at all on most sign-ins
+            self.records.quiz_attempts.abandon_started_before(staff_id, before)
 
     def sign_out(self) -> None:
         """Always signs out, even if the records cannot be written: nothing done afterwards may be
@@ -155,14 +169,9 @@ class App:
         if self.records is not None:
             self.records.acting_as(None)
         self.reading.use_progress(None)
-        if self.records is not None and member is not None:
-            # A quiz left part-way is kept, marked abandoned, never silently lost. Recorded as the
-            # person's own act, though they are already signed out.
-            self.records.acting_as(member.id)
-            try:
-                self.records.quiz_attempts.abandon_unfinished(member.id)
-            finally:
-                self.records.acting_as(None)
+        # A quiz left part-way stays in progress with its answers: the person can resume it for a day
+        # after (QuizService.resume); at a sign-in after that it is marked abandoned, never lost.
+        del member
 
 
 def open_app(content_dir: Path, data_dir: Path | None = None,

@@ -197,6 +197,8 @@ class MainWindow(QMainWindow):
         commands.refresher_quiz.triggered.connect(quiz.take_refresher_quiz)
         commands.back_to_quiz.triggered.connect(quiz.back_to_quiz)
         commands.acknowledge.triggered.connect(quiz.acknowledge_policy)
+        commands.my_record.triggered.connect(quiz.show_my_record)
+        commands.next_unread.triggered.connect(reading.show_next_unread)
         commands.check_attestation.triggered.connect(lambda: attestation_check.choose_and_check(self))
         commands.help.triggered.connect(self.show_help)
         commands.about.triggered.connect(self.show_about)
@@ -223,6 +225,7 @@ class MainWindow(QMainWindow):
         self.quiz_bar.takeRequested.connect(quiz.take_quiz)
         self.quiz_bar.backRequested.connect(quiz.back_to_quiz)
         self.quiz_bar.acknowledgeRequested.connect(quiz.acknowledge_policy)
+        self.quiz_bar.recordRequested.connect(quiz.show_my_record)
         self._connect_page_signals()
 
     def _connect_page_signals(self) -> None:
@@ -389,7 +392,7 @@ class MainWindow(QMainWindow):
         self.preferences.set_geometry(self.saveGeometry())
         if self.quiz_view is not None and self.quiz_view.has_unfinished_session():
             try:
-                self.service.sign_out()  # the quiz left part-way is kept, marked abandoned
+                self.service.sign_out()  # the quiz left part-way is kept, to resume within a day
             except StoreError as exc:
                 log.warning("unfinished quiz not marked as left: %s", exc)
         super().closeEvent(event)

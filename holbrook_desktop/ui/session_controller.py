@@ -32,6 +32,10 @@ class SessionController(QObject):
         super().__init__(window)
         self._window = window
         self._service = window.service
+        # The warning before the idle sign-out is this controller's own business (main_window.py
+        # wires the sign-out itself; it is kept under 400 lines).
+        window.idle_lock.warning.connect(self.on_idle_warning)
+        window.idle_lock.stillHere.connect(self.on_still_here)
 
     def sign_in(self, staff_id: int) -> bool:
         """The person chosen on the start screen reads from here on; False (and why) if not."""
@@ -66,6 +70,21 @@ class SessionController(QObject):
         self._sign_out(self.tr("Signed out after %1 without use.").replace(
             "%1", idle_duration_text(window.idle_lock.timeout_ms)))
 
+    def on_idle_warning(self) -> None:
+        """A minute before the idle sign-out: said on the status bar, and the window asks for notice."""
+        from PySide6.QtWidgets import QApplication
+
+        if self._service.signed_in is None and not self._window.admin.is_open():
+            return
+        text = self.tr("Still there? You will be signed out in %1 unless you use the keyboard or mouse. "
+                       "Your place and any quiz answers are kept.").replace(
+            "%1", idle_duration_text(self._window.idle_lock.warning_ms))
+        self._window.statusBar().showMessage(text)
+        QApplication.alert(self._window)
+
+    def on_still_here(self) -> None:
+        self._window.statusBar().clearMessage()
+
     def _close_open_dialogs(self) -> None:
         """A print or save dialog left open must not outlive the person who opened it."""
         for dialog in self._window.findChildren(QDialog):
@@ -77,7 +96,7 @@ class SessionController(QObject):
             return
         self._window.idle_lock.stop()
         try:
-            self._service.sign_out()  # a quiz left part-way is kept, marked abandoned
+            self._service.sign_out()  # a quiz left part-way is kept, to resume within a day
         except StoreError as exc:
             log.warning("sign-out not recorded: %s", exc)
             told = self.tr("Any quiz answers given are kept, but an unfinished quiz could not be "

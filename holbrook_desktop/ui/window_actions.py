@@ -35,6 +35,8 @@ class WindowActions(QObject):
         # Only where Qt's speech module and a voice exist (PySide6-Addons): the window shows it once
         # it has looked, after it is up (the speech plugins take a moment to list their voices).
         self.read_aloud.setVisible(False)
+        self.next_unread = self._action(self.tr("&Next unread section"), QKeySequence("Ctrl+Shift+N"),
+                                        self.tr("Go to the next section you have not read yet"))
         self.find = self._action(self.tr("&Find…"), QKeySequence(Key.Find))
         self.print = self._action(self.tr("&Print…"), QKeySequence(Key.Print))
         self.save_pdf = self._action(self.tr("Save as &PDF…"), QKeySequence("Ctrl+Shift+S"))
@@ -51,6 +53,10 @@ class WindowActions(QObject):
         self.acknowledge = self._quiz_action(
             self.tr("&Acknowledge the policy…"),
             self.tr("Once you have passed the quiz: confirm you have read and understood it, and sign"))
+        self.my_record = self._action(
+            self.tr("&My record"), QKeySequence("Ctrl+Shift+M"),
+            self.tr("Your standing on each policy, your certificates, and what changed since you signed"))
+        self.my_record.setEnabled(False)
         self.check_attestation = QAction(self.tr("&Check an attestation…"), window)
         self.check_attestation.setStatusTip(
             self.tr("Check that a signed attestation PDF is genuine, unchanged and on record here"))
@@ -65,15 +71,15 @@ class WindowActions(QObject):
         self.switch_person.setVisible(with_records)
         # Actions that act on the policy shown: not available while the start screen is up.
         self.reading = (self.back, self.forward, self.zoom_in, self.zoom_out, self.zoom_reset, self.find,
-                        self.print, self.save_pdf, self.read_aloud)
+                        self.print, self.save_pdf, self.read_aloud, self.next_unread)
 
         toolbar = window.addToolBar(self.tr("Reading"))
         self.toolbar = toolbar
         toolbar.setObjectName("reading-toolbar")
         toolbar.setAccessibleName(self.tr("Reading tools"))
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for item in (self.back, self.forward, None, self.zoom_out, self.zoom_reset, self.zoom_in,
-                     self.read_aloud, None, self.print, self.save_pdf):
+        for item in (self.back, self.forward, self.next_unread, None, self.zoom_out, self.zoom_reset,
+                     self.zoom_in, self.read_aloud, None, self.print, self.save_pdf, None, self.my_record):
             toolbar.addSeparator() if item is None else toolbar.addAction(item)
 
         menus = window.menuBar()
@@ -87,9 +93,11 @@ class WindowActions(QObject):
         go_menu = menus.addMenu(self.tr("&Go"))
         go_menu.addAction(self.back)
         go_menu.addAction(self.forward)
+        go_menu.addAction(self.next_unread)
         self.reading_menus = (view_menu, go_menu)
         self.quiz_menu = menus.addMenu(self.tr("&Quiz"))
-        for item in (self.take_quiz, self.refresher_quiz, None, self.back_to_quiz, None, self.acknowledge):
+        for item in (self.take_quiz, self.refresher_quiz, None, self.back_to_quiz, None, self.acknowledge,
+                     None, self.my_record):
             self.quiz_menu.addSeparator() if item is None else self.quiz_menu.addAction(item)
         self.quiz_menu.menuAction().setVisible(False)  # for a signed-in person only
         self.admin_menu = menus.addMenu(self.tr("A&dmin"))
@@ -135,6 +143,8 @@ class WindowActions(QObject):
     def show_signed_in(self, signed_in: bool) -> None:
         """Switching person and the Quiz menu: for someone signed in."""
         self.switch_person.setEnabled(signed_in)
+        self.my_record.setEnabled(signed_in)
+        self.my_record.setVisible(signed_in)
         self.quiz_menu.menuAction().setVisible(signed_in)
 
     def offer_quiz(self, *, take: bool, back: bool, acknowledge: bool) -> None:

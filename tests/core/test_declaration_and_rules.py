@@ -80,12 +80,13 @@ def test_the_quiz_summary_reads_as_printed():
     assert _offer().quiz.summary() == "Induction quiz: 9 of 10 (90%), passed on 24 November 2026"
 
 
-@pytest.mark.parametrize("typed", ["Zoë Brown", "zoë brown", "  ZOË   BROWN ", "Zoe\u0308 Brown", "ZoëBrown"])
-def test_the_typed_name_matches_ignoring_case_and_spacing(typed):
+@pytest.mark.parametrize("typed", ["Zoë Brown", "zoë brown", "  ZOË   BROWN ", "Zoe\u0308 Brown", "ZoëBrown",
+                                   "Zoe Brown"])
+def test_the_typed_name_matches_ignoring_case_accents_and_spacing(typed):
     check_declaration(_offer(), full_name="Zoë Brown", typed_name=typed, declared=True, signature=SIGNATURE)
 
 
-@pytest.mark.parametrize("typed", ["Zoe Brown", "Zoë Browne", "Brown Zoë", "Z Brown"])
+@pytest.mark.parametrize("typed", ["Zoë Browne", "Brown Zoë", "Z Brown"])
 def test_another_name_is_refused_and_the_record_name_is_shown(typed):
     with pytest.raises(AcknowledgementRefused, match="“Zoë Brown”"):
         check_declaration(_offer(), full_name="Zoë Brown", typed_name=typed, declared=True,
@@ -110,6 +111,6 @@ def test_each_missing_step_is_refused_with_what_to_do():
     assert (method_for(None), method_for(SIGNATURE)) == ("typed", "drawn")
 
 
-def test_name_key_keeps_accents_and_letters():
-    assert name_key("Łukasz  Nowak") == "łukasznowak"
+def test_name_key_keeps_letters_and_folds_accents():
+    assert name_key("Łukasz  Nowak") == "lukasznowak"
     assert name_key("Дмитрий Иванов") == name_key("дмитрий иванов")

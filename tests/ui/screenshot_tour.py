@@ -85,6 +85,21 @@ class Tour:
         self.window.setGeometry(0, 0, size.width(), size.height())
         self.window.show()
 
+    def changed_content(self) -> Path:
+        """A copy of the content with a new version that rewords two clauses, as an update would."""
+        import shutil
+
+        folder = Path(tempfile.mkdtemp()) / "content"
+        shutil.copytree(REPO / "content", folder)
+        policy_file = folder / "policies" / "social-media" / "policy.md"
+        text = policy_file.read_text(encoding="utf-8")
+        text = text.replace('version = "2026 edition"', 'version = "2026 edition, revised"', 1)
+        text = text.replace("5.6 Staff members must decline", "5.6 Staff must always decline")
+        text = text.replace("You must not engage in activities involving social media which might bring",
+                            "You must never take part in anything on social media that might bring")
+        policy_file.write_text(text, encoding="utf-8")
+        return folder
+
     def shoot(self, name: str) -> None:
         app = QApplication.instance()
         for _ in range(5):
@@ -126,6 +141,22 @@ class Tour:
         window.sign_in(self.newcomer.id)
         window.acknowledge_policy(policy.id)
         self.shoot("4-acknowledgement")
+
+        # "My record" after acknowledging; then "What changed" once a new version is in use.
+        window.switch_person()
+        service.sign_in(self.newcomer.id)
+        service.attestation.acknowledge(policy.id, typed_name=NEWCOMER, declared=True, signature=None)
+        service.sign_out()
+        window.sign_in(self.newcomer.id)
+        window.quiz_controller.show_my_record()
+        self.shoot("6-my-record")
+        window.switch_person()
+        changed = self.changed_content()
+        service.content.reload(changed)
+        window.content_reloaded()
+        window.sign_in(self.newcomer.id)
+        window.quiz_controller.show_my_record()
+        self.shoot("7-what-changed")
 
         window.switch_person()
         dialog = window.admin.open_admin()

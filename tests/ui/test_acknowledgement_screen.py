@@ -101,7 +101,7 @@ def test_what_to_put_right_is_said_and_nothing_is_recorded(passed_window, qtbot,
     window = passed_window
     window.acknowledge_policy()
     view = window.acknowledgement_view
-    qtbot.keyClicks(view.name_field, "Sian OBrien")
+    qtbot.keyClicks(view.name_field, "Sian OBrian")
     view.declare_box.setChecked(True)
     draw(view.signature_field.pad, ZIGZAG)
     assert not view.sign()

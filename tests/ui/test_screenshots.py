@@ -19,7 +19,8 @@ import pytest
 from PySide6.QtGui import QImage
 
 REPO = Path(__file__).resolve().parents[2]
-SCREENS = ("1-start-screen", "2-reader", "3-quiz", "4-acknowledgement", "5-admin-table")
+SCREENS = ("1-start-screen", "2-reader", "3-quiz", "4-acknowledgement", "5-admin-table", "6-my-record",
+           "7-what-changed")
 
 pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None,
                                 reason="Xvfb is not installed: the screenshot suite needs a real X server "

@@ -54,6 +54,26 @@ def test_a_key_press_puts_the_idle_sign_out_off(open_staff_window, qtbot):
     qtbot.waitUntil(window.is_showing_start_screen, timeout=3000)
 
 
+def test_a_warning_comes_before_the_idle_sign_out_and_goes_with_a_key(open_staff_window, qtbot):
+    window = open_staff_window(idle_timeout_ms=800)  # shorter than two minutes: warned half-way
+    assert window.idle_lock.warning_ms == 400
+    _sign_in(window, qtbot, "sean")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Still there?"), timeout=3000)
+    assert window.service.signed_in is not None
+    assert "signed out in 400 ms" not in window.statusBar().currentMessage()
+    assert "quiz answers are kept" in window.statusBar().currentMessage()
+    qtbot.keyClick(window.reader, Qt.Key.Key_Down)
+    assert window.statusBar().currentMessage() == ""
+    assert window.service.signed_in is not None
+
+
+def test_the_warning_is_a_minute_before_a_ten_minute_lock():
+    from holbrook_desktop.ui.session.idle_lock import IdleLock
+
+    lock = IdleLock(10 * 60 * 1000)
+    assert lock.warning_ms == 60 * 1000
+
+
 def test_the_idle_lock_ignores_the_start_screen(open_staff_window, qtbot):
     window = open_staff_window(idle_timeout_ms=100)
     qtbot.wait(300)

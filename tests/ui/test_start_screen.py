@@ -232,3 +232,44 @@ def test_every_control_on_the_start_screen_and_form_has_an_accessible_name(staff
     qtbot.keyClick(staff_window.start_screen.form.full_name, Qt.Key.Key_Escape)
     staff_window.sign_in(staff_window.service.hr.staff_list()[0].id)
     assert _unnamed_controls(staff_window) == []
+
+
+def test_a_similar_name_on_the_list_is_offered_before_a_second_record(staff_window, qtbot, store):
+    form = _open_form(staff_window, qtbot)
+    qtbot.keyClicks(form.full_name, "sian o'brien")  # no accent, straight apostrophe, lower case
+    form.role.setFocus()
+    qtbot.keyClicks(form.role, "Teach")
+    qtbot.mouseClick(form.add_button, Qt.MouseButton.LeftButton)
+    assert "Already on the list with this name" in form.similar_text_shown()
+    [button] = form.similar_buttons
+    existing = next(m for m in store.staff.list() if m.full_name == "Siân O’Brien")
+    assert "Siân O’Brien" in button.text() and existing.role_label in button.text()
+    assert "started" in button.text()
+    assert button.hasFocus()
+    assert len(store.staff.list()) == 4  # nothing added yet
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert staff_window.service.signed_in.id == existing.id
+    assert len(store.staff.list()) == 4
+
+
+def test_a_person_who_is_not_the_similar_name_adds_themselves_on_a_second_press(staff_window, qtbot, store):
+    form = _open_form(staff_window, qtbot)
+    qtbot.keyClicks(form.full_name, "SEAN MURPHY")
+    form.role.setFocus()
+    qtbot.keyClicks(form.role, "Teach")
+    qtbot.mouseClick(form.add_button, Qt.MouseButton.LeftButton)
+    assert "Seán Murphy" in form.similar_buttons[0].text()
+    assert staff_window.service.signed_in is None
+    qtbot.mouseClick(form.add_button, Qt.MouseButton.LeftButton)
+    assert staff_window.service.signed_in.full_name == "SEAN MURPHY"
+    assert len(store.staff.list()) == 5
+
+
+def test_a_name_with_no_likeness_is_added_at_once(staff_window, qtbot, store):
+    form = _open_form(staff_window, qtbot)
+    qtbot.keyClicks(form.full_name, "Priya Shah")
+    form.role.setFocus()
+    qtbot.keyClicks(form.role, "Teach")
+    qtbot.mouseClick(form.add_button, Qt.MouseButton.LeftButton)
+    assert form.similar_text_shown() == ""
+    assert staff_window.service.signed_in.full_name == "Priya Shah"

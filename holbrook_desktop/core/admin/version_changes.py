@@ -65,8 +65,17 @@ def version_changes(store: Store, policy: Policy) -> VersionChanges:
     if index == 0:
         return VersionChanges(policy.id, policy.meta.version, policy.sha256, None, None, ())
     previous = history[index - 1]
-    before = store.policy_versions.clause_texts(policy.id, previous["sha256"])
-    before_hashes = store.policy_versions.clause_hashes(policy.id, previous["sha256"])
+    return changes_since(store, policy, previous["sha256"], previous["label"])
+
+
+def changes_since(store: Store, policy: Policy, since_sha256: str, since_label: str) -> VersionChanges:
+    """The current version against any earlier one on record (for a member of staff: the version
+    they acknowledged), clause by clause; the same comparison HR's view of a new version makes."""
+    store.policy_versions.record_seen(policy)
+    if since_sha256 == policy.sha256:
+        return VersionChanges(policy.id, policy.meta.version, policy.sha256, since_label, since_sha256, ())
+    before = store.policy_versions.clause_texts(policy.id, since_sha256)
+    before_hashes = store.policy_versions.clause_hashes(policy.id, since_sha256)
     changes: list[ClauseChange] = []
     now_numbers = set()
     for clause in policy.clauses():
@@ -78,8 +87,8 @@ def version_changes(store: Store, policy: Policy) -> VersionChanges:
                                         clause.plain_text))
     for number in sorted(set(before_hashes) - now_numbers, key=_clause_order):
         changes.append(ClauseChange(number, "removed", before.get(number), None))
-    return VersionChanges(policy.id, policy.meta.version, policy.sha256, previous["label"],
-                          previous["sha256"], tuple(changes))
+    return VersionChanges(policy.id, policy.meta.version, policy.sha256, since_label, since_sha256,
+                          tuple(changes))
 
 
 def _clause_order(number: str) -> tuple:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from holbrook_desktop.core.attestation.signature import Signature
 from holbrook_desktop.core.dates import for_people
 from holbrook_desktop.core.errors import Refused
+from holbrook_desktop.core.names import name_key
 
 
 class AcknowledgementRefused(Refused):
@@ -68,11 +68,6 @@ class AcknowledgementOffer:
         return None
 
 
-def name_key(name: str) -> str:
-    """What must match between the typed name and the record: case and spacing are ignored."""
-    return "".join(unicodedata.normalize("NFC", name).casefold().split())
-
-
 def check_declaration(offer: AcknowledgementOffer, *, full_name: str, typed_name: str, declared: bool,
                       signature: Signature | None) -> None:
     """Raise AcknowledgementRefused with the first thing the person must put right."""
@@ -85,7 +80,8 @@ def check_declaration(offer: AcknowledgementOffer, *, full_name: str, typed_name
     if name_key(typed_name) != name_key(full_name):
         raise AcknowledgementRefused(
             f"The name typed does not match the name on your record, “{full_name}”. Type it as it is "
-            "there (capitals and spaces do not matter), or ask the office to correct your record.", "name")
+            "there (capitals, accents, apostrophes and spaces do not matter), or ask the office to "
+            "correct your record.", "name")
     if signature is not None and (problem := signature.problem()) is not None:
         raise AcknowledgementRefused(problem, "signature")
 

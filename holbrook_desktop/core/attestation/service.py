@@ -50,7 +50,8 @@ class AttestationService:
         content = self._app.content
         policy = content.require_policy(policy_id)
         declaration = content.declarations.get(policy_id) or read_declaration(policy)
-        return declaration.text_for(policy)
+        # The school named in the set-up, as in the attestation's header: one school on one page.
+        return declaration.text_for(policy, self._app.admin.school_profile().name)
 
     def _latest_pass(self, staff_id: int, policy: Policy) -> PassedQuiz | None:
         from holbrook_desktop.core.attestation.acknowledgement import PassedQuiz
@@ -76,8 +77,9 @@ class AttestationService:
                     if a.quiz_attempt_id == quiz.attempt_id]
             already = used[0].acknowledged_at if used else None
         return AcknowledgementOffer(
-            policy.id, policy.title, policy.meta.school, policy.meta.version, policy.meta.effective,
-            policy.sha256, self.declaration_text(policy.id), reading_complete, quiz, already)
+            policy.id, policy.title, self._app.admin.school_profile().name, policy.meta.version,
+            policy.meta.effective, policy.sha256, self.declaration_text(policy.id), reading_complete, quiz,
+            already)
 
     def acknowledge(self, policy_id: str, *, typed_name: str, declared: bool,
                     signature: Signature | None) -> AcknowledgementRecord:

@@ -24,9 +24,10 @@ class Declaration:
     template: str
     path: Path | None  # None: the built-in wording
 
-    def text_for(self, policy: Policy) -> str:
-        """The words as shown to the person and printed on the attestation."""
-        return self.template.format(policy_title=policy.title, school=policy.meta.school,
+    def text_for(self, policy: Policy, school: str | None = None) -> str:
+        """The words as shown to the person and printed on the attestation; `school`: the name the
+        administrator set (the one in the attestation's header), else the policy's front matter."""
+        return self.template.format(policy_title=policy.title, school=school or policy.meta.school,
                                     version=policy.meta.version)
 
 

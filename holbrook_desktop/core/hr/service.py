@@ -25,6 +25,25 @@ class HrService:
     def staff_list(self) -> list[StaffMember]:
         return self._app.require_records().staff.list()
 
+    def similar_staff(self, full_name: str) -> list[StaffMember]:
+        """People already on the list whose name is this one, accents, case, apostrophes and spacing
+        aside (core.names): "I'm new – add me" offers them before adding a second record."""
+        from holbrook_desktop.core.dates import has_left
+        from holbrook_desktop.core.names import name_key
+
+        key = name_key(full_name)
+        if not key:
+            return []
+        today = self._app.today()
+        found = []
+        for member in self.staff_list():
+            names = {name_key(member.full_name)}
+            if member.preferred_name:  # "Sian Jones" for "Siân Elizabeth Jones (Sian)"
+                names.add(name_key(f"{member.preferred_name} {member.full_name.split()[-1]}"))
+            if key in names and not has_left(member.leaving_date, today):
+                found.append(member)
+        return found
+
     def add_staff(self, new: NewStaffMember) -> StaffMember:
         return self._app.require_records().staff.add(new)
 
@@ -55,6 +74,21 @@ class HrService:
                             rules=app.admin.due_rules(),
                             equivalent_versions={p.id: app.admin.equivalent_versions(p.id) for p in policies},
                             include_leavers=include_leavers)
+
+    def status_of(self, staff_id: int, policy_id: str, *, today: date | None = None) -> PersonStatus:
+        """One person's standing on one policy, by the same rules as `statuses` (for "My record")."""
+        from holbrook_desktop.core.errors import UnknownStaff
+        from holbrook_desktop.core.hr.due import status_for
+
+        app = self._app
+        records = app.require_records()
+        member = records.staff.get(staff_id)
+        if member is None:
+            raise UnknownStaff(staff_id)
+        policy = app.content.require_policy(policy_id)
+        return status_for(member, policy, records.acknowledgements.for_person(staff_id, policy_id),
+                          today or app.today(), app.admin.due_rules(),
+                          equivalent_versions=app.admin.equivalent_versions(policy_id))
 
     def acknowledgement_rows(self, statuses: list[PersonStatus]) -> list[AcknowledgementRow]:
         from holbrook_desktop.core.hr.exports import rows_for

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+# An unfinished quiz can be taken up again for this long after it was started (sign-out, idle).
+RESUME_HOURS = 24
+
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
     from holbrook_desktop.core.content.handbook import Handbook
     from holbrook_desktop.core.quiz.bank import QuizBank
     from holbrook_desktop.core.quiz.session import QuizSession
+    from holbrook_desktop.core.records.quiz_attempts import AttemptRecord
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,43 @@ class QuizService:
                                    attempt.finished_at or "")
         return None
 
+    def unfinished(self) -> AttemptRecord | None:
+        """The signed-in person's quiz left part-way (signed out, idle, window closed) that can still be
+        resumed: started within `RESUME_HOURS`, on the version in force, with its questions still in
+        the bank. Older ones are marked abandoned at sign-in (`App.sign_in`)."""
+        app = self._app
+        if app.records is None or app.signed_in is None:
+            return None
+        attempt = app.records.quiz_attempts.unfinished(app.signed_in.id)
+        if attempt is None:
+            return None
+        policy, bank = app.content.policy(attempt.policy_id), self.banks.get(attempt.policy_id)
+        if policy is None or bank is None or policy.sha256 != attempt.policy_sha256:
+            return None
+        known = {q.id for q in bank.questions}
+        if not all(qid in known for qid in attempt.question_ids):
+            return None
+        return attempt
+
+    def resume(self) -> QuizSession | None:
+        """The unfinished attempt as it was left: the same questions in the same order, options in the
+        same shuffle, the answers already given."""
+        from holbrook_desktop.core.quiz.engine import PresentedQuestion
+        from holbrook_desktop.core.quiz.session import QuizSession, shown_answer
+
+        attempt = self.unfinished()
+        if attempt is None:
+            return None
+        bank = self.banks[attempt.policy_id]
+        by_id = {q.id: q for q in bank.questions}
+        presented = [PresentedQuestion(by_id[q["id"]], tuple(q["option_order"])) for q in attempt.questions]
+        session = QuizSession(self._app.require_records().quiz_attempts, attempt.id, attempt.mode,
+                              attempt.policy_id, presented, bank.settings.pass_mark)
+        for index, given in enumerate(attempt.answers):
+            if given is not None:
+                session.answers[index] = shown_answer(presented[index], given["answer"])
+        return session
+
     def start(self, policy_id: str, mode: str, seed: int | None = None) -> QuizSession:
         """A new attempt for the person signed in. Induction needs the whole policy read first."""
         import secrets
@@ -68,6 +109,10 @@ class QuizService:
             raise QuizNotReady("Sign in, and choose a policy that has a quiz.")
         if mode == "induction" and not app.reading.complete(policy_id):
             raise QuizNotReady("Read every section of the policy first; then the quiz opens.")
+        if (mode == "refresher" and app.reading.changes_since_acknowledged(policy_id) is not None
+                and not app.reading.complete(policy_id)):
+            raise QuizNotReady("Read the sections that changed since you acknowledged the policy first; "
+                               "then the refresher quiz opens.")
         seed = secrets.randbits(31) if seed is None else seed
         history = records.quiz_attempts.history(member.id, policy_id)
         if mode == "induction":

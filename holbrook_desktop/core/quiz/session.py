@@ -30,6 +30,15 @@ def stored_answer(presented: PresentedQuestion, answer: Answer) -> Any:
     return sorted(presented.option_order[i] for i in answer)  # type: ignore[union-attr]
 
 
+def shown_answer(presented: PresentedQuestion, stored: Any) -> Answer:
+    """The inverse of `stored_answer`: a kept answer as this attempt's shuffled options show it."""
+    if presented.question.kind == "true-false":
+        return bool(stored)
+    if presented.question.kind == "single":
+        return presented.option_order.index(int(stored))
+    return frozenset(presented.option_order.index(int(i)) for i in stored)
+
+
 class QuizSession:
     def __init__(self, attempts, attempt_id: int, mode: str, policy_id: str,
                  questions: list[PresentedQuestion], pass_mark: float) -> None:
@@ -41,6 +50,11 @@ class QuizSession:
         self.pass_mark = pass_mark
         self.answers: list[Answer | None] = [None] * len(questions)
         self.finished = False
+
+    @property
+    def first_unanswered(self) -> int:
+        """Where a resumed attempt carries on (the last question if every one was answered)."""
+        return next((i for i, given in enumerate(self.answers) if given is None), len(self.questions) - 1)
 
     def answer(self, index: int, answer: Answer) -> Feedback:
         presented = self.questions[index]

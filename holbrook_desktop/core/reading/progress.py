@@ -92,6 +92,15 @@ class ReadingTracker:
         self._end_seen = True
         return self.poll()
 
+    @property
+    def open_key(self) -> SectionKey | None:
+        """The section being read now, if any."""
+        return self._key
+
+    @property
+    def end_was_seen(self) -> bool:
+        return self._key is not None and self._end_seen
+
     def seconds_remaining(self) -> float:
         """Time still needed on this section (0 once the time part is met)."""
         if self._key is None:

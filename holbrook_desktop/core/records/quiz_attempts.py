@@ -99,6 +99,31 @@ class QuizAttempts:
             change.details = {"staff_id": staff_id, "attempt_ids": [r[0] for r in rows]}
             return len(rows)
 
+    def abandon_started_before(self, staff_id: int, before: str) -> int:
+        """Attempts left part-way that were started before `before` (UTC, ISO 8601): kept, marked
+        abandoned. Younger ones stay in progress, to be resumed."""
+        with self._store.change("quiz.abandoned") as change:
+            rows = change.db.execute(
+                "SELECT id FROM quiz_attempts WHERE staff_id = ? AND status = ? AND started_at < ?",
+                (staff_id, IN_PROGRESS, before)).fetchall()
+            ids = [r[0] for r in rows]
+            change.db.execute(
+                "UPDATE quiz_attempts SET status = ?, finished_at = ? WHERE id IN "
+                "(SELECT value FROM json_each(?)) AND status = ?",
+                (ABANDONED, change.at, json.dumps(ids), IN_PROGRESS))
+            if not ids:
+                change.skip()
+            change.details = {"staff_id": staff_id, "attempt_ids": ids, "reason": "not resumed within a day"}
+            return len(ids)
+
+    def unfinished(self, staff_id: int) -> AttemptRecord | None:
+        """This person's attempt in progress, if any (at most one: `start` abandons the others)."""
+        row = self._store.db.execute(
+            f"SELECT {_COLUMNS} FROM quiz_attempts WHERE staff_id = ? AND status = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (staff_id, IN_PROGRESS)).fetchone()
+        return _record(row) if row else None
+
     def get(self, attempt_id: int) -> AttemptRecord | None:
         row = self._store.db.execute(f"SELECT {_COLUMNS} FROM quiz_attempts WHERE id = ?",
                                      (attempt_id,)).fetchone()

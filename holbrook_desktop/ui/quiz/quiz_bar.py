@@ -30,6 +30,7 @@ class QuizBar(QFrame):
     takeRequested = Signal()
     backRequested = Signal()
     acknowledgeRequested = Signal()
+    recordRequested = Signal()  # "My record"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +46,10 @@ class QuizBar(QFrame):
         self.acknowledge_button = QPushButton(self.tr("&Acknowledge the policy"), self)
         self.acknowledge_button.setAccessibleDescription(
             self.tr("Confirm that you have read and understood this version of the policy, and sign"))
+        self.record_button = QPushButton(self.tr("&My record"), self)
+        self.record_button.setAccessibleDescription(
+            self.tr("Your standing on each policy, your certificates, and what changed since you signed"))
+        self.record_button.setAutoDefault(True)
         for button in (self.take_button, self.back_button, self.acknowledge_button):
             button.setAutoDefault(True)  # Enter presses it when it has the focus
             font = button.font()
@@ -58,7 +63,9 @@ class QuizBar(QFrame):
         layout.addWidget(self.take_button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.acknowledge_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.take_button.clicked.connect(self.takeRequested)
+        self.record_button.clicked.connect(self.recordRequested)
         self.back_button.clicked.connect(self.backRequested)
         self.acknowledge_button.clicked.connect(self.acknowledgeRequested)
         self.hide()

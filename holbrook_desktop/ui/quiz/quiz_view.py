@@ -195,12 +195,12 @@ class QuizView(QWidget):
 
     # What the window asks of it ----------------------------------------------------------
 
-    def start(self, session: QuizSession, policy_title: str) -> None:
-        """A new attempt, from its first question."""
+    def start(self, session: QuizSession, policy_title: str, at: int = 0) -> None:
+        """A new attempt from its first question, or a resumed one from where it was left (`at`)."""
         self.session = session
         self.policy_title = policy_title
         self.result = None
-        self._show_question(0)
+        self._show_question(at)
 
     def clear(self) -> None:
         """Nobody's quiz is left on screen (sign-out): the attempt itself is in the records."""

@@ -35,10 +35,14 @@ class StartDateEdit(QDateEdit):
 class AddStaffForm(QWidget):
     added = Signal(object)  # StaffMember
     cancelled = Signal()
+    existingChosen = Signal(int)  # staff id: "That's me" on a similar name already on the list
 
-    def __init__(self, add: Callable[[NewStaffMember], StaffMember], parent: QWidget | None = None) -> None:
+    def __init__(self, add: Callable[[NewStaffMember], StaffMember], parent: QWidget | None = None,
+                 similar: Callable[[str], list[StaffMember]] | None = None) -> None:
         super().__init__(parent)
         self._add = add
+        self._similar = similar
+        self._warned_for: str | None = None  # the name the similar-names warning was shown for
         self.heading = QLabel(self.tr("Add yourself"), self)
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.9)  # as “Who are you?”
@@ -74,6 +78,18 @@ class AddStaffForm(QWidget):
         self.error.setAccessibleName(self.tr("Problem with the form"))
         self.error.hide()
 
+        # A second record for the same person splits their history: say who is already there.
+        self.similar_box = QWidget(self)
+        self.similar_box.setAccessibleName(self.tr("Similar names already on the list"))
+        self.similar_text = QLabel(self.similar_box)
+        self.similar_text.setWordWrap(True)
+        self.similar_text.setStyleSheet(theme.error_style())
+        self._similar_layout = QVBoxLayout(self.similar_box)
+        self._similar_layout.setContentsMargins(0, 0, 0, 0)
+        self._similar_layout.addWidget(self.similar_text)
+        self.similar_buttons: list[QPushButton] = []
+        self.similar_box.hide()
+
         self.add_button = QPushButton(self.tr("&Add me and start reading"), self)
         self.add_button.setDefault(True)
         self.back_button = QPushButton(self.tr("Back to the list"), self)
@@ -104,6 +120,7 @@ class AddStaffForm(QWidget):
         layout.addWidget(self.hint)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.similar_box)
         layout.addLayout(buttons)
         layout.addStretch(1)
         self._connect_signals()
@@ -115,6 +132,7 @@ class AddStaffForm(QWidget):
         # A message about a field that has since been changed would only mislead.
         for line in (self.full_name, self.preferred_name, self.staff_number):
             line.textEdited.connect(self._clear_error)
+        self.full_name.textEdited.connect(lambda _text: self._show_similar([]))
         self.role.currentIndexChanged.connect(self._clear_error)
 
     def start(self, name: str = "") -> None:
@@ -125,6 +143,7 @@ class AddStaffForm(QWidget):
         self.start_date.setDate(QDate.currentDate())
         self.staff_number.clear()
         self._show_error(None)
+        self._show_similar([])
         self.full_name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def submit(self) -> None:
@@ -138,6 +157,8 @@ class AddStaffForm(QWidget):
             preferred_name=self.preferred_name.text() or None,
             staff_number=self.staff_number.text() or None,
         )
+        if self._warn_of_similar(new.full_name):
+            return
         try:
             member = self._add(new)
         except DuplicateStaff as exc:
@@ -151,6 +172,53 @@ class AddStaffForm(QWidget):
             return
         self._show_error(None)
         self.added.emit(member)
+
+    def _warn_of_similar(self, full_name: str) -> bool:
+        """True when people with this name (accents, case, apostrophes aside) are on the list and
+        the person has not yet seen them; pressing Add again adds them all the same."""
+        from holbrook_desktop.core.names import name_key
+
+        key = name_key(full_name)
+        if self._similar is None or not key or key == self._warned_for:
+            return False
+        try:
+            found = self._similar(full_name)
+        except StoreError:
+            return False  # the add itself will say what is wrong with the records
+        self._show_similar(found)
+        self._warned_for = key
+        return bool(found)
+
+    def _show_similar(self, people: list[StaffMember]) -> None:
+        from datetime import date
+
+        from holbrook_desktop.core.dates import for_people
+
+        for button in self.similar_buttons:
+            self._similar_layout.removeWidget(button)
+            button.deleteLater()
+        self.similar_buttons = []
+        if not people:
+            self._warned_for = None
+            self.similar_box.hide()
+            return
+        self.similar_text.setText(self.tr(
+            "Already on the list with this name – is one of these you? Choose yourself to sign in; "
+            "if not, press “Add me and start reading” again."))
+        for member in people:
+            started = for_people(date.fromisoformat(member.start_date))
+            button = QPushButton(self.tr("That’s me: %1 – %2, started %3").replace(
+                "%1", member.full_name).replace("%2", member.role_label).replace("%3", started),
+                self.similar_box)
+            button.clicked.connect(
+                lambda _checked=False, staff_id=member.id: self.existingChosen.emit(staff_id))
+            self._similar_layout.addWidget(button)
+            self.similar_buttons.append(button)
+        self.similar_box.show()
+        self.similar_buttons[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def similar_text_shown(self) -> str:
+        return self.similar_text.text() if not self.similar_box.isHidden() else ""
 
     def _clear_error(self, *_args: object) -> None:
         self._show_error(None)

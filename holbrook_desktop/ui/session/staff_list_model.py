@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,29 +18,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from holbrook_desktop.core.names import fold
+
 if TYPE_CHECKING:
     from holbrook_desktop.core.records import StaffMember
 
 STAFF_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROLE_LABEL_ROLE = Qt.ItemDataRole.UserRole + 2
 
-# Letters that Unicode does not decompose into a base letter and an accent, and marks that people
-# type one way or another (O’Brien, O'Brien, OBrien), so that "obrien" and "soren" still match.
-_FOLDS = str.maketrans({
-    "ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th",
-    "’": None, "‘": None, "'": None, "`": None, "ʼ": None, "´": None,
-    "-": " ", "‐": " ", "‑": " ", "–": " ", ".": " ",
-})
 Index = QModelIndex | QPersistentModelIndex
-
-
-def fold(text: str) -> str:
-    """Lower case, without accents or apostrophes: what a quick search compares."""
-    if text.isascii():  # most names: no accents to take off
-        return text.lower().translate(_FOLDS)
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return bare.casefold().translate(_FOLDS)
 
 
 def list_label(member: StaffMember) -> str:

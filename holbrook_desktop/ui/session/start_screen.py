@@ -116,7 +116,7 @@ class StartScreen(QWidget):
         choose_layout.addWidget(self.count)
         choose_layout.addLayout(buttons)
 
-        self.form = AddStaffForm(service.hr.add_staff, self)
+        self.form = AddStaffForm(service.hr.add_staff, self, similar=service.hr.similar_staff)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(choose)
         self.pages.addWidget(self.form)
@@ -150,6 +150,7 @@ class StartScreen(QWidget):
         self.new_button.clicked.connect(self.show_add_form)
         self.form.added.connect(self._on_added)
         self.form.cancelled.connect(self.show_list)
+        self.form.existingChosen.connect(self._on_existing_chosen)
 
     def intro_text(self) -> str:
         """Two sentences: what staff are about to do and how long it takes, from the policy's words
@@ -276,6 +277,11 @@ class StartScreen(QWidget):
         self.field.clear()
         self.reload()
         self.signInRequested.emit(member.id)
+
+    def _on_existing_chosen(self, staff_id: int) -> None:
+        """“That’s me” on a similar name: sign in as that person, no second record made."""
+        self.field.clear()
+        self.signInRequested.emit(staff_id)
 
     def _move_current(self, step: int) -> None:
         rows = self.proxy.rowCount()
