@@ -219,20 +219,22 @@ class MyRecordView(QWidget):
     # Certificates --------------------------------------------------------------------------------
 
     def save_copy_dialog(self, version: AcknowledgedVersion) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from holbrook_desktop.ui.save_target import choose_save_file
 
         name = f"attestation-{version.record.id:06d}-{version.record.policy_id}.pdf"
-        start = str(Path.home() / name)
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("Save a copy of your certificate"), start,
-                                                    self.tr("PDF (*.pdf)"))
-        if path:
-            self.save_copy(version, Path(path))
+        path = choose_save_file(self, self.tr("Save a copy of your certificate"), Path.home() / name,
+                                self.tr("PDF (*.pdf)"), self._service.data_dir, suffix=".pdf")
+        if path is not None:
+            self.save_copy(version, path)
 
     def save_copy(self, version: AcknowledgedVersion, path: Path) -> bool:
         """The signed PDF as kept (checked against its SHA-256 by the core), copied to `path`."""
         from holbrook_desktop.core.files import write_whole
+        from holbrook_desktop.core.paths import check_output_target
 
         try:
+            if self._service.data_dir is not None:  # never over the records, however `path` was chosen
+                check_output_target(path, self._service.data_dir)
             pdf = self._service.attestation.pdf(version.record)
             write_whole(path, pdf)
         except (Refused, Failure, OSError) as exc:
