@@ -627,9 +627,12 @@ def _cell(cells: Sequence[str], columns: dict[str, int], name_field: str) -> str
     if index is None or index >= len(cells):
         return None
     text = " ".join(unicodedata.normalize("NFC", cells[index]).split())
-    # Undo the apostrophe our own export puts before a formula-like cell (=, +, -, @).
+    # Undo the apostrophe our own export puts before a formula-like cell (=, +, -, @), and the
+    # ="00123" that keeps a staff number's zeros in a spreadsheet.
     if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
         text = text[1:]
+    elif text.startswith('="') and text.endswith('"') and text[2:-1].isdigit():
+        text = text[2:-1]
     return text or None
 
 

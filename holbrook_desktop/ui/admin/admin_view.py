@@ -100,7 +100,8 @@ class AdminView(QWidget):
                                   self.tr("Copy every signed attestation into a folder, named for filing"),
                                   self.open_attestation_export)
         self.import_button = button(self.tr("Import staff list…"),
-                                    self.tr("Add and update staff from a CSV file, with a preview first"),
+                                    self.tr("Add and update staff from a CSV or Excel file, with a "
+                                            "preview first"),
                                     self.import_staff_dialog)
         self.leaver_button = button(self.tr("Mark as leaver…"),
                                     self.tr("Give the selected person a leaving date"),
@@ -273,7 +274,8 @@ class AdminView(QWidget):
         from PySide6.QtWidgets import QFileDialog
 
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a staff list"), "",
-                                              self.tr("CSV files (*.csv);;All files (*)"))
+                                              self.tr("Staff lists (*.csv *.xlsx);;CSV files (*.csv);;"
+                                                      "Excel workbooks (*.xlsx);;All files (*)"))
         if path:
             self.import_staff(Path(path))
 
