@@ -368,8 +368,8 @@ def plan_import(store, csv_path: Path, *, today: date) -> StaffImportPlan:
     if unmapped:
         listed = ", ".join(f"{title} ({count})" if count > 1 else title for title, count in unmapped.items())
         notes.append(f"Job titles not mapped to a role yet: {listed}. Someone new with one of them is "
-                     "added as Other, and people on record keep their role. Map each title once (Admin › "
-                     "Settings › Roles, or holbrook admin roles map TITLE ROLE) and import again.")
+                     "added as Other, and people on record keep their role. Map each title once (the admin "
+                     "area's Roles tab, or holbrook admin roles map TITLE ROLE) and import again.")
     garbled = sum(any("garbled" in w for w in row.warnings) for row in table.parsed)
     if garbled:
         notes.append(f"{garbled} name{'s look' if garbled > 1 else ' looks'} garbled (a “?” or “�” in it): "
@@ -664,7 +664,7 @@ def _parse_row(line: int, cells: Sequence[str], columns: dict[str, int], width: 
         text = texts[name_field]
         if text and ("?" in text or "\ufffd" in text):
             warnings.append(f"the {FIELD_NAMES[name_field]} “{text}” looks garbled (a letter lost to the "
-                            "file's encoding?): check it")
+                            "file's encoding?)")
     if email is not None and ("@" not in email or " " in email):
         problems.append(f"{email!r} does not look like an email address")
     dates: dict[str, date | None] = {}

@@ -84,7 +84,10 @@ class RolesPage(QWidget):
         self.add_button = QPushButton(self.tr("&Add the role"), add_box)
         add_form.addRow(self.tr("Name on reports:"), self.new_label)
         add_form.addRow(self.tr("Quiz questions:"), self.quiz_as)
-        add_form.addRow(self.add_button)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.add_button)
+        add_row.addStretch(1)
+        add_form.addRow(add_row)
 
         self.note = QLabel(self)
         self.note.setWordWrap(True)

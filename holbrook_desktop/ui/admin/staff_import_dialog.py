@@ -81,7 +81,7 @@ class ImportPlanModel(QAbstractTableModel):
 
     def _what(self, row: PlannedRow) -> str:
         checks = [self.tr("Check: %1.").replace("%1", warning) for warning in row.warnings]
-        return " ".join([row.describe(), *checks]) if checks else row.describe()
+        return ". ".join([row.describe(), " ".join(checks)]) if checks else row.describe()
 
     def row_at(self, row: int) -> PlannedRow:
         return self._rows[row]
