@@ -283,3 +283,20 @@ def test_an_exact_duplicate_is_unchanged_and_a_conflicting_one_rejected(store, t
     assert apply_import(store, plan).created == 1
     again = plan_import(store, path, today=TODAY)
     assert [r.action for r in again.rows] == ["unchanged", "unchanged", "reject"]
+
+
+def test_a_database_from_before_school_roles_is_migrated_and_keeps_its_people(tmp_path, monkeypatch):
+    from holbrook_desktop.core.records import database
+    from holbrook_desktop.core.records import migrations as migration_list
+
+    data = tmp_path / "data"
+    monkeypatch.setattr(database, "MIGRATIONS", migration_list.MIGRATIONS[:5])
+    with _closing(Store.open(data, Actor("office-pc", "cli"))) as old:
+        old.staff.add(NewStaffMember("Ann Smith", "office", date(2020, 9, 1), staff_number="00042"))
+        assert "school_role" not in {row[1] for row in old.db.execute("PRAGMA table_info(staff)")}
+    monkeypatch.setattr(database, "MIGRATIONS", migration_list.MIGRATIONS)
+    with _closing(Store.open(data, Actor("office-pc", "cli"))) as store:
+        [ann] = store.staff.list()
+        assert (ann.role, ann.school_role, ann.role_label, ann.staff_number) == ("office", None, "Office", "00042")
+        assert any(p.name.startswith("pre-migration-0006") for p in (data / "backups").iterdir())
+        assert store.verify_audit().ok

@@ -108,6 +108,16 @@ def _member(row: _Row, labels: Mapping[str, Any] | None = None) -> StaffMember:
 class StaffDirectory:
     def __init__(self, store) -> None:  # store: holbrook_desktop.core.records.Store
         self._store = store
+        self._school_role_column: bool | None = None
+
+    @property
+    def _columns(self) -> str:
+        # A database before migration 6 has no school_role column. Opening one always migrates it, but
+        # the upgrade tests build such a file with today's code, so the column is read only if it is there.
+        if self._school_role_column is None:
+            names = {row[1] for row in self._store.db.execute("PRAGMA table_info(staff)")}
+            self._school_role_column = "school_role" in names
+        return _COLUMNS if self._school_role_column else _COLUMNS.replace("school_role", "NULL")
 
     def add(self, new: NewStaffMember) -> StaffMember:
         new = new.validated()
@@ -135,14 +145,16 @@ class StaffDirectory:
         return staff_id
 
     def _insert(self, change, new: NewStaffMember, leaving_date: date | None = None) -> int:
+        values = (new.full_name, new.preferred_name, new.role, new.staff_number, new.work_email,
+                  new.start_date.isoformat(), leaving_date.isoformat() if leaving_date else None,
+                  change.at, change.actor.os_user)
+        role_column = ", school_role" if new.school_role or "NULL" not in self._columns else ""
         try:
             cursor = change.db.execute(
                 "INSERT INTO staff (full_name, preferred_name, role, staff_number, work_email, "
-                "start_date, leaving_date, active, created_at, created_by, school_role) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-                (new.full_name, new.preferred_name, new.role, new.staff_number, new.work_email,
-                 new.start_date.isoformat(), leaving_date.isoformat() if leaving_date else None,
-                 change.at, change.actor.os_user, new.school_role),
+                f"start_date, leaving_date, active, created_at, created_by{role_column}) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?{', ?' if role_column else ''})",
+                (*values, new.school_role) if role_column else values,
             )
         except sqlite3.IntegrityError as exc:
             raise DuplicateStaff(_duplicate_message(new.staff_number, new.work_email, exc)) from exc
@@ -152,18 +164,18 @@ class StaffDirectory:
         number = _clean(staff_number)
         if not number:
             return None
-        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE staff_number = ?",
+        row = self._store.db.execute(f"SELECT {self._columns} FROM staff WHERE staff_number = ?",
                                      (number,)).fetchone()
-        return _member(row, self._labels()) if row else None
+        return self._with_label(row)
 
     def find_by_email(self, email: str) -> StaffMember | None:
         """Ignoring case, as mail systems do (the column compares without case)."""
         address = _clean(email)
         if not address:
             return None
-        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE work_email = ?",
+        row = self._store.db.execute(f"SELECT {self._columns} FROM staff WHERE work_email = ?",
                                      (address,)).fetchone()
-        return _member(row, self._labels()) if row else None
+        return self._with_label(row)
 
     def update(self, staff_id: int, *, full_name: str | None = None, preferred_name: str | None = None,
                role: str | None = None, staff_number: str | None = None, work_email: str | None = None,
@@ -226,7 +238,7 @@ class StaffDirectory:
 
     def _get_within(self, change, staff_id: int) -> StaffMember:
         # Read inside the change's transaction: what it decides on cannot change underneath it.
-        row = change.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (staff_id,)).fetchone()
+        row = change.db.execute(f"SELECT {self._columns} FROM staff WHERE id = ?", (staff_id,)).fetchone()
         if row is None:
             raise UnknownStaff(staff_id)
         return _member(row)
@@ -247,8 +259,9 @@ class StaffDirectory:
         return member
 
     def get(self, staff_id: int) -> StaffMember | None:
-        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (staff_id,)).fetchone()
-        return _member(row, self._labels()) if row else None
+        row = self._store.db.execute(f"SELECT {self._columns} FROM staff WHERE id = ?",
+                                     (staff_id,)).fetchone()
+        return self._with_label(row)
 
     def list(self, *, include_inactive: bool = False, today: date | None = None) -> list[StaffMember]:
         """Without leavers unless asked: someone whose last day has passed no longer signs in here."""
@@ -257,10 +270,15 @@ class StaffDirectory:
             where = "WHERE active = 1 AND (leaving_date IS NULL OR leaving_date >= ?)"
             params.append((today or date.today()).isoformat())
         rows = self._store.db.execute(
-            f"SELECT {_COLUMNS} FROM staff {where} ORDER BY full_name COLLATE NOCASE, id", params
+            f"SELECT {self._columns} FROM staff {where} ORDER BY full_name COLLATE NOCASE, id", params
         ).fetchall()
-        labels = self._labels()
+        labels = self._labels() if any(row[9] for row in rows) else {}
         return [_member(row, labels) for row in rows]
+
+    def _with_label(self, row: _Row | None) -> StaffMember | None:
+        if row is None:
+            return None
+        return _member(row, self._labels() if row[9] else None)
 
     def _labels(self) -> Mapping[str, Any]:
         """The roles the school added (core/hr/roles.py keeps them in the settings): their labels."""
