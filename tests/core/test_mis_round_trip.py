@@ -297,6 +297,7 @@ def test_a_database_from_before_school_roles_is_migrated_and_keeps_its_people(tm
     monkeypatch.setattr(database, "MIGRATIONS", migration_list.MIGRATIONS)
     with _closing(Store.open(data, Actor("office-pc", "cli"))) as store:
         [ann] = store.staff.list()
-        assert (ann.role, ann.school_role, ann.role_label, ann.staff_number) == ("office", None, "Office", "00042")
+        assert (ann.role, ann.school_role, ann.role_label) == ("office", None, "Office")
+        assert ann.staff_number == "00042"
         assert any(p.name.startswith("pre-migration-0006") for p in (data / "backups").iterdir())
         assert store.verify_audit().ok
