@@ -653,9 +653,12 @@ def _parse_row(line: int, cells: Sequence[str], columns: dict[str, int], width: 
     # Each cell against its limit first (core/limits.py): a whole column pasted into one cell is
     # reported as that, and never echoed back in the messages below.
     too_long = {field: problem for field, text in texts.items() if (problem := length_problem(field, text))}
-    problems += too_long.values()
+    problems += [problem for field, problem in too_long.items() if field != "role"]
     texts = {field: None if field in too_long else text for field, text in texts.items()}
     name, role, email = texts["full_name"], texts["role"], texts["work_email"]
+    if "role" in too_long:  # never a rejection either: a title to look at, shown shortened
+        warnings.append(too_long["role"])
+        unmapped_title = f"(a role cell of {len(_cell(cells, columns, 'role') or '')} characters)"
     if role is not None:
         title, role = role, known_role(role, roles)
         if role is None:  # never a rejection: "Other" for someone new, the role on record otherwise
