@@ -301,3 +301,21 @@ def test_a_database_from_before_school_roles_is_migrated_and_keeps_its_people(tm
         assert ann.staff_number == "00042"
         assert any(p.name.startswith("pre-migration-0006") for p in (data / "backups").iterdir())
         assert store.verify_audit().ok
+
+
+def test_a_staff_number_whose_zeros_a_spreadsheet_dropped_still_finds_the_person(store, tmp_path):
+    from openpyxl import Workbook
+
+    ann = store.staff.add(NewStaffMember("Ann Smith", "office", date(2020, 9, 1), staff_number="00042"))
+    book = Workbook()
+    book.active.append(["Staff ID", "Name", "Job Title", "Start date", "Notes"])
+    book.active.append([42, "Ann Smith", "Office Manager", date(2020, 9, 1), None])
+    book.active.append([43, "Ben Ray", "Office Manager", date(2021, 9, 1), None])
+    book.active.cell(3, 1).number_format = "00000"  # shown as 00043 in Excel
+    book.save(tmp_path / "list.xlsx")
+    plan = plan_import(store, tmp_path / "list.xlsx", today=TODAY)
+    ann_row, ben_row = plan.rows
+    assert (ann_row.action, ann_row.staff_id, ann_row.matched_by) == ("unchanged", ann.id, "staff number")
+    assert ben_row.action == "create" and ben_row.values.staff_number == "00043"
+    apply_import(store, plan)
+    assert store.staff.get(ann.id).staff_number == "00042" and store.staff.count() == 2

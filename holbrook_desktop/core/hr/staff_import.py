@@ -465,8 +465,8 @@ def _xlsx_rows(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], st
                                          "in Excel and save it again, or save it as “CSV UTF-8”") from exc
     chosen, rows = None, []
     for sheet in book.worksheets:
-        sheet_rows = [(number, [_xlsx_text(value) for value in values])
-                      for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        sheet_rows = [(number, [_xlsx_text(cell.value, cell.number_format) for cell in cells])
+                      for number, cells in enumerate(sheet.iter_rows(), start=1)]
         if any(_has_name(_columns_of(cells)) for _n, cells in sheet_rows[:HEADING_SEARCH_ROWS]):
             chosen, rows = sheet, sheet_rows
             break
@@ -480,9 +480,12 @@ def _xlsx_rows(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], st
     return rows, "XLSX", ",", note
 
 
-def _xlsx_text(value: object) -> str:
+def _xlsx_text(value: object, number_format: str = "General") -> str:
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer() \
+            and re.fullmatch(r"0+", number_format):
+        return f"{int(value):0{len(number_format)}d}"  # a staff number shown as 00123
     if isinstance(value, datetime):
         return value.date().isoformat() if not value.time() else value.isoformat(" ")
     if isinstance(value, date):
@@ -694,13 +697,25 @@ def _name_key(name: str) -> str:
 class _Records:
     """Everyone on record, indexed the three ways a row can find them."""
 
+    def number(self, number: str) -> StaffMember | None:
+        """By staff number; a number of digits also without its leading zeros, which a spreadsheet
+        drops ("00123" read as 123), when that finds exactly one person."""
+        found = self.by_number.get(number)
+        if found is None and number.isdigit():
+            same = self.by_digits.get(number.lstrip("0"), [])
+            found = same[0] if len(same) == 1 else None
+        return found
+
     def __init__(self, people: Iterable[StaffMember]) -> None:
         self.by_number: dict[str, StaffMember] = {}
+        self.by_digits: dict[str, list[StaffMember]] = {}  # "00123" and "123" alike
         self.by_email: dict[str, StaffMember] = {}
         self.by_name: dict[str, list[StaffMember]] = {}
         for person in people:
             if person.staff_number:
                 self.by_number[person.staff_number] = person
+                if person.staff_number.isdigit():
+                    self.by_digits.setdefault(person.staff_number.lstrip("0"), []).append(person)
             if person.work_email:
                 self.by_email[person.work_email.casefold()] = person
             self.by_name.setdefault(_name_key(person.full_name), []).append(person)
@@ -745,7 +760,7 @@ def _plan_row(row: ParsedRow, records: _Records, claimed: dict[tuple[str, Any], 
     if row.problems:
         return _reject(row, "; ".join(row.problems)), []
     number, email = values.staff_number, values.work_email
-    by_number = records.by_number.get(number) if number else None
+    by_number = records.number(number) if number else None
     by_email = records.by_email.get(email.casefold()) if email else None
     if by_number and by_email and by_number.id != by_email.id:
         reason = (f"conflicting: staff number {number} is {by_number.full_name}’s (id {by_number.id}) "
@@ -807,6 +822,10 @@ def _given_for(member: StaffMember, values: StaffRowValues, roles: SchoolRoles) 
         old, new = getattr(member, name_field), given.get(name_field)
         if old and new and _name_key(old) == _name_key(new):
             del given[name_field]
+    old_number, new_number = member.staff_number, given.get("staff_number")
+    if old_number and new_number and old_number.isdigit() and new_number.isdigit() \
+            and old_number.lstrip("0") == new_number.lstrip("0"):
+        del given["staff_number"]  # the zeros a spreadsheet dropped are kept
     return given
 
 
