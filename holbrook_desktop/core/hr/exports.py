@@ -55,7 +55,7 @@ class AcknowledgementRow:
 
 
 def _score_parts(score: str | None) -> tuple[int | None, int | None]:
-    if not score or "/" not in score:
+    if not score:
         return None, None
     correct, _slash, total = score.partition("/")
     return (int(correct), int(total)) if correct.isdigit() and total.isdigit() else (None, None)
@@ -96,7 +96,11 @@ def rows_for(store, statuses: Sequence[PersonStatus],
         s.acknowledgement.quiz_attempt_id for s in statuses
         if s.acknowledgement is not None and s.acknowledgement.quiz_attempt_id is not None)
     titles = policy_titles or {}
-    ordered = sorted(statuses, key=lambda s: (surname_key(s.member.full_name), s.member.id))
+    keys: dict[int, tuple[tuple[str, str], int]] = {}  # one surname key a person, not one a status
+    for s in statuses:
+        if s.member.id not in keys:
+            keys[s.member.id] = (surname_key(s.member.full_name), s.member.id)
+    ordered = sorted(statuses, key=lambda s: keys[s.member.id])
     return [row_for(s, scores.get(s.acknowledgement.quiz_attempt_id) if s.acknowledgement else None,
                     titles.get(s.policy_id))
             for s in ordered]
@@ -115,6 +119,8 @@ def _text(value: object) -> str:
         return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
+    if type(value) is int and value >= 0:  # scores and record numbers
+        return str(value)
     if isinstance(value, datetime):
         return value.isoformat(" ", "minutes")[:16]  # 2026-11-24 10:05, as strftime would, faster
     if isinstance(value, date):
