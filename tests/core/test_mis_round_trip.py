@@ -319,3 +319,19 @@ def test_a_staff_number_whose_zeros_a_spreadsheet_dropped_still_finds_the_person
     assert ben_row.action == "create" and ben_row.values.staff_number == "00043"
     apply_import(store, plan)
     assert store.staff.get(ann.id).staff_number == "00042" and store.staff.count() == 2
+
+
+def test_a_change_to_a_role_the_school_added_reads_as_one_change_of_role(store, tmp_path):
+    from holbrook_desktop.core.hr.roles import add_role, map_title
+
+    ann = store.staff.add(NewStaffMember("Ann Smith", "other", date(2020, 9, 1), staff_number="7"))
+    path = tmp_path / "staff.csv"
+    path.write_text("Name,Job Title,Staff ID,Email\nAnn Smith,Caretaker,7,ann@school.uk\n", encoding="utf-8")
+    add_role(store.settings, "site-team", label="Site team", quiz_as="contractor")
+    map_title(store.settings, "Caretaker", "site-team")
+    [row] = plan_import(store, path, today=TODAY).rows
+    assert row.describe() == "role: Other → Site team; email: — → ann@school.uk"
+    apply_import(store, plan_import(store, path, today=TODAY))
+    changes = store.db.execute("SELECT details FROM audit_log WHERE action = 'staff.update'").fetchone()[0]
+    assert '"school_role":[null,"site-team"]' in changes and '"role":["other","contractor"]' in changes
+    assert store.staff.get(ann.id).role_label == "Site team"

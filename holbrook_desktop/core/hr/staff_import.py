@@ -230,6 +230,7 @@ class PlannedRow:
     changes: tuple[FieldChange, ...] = ()
     warnings: tuple[str, ...] = ()  # worth a look, not a rejection: a garbled name, an unmapped title
     role_label: str | None = None  # the role's label (a role the school added has its own)
+    old_role_label: str | None = None  # the role on record, for an update
 
     @property
     def rejected(self) -> bool:
@@ -240,7 +241,11 @@ class PlannedRow:
         if self.action == REJECT:
             return self.reason
         if self.action == UPDATE:
-            return "; ".join(str(c) for c in self.changes)
+            texts = [str(c) for c in self.changes if c.field not in ("role", "school_role")]
+            if any(c.field in ("role", "school_role") for c in self.changes):
+                # One change as the school sees it ("Other → Site team"), whichever columns it takes.
+                texts.insert(0, f"role: {self.old_role_label or '—'} → {self.role_label}")
+            return "; ".join(texts)
         if self.action == UNCHANGED:
             return self.reason or "already on record as in the file"
         role = self.role_label or ROLE_LABELS.get(self.values.role or "", self.values.role or "")
@@ -806,7 +811,7 @@ def _plan_row(row: ParsedRow, records: _Records, claimed: dict[tuple[str, Any], 
     found = tuple(FieldChange(f, old, new) for f, (old, new) in changes.items())
     action = UPDATE if found else UNCHANGED
     return PlannedRow(row.line, action, values.full_name or member.full_name, values, member.id, matched_by,
-                      changes=found), keys
+                      changes=found, old_role_label=member.role_label), keys
 
 
 def _given_for(member: StaffMember, values: StaffRowValues, roles: SchoolRoles) -> dict[str, Any]:
