@@ -54,6 +54,28 @@ def register(commands) -> None:
                         help="years a leaver's records are kept after they leave (6)")
     change.set_defaults(handler=_settings_set)
 
+    role_verbs = add_noun(nouns, "roles", "the school's job titles mapped to roles, and its own roles",
+                          dest="action")
+    roles_list = add_command(role_verbs, "list", "the roles, and the job titles mapped to each")
+    add_json_option(roles_list)
+    roles_list.set_defaults(handler=_roles_list)
+    roles_map = add_command(role_verbs, "map", "remember that a job title is a role, for every import")
+    roles_map.add_argument("title", metavar="TITLE", help="the job title as the school's MIS writes it, "
+                                                          "e.g. 'Site Manager'")
+    roles_map.add_argument("role", metavar="ROLE",
+                           help="a role's id or label (see 'holbrook admin roles list')")
+    roles_map.set_defaults(handler=_roles_map)
+    roles_unmap = add_command(role_verbs, "unmap", "forget a job title's mapping")
+    roles_unmap.add_argument("title", metavar="TITLE")
+    roles_unmap.set_defaults(handler=_roles_unmap)
+    roles_add = add_command(role_verbs, "add", "add a role of the school's own (its label shows on reports)")
+    roles_add.add_argument("role", metavar="ROLE", help="a short id: lower case, digits, hyphens (site-team)")
+    roles_add.add_argument("--label", metavar="TEXT", help="its name on reports (default: from the id)")
+    roles_add.add_argument("--quiz-as", metavar="ROLE", default=None,
+                           help="the policy's role whose quiz questions it gets (default: the general "
+                                "questions only, as Other)")
+    roles_add.set_defaults(handler=_roles_add)
+
     version_verbs = add_noun(nouns, "versions",
                              "policy versions: list, what changed, mark a minor change", dest="action")
     listing = add_command(version_verbs, "list", "every version shown here, oldest first")
@@ -184,6 +206,68 @@ def _settings_set(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     say("saved; 'holbrook admin settings show' lists the rules in force")
     return EXIT_OK
+
+
+def _roles_list(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.hr.roles import ROLES
+
+    with records_app(args) as app:
+        if app is None:
+            return EXIT_USAGE
+        roles = app.admin.school_roles()
+    listing = [{"id": role, "label": roles.label(role), "added": role in roles.added,
+                "quiz_as": roles.policy_role(role),
+                "titles": sorted(t for t, r in roles.titles.items() if r == role)} for role in roles.ids]
+    if args.json:
+        print_json({"roles": listing, "titles": dict(roles.titles)})
+        return EXIT_OK
+    for entry in listing:
+        quiz = "" if entry["id"] in ROLES else f"  (quiz as {entry['quiz_as']})"
+        titles = f"  ← {', '.join(entry['titles'])}" if entry["titles"] else ""
+        print(f"{entry['id']:<22} {entry['label']}{quiz}{titles}")
+    say(f"{len(roles.titles)} job titles mapped; an unmapped title is imported as Other")
+    return EXIT_OK
+
+
+def _roles_change(args: argparse.Namespace, verb: str, change) -> int:
+    with records_app(args) as app:
+        if app is None:
+            return EXIT_USAGE
+        try:
+            message = change(app)
+        except ValueError as exc:
+            say(f"holbrook admin roles {verb}: {exc}")
+            return EXIT_USAGE
+    say(message)
+    return EXIT_OK
+
+
+def _roles_map(args: argparse.Namespace) -> int:
+    def change(app) -> str:
+        role = app.admin.map_job_title(args.title, args.role)
+        return (f"'{args.title.strip()}' is now {app.admin.school_roles().label(role)} ({role}); "
+                "import the staff list again to update the people imported as Other")
+    return _roles_change(args, "map", change)
+
+
+def _roles_unmap(args: argparse.Namespace) -> int:
+    with records_app(args) as app:
+        if app is None:
+            return EXIT_USAGE
+        forgotten = app.admin.unmap_job_title(args.title)
+    if not forgotten:
+        say(f"holbrook admin roles unmap: '{args.title}' is not mapped")
+        return EXIT_USAGE
+    say(f"'{args.title}' is no longer mapped; people on record keep their role")
+    return EXIT_OK
+
+
+def _roles_add(args: argparse.Namespace) -> int:
+    def change(app) -> str:
+        role = app.admin.add_role(args.role, label=args.label, quiz_as=args.quiz_as)
+        quiz = f"the {role.quiz_as} questions" if role.quiz_as else "the general questions"
+        return f"role {role.id} added: '{role.label}' on reports, {quiz} in the quiz"
+    return _roles_change(args, "add", change)
 
 
 def _policies(app, policy_id: str | None, verb: str):

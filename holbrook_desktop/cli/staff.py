@@ -42,10 +42,13 @@ def register(commands) -> None:
     add_json_option(staff_add)
     staff_add.set_defaults(handler=_staff_add)
 
-    load = add_command(staff_verbs, "import", "add and update staff from HR's CSV file (a report row by row)")
-    load.add_argument("file", type=Path, metavar="FILE.csv",
-                      help="columns matched by heading: name, role, staff number, email, start date, "
-                           "leaving date (see the README)")
+    load = add_command(staff_verbs, "import",
+                       "add and update staff from HR's CSV or Excel file (a report row by row)")
+    load.add_argument("file", type=Path, metavar="FILE",
+                      help="a CSV (UTF-8 best) or an Excel workbook (.xlsx); columns matched by heading: "
+                           "name, role, staff number, email, start date, leaving date (see the README)")
+    load.add_argument("--rejected-out", type=Path, metavar="FILE.csv",
+                      help="save the rejected rows here, with a 'problem' column, to fix and import again")
     load.add_argument("--dry-run", action="store_true", help="only report what would happen; write nothing")
     load.add_argument("--all-or-nothing", action="store_true",
                       help="import nothing if any row is rejected (exit 1)")
@@ -119,8 +122,18 @@ def _staff_import(args: argparse.Namespace) -> int:
                 failure = str(exc)
             except (StoreError, ValueError) as exc:  # a full disk, a read-only folder: all rolled back
                 failure = f"Nothing was imported: {exc}"
+    rejected_out = None
+    if args.rejected_out is not None and plan.count("reject"):
+        from holbrook_desktop.core.hr.staff_import import write_rejected
+
+        try:
+            write_rejected(plan, args.rejected_out)
+            rejected_out = str(args.rejected_out)
+        except OSError as exc:
+            failure = (failure + " " if failure else "") + \
+                f"The rejected rows could not be saved to {args.rejected_out}: {exc.strerror or exc}."
     if args.json:
-        print_json({**plan.as_dict(), "dry_run": args.dry_run,
+        print_json({**plan.as_dict(), "dry_run": args.dry_run, "rejected_out": rejected_out,
                     "result": result.as_dict() if result else None, "failure": failure})
     else:
         _print_report(plan)
@@ -128,6 +141,9 @@ def _staff_import(args: argparse.Namespace) -> int:
         say(note)
     if plan.ignored_columns:
         say("Columns ignored: " + ", ".join(plan.ignored_columns))
+    if rejected_out:
+        say(f"The {plan.count('reject')} rejected rows are in {rejected_out}, with a 'problem' column: "
+            "fix them there and import that file.")
     if failure:
         say(failure)
         return EXIT_FAILED
@@ -150,6 +166,8 @@ def _print_report(plan) -> None:
     for row in plan.rows:
         name = f"{row.name} (id {row.staff_id})" if row.staff_id and not row.rejected else row.name
         print(f"{row.line:>5}  {ACTION_WORDS[row.action]:<9}  {name:<28}  {row.describe()}")
+        for warning in row.warnings:
+            print(f"{'':>5}  {'':<9}  {'':<28}  check: {warning}")
 
 
 def _staff_leave(args: argparse.Namespace) -> int:

@@ -111,4 +111,5 @@ def test_xlsx_has_a_frozen_header_real_dates_and_no_formula(school, tmp_path, ca
     hostile = values["'=HYPERLINK(\"http://x\",\"y\")"]
     assert hostile[0].data_type == "s"
     zoe = values["Zoë Łukasiewicz"]
-    assert zoe[8].is_date and zoe[10].is_date and zoe[11].value == 1
+    assert zoe[8].is_date and zoe[11].is_date and zoe[12].value == 1
+    assert zoe[4].value == "Social Media Policy"  # the title, not the id

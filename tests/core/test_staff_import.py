@@ -135,7 +135,7 @@ def test_each_bad_row_is_rejected_with_its_reason_and_the_good_rows_are_imported
                    "Ann Smith again,Teacher,T1,,01/09/2024,\n")
     rows = by_line(plan)
     assert rows[2].action == "create"
-    assert "'Caretaker' is not one the handbook knows" in rows[3].reason
+    assert "Caretaker" not in rows[3].reason  # an unmapped job title is never the reason
     assert "'31/02/2026' is not a real date: February 2026 has 28 days" in rows[3].reason
     assert "'cat at school' does not look like an email address" in rows[4].reason
     assert "leaving date 31 Aug 2024 is before the start date 1 Sep 2024" in rows[5].reason
@@ -253,12 +253,13 @@ def test_excel_windows_1252_is_read_and_said_so(store, tmp_path):
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    (b"Name,Role\nAnn,Office\nBen \x81\x8d,Office\n", ":3: the text is neither UTF-8 nor Windows-1252"),
+    (b"Name,Role\nAnn,Office\nBen \x81\x8d,Office\n", ":3: the text is neither UTF-8 nor the Windows-1252"),
     (b"Name,Role\nAnn,Office\n\"Ben,Office\nCat,Office\n", ":3: a quoted cell is never closed"),
     (b"Name,Role\nAnn,Office\n\"Ben\" Ray,Office\n", ":3: a \" mark in the middle of a cell"),
     (b"Surname,Job\nAnn,Office\n", ":1: no name column"),
     (b"Name,Full name\nAnn,Ann Smith\n", ":1: two columns mean name"),
-    (b"PK\x03\x04rest of a workbook", ": this is an Excel workbook, not a CSV file"),
+    (b"PK\x03\x04rest of a workbook", ": this workbook cannot be read (BadZipFile)"),
+    (b"\xd0\xcf\x11\xe0old workbook", ": this is an old Excel workbook (.xls)"),
     (b"", ": the file is empty"),
 ])
 def test_an_unusable_file_is_reported_by_file_and_line(store, tmp_path, data, message):
@@ -327,7 +328,7 @@ def _run(capsys, *args):
 
 STAFF_CSV = ("Name,Role,Staff number,Start date\n"
              "Ann Smith,Teacher,T1,01/09/2024\n"
-             "Ben Ray,Caretaker,T2,01/09/2024\n")
+             "Ben Ray,Caretaker,T2,\n")
 
 
 def test_cli_dry_run_then_import_then_all_or_nothing(tmp_path, capsys):
@@ -335,7 +336,6 @@ def test_cli_dry_run_then_import_then_all_or_nothing(tmp_path, capsys):
     code, out, err = _run(capsys, "--data-dir", data, "staff", "import", csv_file, "--dry-run")
     assert code == 0 and "Dry run: 1 to add, 1 rejected. Nothing was written." in err
     assert "    2  add        Ann Smith" in out and "    3  REJECTED   Ben Ray" in out
-    assert "'Caretaker' is not one the handbook knows" in out
     code, out, _ = _run(capsys, "--data-dir", data, "staff", "list", "--json")
     assert json.loads(out)["staff"] == []
 

@@ -150,9 +150,10 @@ def test_xlsx_keeps_awkward_text_readable_and_safe(tmp_path):
                      "line one\nline two", "emoji 🎓"]
     first = next(sheet.iter_rows(min_row=2))
     assert first[8].value == datetime(2026, 9, 10, 10, 5) and first[8].number_format == "yyyy-mm-dd hh:mm"
-    assert first[10].value == datetime(2027, 9, 10) and first[10].number_format == "yyyy-mm-dd"
-    assert first[11].value == 7 and first[3].value is None
-    assert sheet.max_column == 12 and sheet["L1"].value == "Record id"
+    assert (first[9].value, first[10].value) == (14, 15)  # the score as two numbers, never a date
+    assert first[11].value == datetime(2027, 9, 10) and first[11].number_format == "yyyy-mm-dd"
+    assert first[12].value == 7 and first[3].value is None
+    assert sheet.max_column == 13 and sheet["M1"].value == "Record id"
 
 
 def test_csv_text_is_as_before(tmp_path):
@@ -160,5 +161,5 @@ def test_csv_text_is_as_before(tmp_path):
     write_csv(rows, tmp_path / "a.csv")
     lines = (tmp_path / "a.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[1] == ("'-minus,Teacher,T1,,social,acknowledged,2026 edition," + "a" * 64
-                        + ",2026-09-10 10:05,14/15,2027-09-10,7")
-    assert lines[2].endswith(",,14/15,,")
+                        + ",2026-09-10 10:05,14,15,2027-09-10,7")
+    assert lines[2].endswith(",,14,15,,")

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.admin.school_profile import SchoolProfile
     from holbrook_desktop.core.admin.version_changes import VersionChanges
     from holbrook_desktop.core.hr.due import DueRules
+    from holbrook_desktop.core.hr.roles import AddedRole, SchoolRoles
 
 
 class AdminService:
@@ -43,6 +44,29 @@ class AdminService:
         from holbrook_desktop.core.admin.settings import set_retention_years
 
         set_retention_years(self._app.require_records().settings, years)
+
+    # Roles: the school's job titles and its own roles (core/hr/roles.py) ---------------------
+
+    def school_roles(self) -> SchoolRoles:
+        from holbrook_desktop.core.hr.roles import school_roles
+
+        return school_roles(self._app.require_records().settings)
+
+    def map_job_title(self, title: str, role: str) -> str:
+        """Remember that this job title is this role (its id or label) for every import; the role id."""
+        from holbrook_desktop.core.hr.roles import map_title
+
+        return map_title(self._app.require_records().settings, title, role)
+
+    def unmap_job_title(self, title: str) -> bool:
+        from holbrook_desktop.core.hr.roles import unmap_title
+
+        return unmap_title(self._app.require_records().settings, title)
+
+    def add_role(self, role_id: str, *, label: str | None = None, quiz_as: str | None = None) -> AddedRole:
+        from holbrook_desktop.core.hr.roles import add_role
+
+        return add_role(self._app.require_records().settings, role_id, label=label, quiz_as=quiz_as)
 
     # Policy versions -----------------------------------------------------------------------
 

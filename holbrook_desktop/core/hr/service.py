@@ -93,7 +93,8 @@ class HrService:
     def acknowledgement_rows(self, statuses: list[PersonStatus]) -> list[AcknowledgementRow]:
         from holbrook_desktop.core.hr.exports import rows_for
 
-        return rows_for(self._app.require_records(), statuses)
+        return rows_for(self._app.require_records(), statuses,
+                        {p.id: p.title for p in self._app.content.policies})
 
     def status_report_pdf(self, statuses: list[PersonStatus], *, today: date | None = None) -> bytes:
         """The governors' printable report: counts by status and role, and the overdue list."""

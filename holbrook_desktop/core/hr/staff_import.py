@@ -5,20 +5,21 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import dataclasses
 import io
 import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from holbrook_desktop.core.dates import MONTHS, DateRefused, for_people, real_date
 from holbrook_desktop.core.errors import InputRefused, Refused
 from holbrook_desktop.core.hr.exports import FORMULA_STARTS
-from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
+from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES, SchoolRoles, school_roles
 from holbrook_desktop.core.limits import length_problem
 from holbrook_desktop.core.records.staff import NewStaffMember, StaffMember, changes_for
 
@@ -32,7 +33,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "first_name": ("first name", "first names", "forename", "forenames", "given name", "legal forename"),
     "surname": ("surname", "last name", "family name", "legal surname"),
     "preferred_name": ("preferred name", "known as", "preferred forename", "preferred first name"),
-    "role": ("role", "job role", "position", "staff role", "staff type", "role in school"),
+    "role": ("role", "job role", "position", "staff role", "staff type", "role in school", "job title",
+             "post", "post title", "job"),
     "staff_number": ("staff number", "staff no", "staff num", "staff id", "staff code", "payroll number",
                      "payroll no", "payroll id", "payroll", "employee id", "employee number", "employee no",
                      "personnel number"),
@@ -153,6 +155,16 @@ _ROLE_NAMES = {_role_key(name): role for role in ROLES
                for name in (role, ROLE_LABELS.get(role, role), *ROLE_SYNONYMS.get(role, ()))}
 
 
+def known_role(text: str, roles: SchoolRoles | None = None) -> str | None:
+    """The role id for a job title: HR's mapping first, then a role the school added (by id or
+    label), then the policy's roles by id, label or a common name; None when nothing fits."""
+    if roles is not None:
+        role = roles.mapped(text) or roles.by_name(text)
+        if role is not None:
+            return role
+    return _ROLE_NAMES.get(_role_key(text))
+
+
 def role_from(text: str) -> str:
     """The role's id from its id, its label or a common name for it, in any case."""
     role = _ROLE_NAMES.get(_role_key(text))
@@ -216,6 +228,9 @@ class PlannedRow:
     matched_by: str | None = None  # "staff number", "email" or "name"
     reason: str = ""  # why a row is rejected
     changes: tuple[FieldChange, ...] = ()
+    warnings: tuple[str, ...] = ()  # worth a look, not a rejection: a garbled name, an unmapped title
+    role_label: str | None = None  # the role's label (a role the school added has its own)
+    old_role_label: str | None = None  # the role on record, for an update
 
     @property
     def rejected(self) -> bool:
@@ -226,10 +241,14 @@ class PlannedRow:
         if self.action == REJECT:
             return self.reason
         if self.action == UPDATE:
-            return "; ".join(str(c) for c in self.changes)
+            texts = [str(c) for c in self.changes if c.field not in ("role", "school_role")]
+            if any(c.field in ("role", "school_role") for c in self.changes):
+                # One change as the school sees it ("Other → Site team"), whichever columns it takes.
+                texts.insert(0, f"role: {self.old_role_label or '—'} → {self.role_label}")
+            return "; ".join(texts)
         if self.action == UNCHANGED:
-            return "already on record as in the file"
-        role = ROLE_LABELS.get(self.values.role or "", self.values.role or "")
+            return self.reason or "already on record as in the file"
+        role = self.role_label or ROLE_LABELS.get(self.values.role or "", self.values.role or "")
         text = f"{role}, starts {shown(self.values.start_date)}"
         if self.values.leaving_date:
             text += f", leaves {shown(self.values.leaving_date)}"
@@ -238,6 +257,7 @@ class PlannedRow:
     def as_dict(self) -> dict[str, Any]:
         return {"line": self.line, "action": self.action, "name": self.name, "staff_id": self.staff_id,
                 "matched_by": self.matched_by, "reason": self.reason or None, "description": self.describe(),
+                "warnings": list(self.warnings),
                 "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in self.changes],
                 "values": self.values.as_dict()}
 
@@ -249,6 +269,9 @@ class ParsedRow:
     line: int
     values: StaffRowValues
     problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    unmapped_title: str | None = None  # a job title no role is known for: "Other" for someone new
+    cells: tuple[str, ...] = ()  # the row as the file has it (for the rejected rows' file)
 
 
 @dataclass(frozen=True)
@@ -262,6 +285,9 @@ class StaffImportPlan:
     ignored_columns: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # about the file as a whole: missing columns, the encoding used
     parsed: tuple[ParsedRow, ...] = field(default=(), repr=False)  # re-checked when applied
+    headings: tuple[str, ...] = ()  # the file's heading row, as it is
+    unmapped_titles: tuple[str, ...] = ()  # job titles imported as "Other": HR maps them once
+    roles: SchoolRoles = field(default_factory=SchoolRoles, repr=False)
 
     def with_action(self, action: str) -> list[PlannedRow]:
         return [row for row in self.rows if row.action == action]
@@ -285,6 +311,7 @@ class StaffImportPlan:
         return {"file": str(self.file), "encoding": self.encoding,
                 "delimiter": DELIMITERS.get(self.delimiter, self.delimiter), "columns": self.columns,
                 "ignored_columns": list(self.ignored_columns), "notes": list(self.notes),
+                "unmapped_titles": list(self.unmapped_titles),
                 "counts": {action: self.count(action) for action in (CREATE, UPDATE, UNCHANGED, REJECT)},
                 "rows": [row.as_dict() for row in self.rows]}
 
@@ -322,32 +349,93 @@ class StaffImportResult:
 # Reading the file ------------------------------------------------------------------------------
 
 def plan_import(store, csv_path: Path, *, today: date) -> StaffImportPlan:
-    """Read and check the file against the records: what importing it would do, row by row.
-    Writes nothing. StaffImportFileError when the file as a whole cannot be used."""
+    """Read and check the file (CSV, or an Excel workbook: .xlsx) against the records: what
+    importing it would do, row by row. Writes nothing. StaffImportFileError when the file as a
+    whole cannot be used."""
     csv_path = Path(csv_path)
-    text, encoding = _read_text(csv_path)
-    table = _read_table(csv_path, text, today)
-    plan_rows = _plan_rows(table.parsed, store.staff.list(include_inactive=True))
+    data = _read_bytes(csv_path)
+    roles = school_roles(store.settings)
+    if data.startswith(b"PK\x03\x04"):
+        rows, encoding, delimiter, sheet_note = _xlsx_rows(csv_path, data)
+    else:
+        text, encoding = _decode(csv_path, data)
+        delimiter = _sniff_delimiter(text)
+        rows, sheet_note = _csv_rows(csv_path, text, delimiter), None
+    table = _read_table(csv_path, rows, delimiter, today, roles)
+    plan_rows = _plan_rows(table.parsed, store.staff.list(include_inactive=True), roles)
     notes = list(table.notes)
-    if encoding != "UTF-8":
+    if sheet_note:
+        notes.insert(0, sheet_note)
+    if encoding not in ("UTF-8", "XLSX"):
         notes.insert(0, f"The file is not UTF-8: it was read as {encoding}. Check that accented names "
                         "look right below.")
-    return StaffImportPlan(csv_path, plan_rows, today, encoding, table.delimiter, table.columns,
-                           table.ignored, tuple(notes), table.parsed)
+    unmapped = _unmapped_titles(table.parsed)
+    if unmapped:
+        listed = ", ".join(f"{title} ({count})" if count > 1 else title for title, count in unmapped.items())
+        notes.append(f"Job titles not mapped to a role yet: {listed}. Someone new with one of them is "
+                     "added as Other, and people on record keep their role. Map each title once (the admin "
+                     "area's Roles tab, or holbrook admin roles map TITLE ROLE) and import again.")
+    garbled = sum(any("garbled" in w for w in row.warnings) for row in table.parsed)
+    if garbled:
+        notes.append(f"{garbled} name{'s look' if garbled > 1 else ' looks'} garbled (a “?” or “�” in it): "
+                     "the file was probably saved in an encoding that lost the letters. Export it again "
+                     "as “CSV UTF-8” and check those names.")
+    return StaffImportPlan(csv_path, plan_rows, today, encoding, delimiter, table.columns,
+                           table.ignored, tuple(notes), table.parsed, table.headings,
+                           tuple(unmapped), roles)
 
 
-def _read_text(path: Path) -> tuple[str, str]:
-    """The file's text, and the encoding it was read with: UTF-8 (with or without Excel's mark),
-    UTF-16 (Excel's "Unicode text"), else Windows-1252 (Excel's plain "CSV" on a school PC)."""
+def _unmapped_titles(parsed: Sequence[ParsedRow]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in parsed:
+        if row.unmapped_title:
+            counts[row.unmapped_title] = counts.get(row.unmapped_title, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: item[0].casefold()))
+
+
+def _read_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise StaffImportFileError(path, "this is a folder, not a CSV file")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise StaffImportFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    if data.startswith(b"PK\x03\x04"):
-        raise StaffImportFileError(path, "this is an Excel workbook, not a CSV file. In Excel, choose "
-                                         "File › Save As › “CSV UTF-8 (Comma delimited)”.")
+
+
+# Bytes Windows-1252 has no character for: a file holding one is in some other encoding.
+_UNDEFINED_IN_CP1252 = frozenset(b"\x81\x8d\x8f\x90\x9d")
+# A "word" of two or more characters, most of them beyond ASCII: "Èâàí" is Cyrillic (Windows-1251
+# or KOI8-R) read as Windows-1252; a real name has one or two accented letters among plain ones.
+_WORD = re.compile(r"[^\s,;\t\"'()/.\-]{2,}")
+
+
+def _looks_misread(text: str) -> str | None:
+    """A word that Windows-1252 makes implausible, or None."""
+    for match in _WORD.finditer(text):
+        word = match.group()
+        foreign = sum(ord(ch) > 0x7F for ch in word)
+        if foreign >= 2 and foreign * 2 > len(word):
+            return word
+        if any(ch in "×÷¤¦¨¬¯°±²³´µ¶·¸¹º¼½¾" for ch in word) and foreign >= 2:
+            return word
+    return None
+
+
+def _refuse_legacy(path: Path, why: str, line: int) -> StaffImportFileError:
+    return StaffImportFileError(
+        path, f"the text is neither UTF-8 nor the Windows-1252 of Excel's plain “CSV” ({why}; Cyrillic, "
+              "Greek or another legacy encoding?). Rather than guess the letters, nothing was read: "
+              "export the staff list again as “CSV UTF-8 (Comma delimited)”, or as an Excel workbook "
+              "(.xlsx).", line)
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """The file's text, and the encoding it was read with: UTF-8 (with or without Excel's mark),
+    UTF-16 (Excel's "Unicode text"), else Windows-1252 (Excel's plain "CSV" on a school PC) when
+    the text reads as Windows-1252 plausibly; any other legacy encoding is refused, not guessed."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise StaffImportFileError(path, "this is an old Excel workbook (.xls). In Excel, choose File › "
+                                         "Save As › “Excel Workbook (.xlsx)” or “CSV UTF-8”.")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "UTF-16"
@@ -358,17 +446,63 @@ def _read_text(path: Path) -> tuple[str, str]:
         raise StaffImportFileError(path, "this is not a CSV file (it holds binary data)", line)
     with contextlib.suppress(UnicodeDecodeError):
         return data.decode("utf-8-sig"), "UTF-8"
+    undefined = next((i for i, byte in enumerate(data) if byte in _UNDEFINED_IN_CP1252), None)
+    if undefined is not None:
+        line = data[:undefined].count(b"\n") + 1
+        raise _refuse_legacy(path, f"byte 0x{data[undefined]:02X} is no letter in Windows-1252", line)
+    text = data.decode("cp1252")
+    word = _looks_misread(text)
+    if word is not None:
+        line = text[:text.index(word)].count("\n") + 1
+        raise _refuse_legacy(path, f"it would read as “{word}”, which is no one’s name", line)
+    return text, "Windows-1252"
+
+
+def _xlsx_rows(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], str, str, str | None]:
+    """The rows of the workbook's sheet with the staff list (the first whose top rows have a name
+    heading, else the first), each with its sheet row number; dates as Excel dates or as text."""
+    from openpyxl import load_workbook  # loaded only here (start-up time)
+
     try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as exc:  # a byte Windows-1252 has no letter for: the line it is on
-        raise StaffImportFileError(
-            path, "the text is neither UTF-8 nor Windows-1252; save it from Excel as "
-                  "“CSV UTF-8 (Comma delimited)”", data[:exc.start].count(b"\n") + 1) from exc
+        book = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl's own errors: the file as a whole
+        raise StaffImportFileError(path, f"this workbook cannot be read ({type(exc).__name__}); open it "
+                                         "in Excel and save it again, or save it as “CSV UTF-8”") from exc
+    chosen, rows = None, []
+    for sheet in book.worksheets:
+        sheet_rows = [(number, [_xlsx_text(cell.value, cell.number_format) for cell in cells])
+                      for number, cells in enumerate(sheet.iter_rows(), start=1)]
+        if any(_has_name(_columns_of(cells)) for _n, cells in sheet_rows[:HEADING_SEARCH_ROWS]):
+            chosen, rows = sheet, sheet_rows
+            break
+        if chosen is None and not book.worksheets.index(sheet):
+            rows = sheet_rows
+    book.close()
+    note = None
+    if chosen is not None and len(book.worksheets) > 1:
+        note = (f"The workbook has {len(book.worksheets)} sheets: the staff list was read from "
+                f"“{chosen.title}”.")
+    return rows, "XLSX", ",", note
+
+
+def _xlsx_text(value: object, number_format: str = "General") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer() \
+            and re.fullmatch(r"0+", number_format):
+        return f"{int(value):0{len(number_format)}d}"  # a staff number shown as 00123
+    if isinstance(value, datetime):
+        return value.date().isoformat() if not value.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 @dataclass(frozen=True)
 class _Table:
-    delimiter: str
+    headings: tuple[str, ...]
     columns: dict[str, str]
     ignored: tuple[str, ...]
     notes: tuple[str, ...]
@@ -397,9 +531,8 @@ def _has_name(columns: dict[str, int]) -> bool:
     return "full_name" in columns or {"first_name", "surname"} <= columns.keys()
 
 
-def _read_table(path: Path, text: str, today: date) -> _Table:
-    delimiter = _sniff_delimiter(text)
-    rows = _csv_rows(path, text, delimiter)
+def _read_table(path: Path, rows: list[tuple[int, list[str]]], delimiter: str, today: date,
+                roles: SchoolRoles) -> _Table:
     if not any(any(cell.strip() for cell in cells) for _line, cells in rows):
         raise StaffImportFileError(path, "the file is empty")
     heading_at = next((i for i, (_line, cells) in enumerate(rows[:HEADING_SEARCH_ROWS])
@@ -418,11 +551,11 @@ def _read_table(path: Path, text: str, today: date) -> _Table:
     if heading_at:
         notes.append(f"Lines before the heading row (line {heading_line}) were skipped.")
     notes.extend(_missing_column_notes(columns))
-    parsed = tuple(_parse_row(line, cells, columns, len(headings), delimiter, today)
+    parsed = tuple(_parse_row(line, cells, columns, len(headings), delimiter, today, roles)
                    for line, cells in rows[heading_at + 1:]
                    if any(cell.strip() for cell in cells))  # Excel leaves rows of empty cells
     used = {f: headings[i].strip() for f, i in columns.items()}
-    return _Table(delimiter, used, ignored, tuple(notes), parsed)
+    return _Table(tuple(headings), used, ignored, tuple(notes), parsed)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -502,15 +635,20 @@ def _cell(cells: Sequence[str], columns: dict[str, int], name_field: str) -> str
     if index is None or index >= len(cells):
         return None
     text = " ".join(unicodedata.normalize("NFC", cells[index]).split())
-    # Undo the apostrophe our own export puts before a formula-like cell (=, +, -, @).
+    # Undo the apostrophe our own export puts before a formula-like cell (=, +, -, @), and the
+    # ="00123" that keeps a staff number's zeros in a spreadsheet.
     if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
         text = text[1:]
+    elif text.startswith('="') and text.endswith('"') and text[2:-1].isdigit():
+        text = text[2:-1]
     return text or None
 
 
 def _parse_row(line: int, cells: Sequence[str], columns: dict[str, int], width: int, delimiter: str,
-               today: date) -> ParsedRow:
+               today: date, roles: SchoolRoles | None = None) -> ParsedRow:
     problems: list[str] = []
+    warnings: list[str] = []
+    unmapped_title = None
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
         problems.append(f"this row has {len(cells)} cells but the heading row has {width} (a "
                         f"{DELIMITERS.get(delimiter, delimiter)} inside a name without quotes round it?)")
@@ -523,15 +661,21 @@ def _parse_row(line: int, cells: Sequence[str], columns: dict[str, int], width: 
     # Each cell against its limit first (core/limits.py): a whole column pasted into one cell is
     # reported as that, and never echoed back in the messages below.
     too_long = {field: problem for field, text in texts.items() if (problem := length_problem(field, text))}
-    problems += too_long.values()
+    problems += [problem for field, problem in too_long.items() if field != "role"]
     texts = {field: None if field in too_long else text for field, text in texts.items()}
     name, role, email = texts["full_name"], texts["role"], texts["work_email"]
+    if "role" in too_long:  # never a rejection either: a title to look at, shown shortened
+        warnings.append(too_long["role"])
+        unmapped_title = f"(a role cell of {len(_cell(cells, columns, 'role') or '')} characters)"
     if role is not None:
-        try:
-            role = role_from(role)
-        except ValueError as exc:
-            problems.append(str(exc))
-            role = None
+        title, role = role, known_role(role, roles)
+        if role is None:  # never a rejection: "Other" for someone new, the role on record otherwise
+            unmapped_title = title
+    for name_field in ("full_name", "preferred_name"):
+        text = texts[name_field]
+        if text and ("?" in text or "\ufffd" in text):
+            warnings.append(f"the {FIELD_NAMES[name_field]} “{text}” looks garbled (a letter lost to the "
+                            "file's encoding?)")
     if email is not None and ("@" not in email or " " in email):
         problems.append(f"{email!r} does not look like an email address")
     dates: dict[str, date | None] = {}
@@ -546,7 +690,7 @@ def _parse_row(line: int, cells: Sequence[str], columns: dict[str, int], width: 
     if start and leaving and leaving < start:
         problems.append(f"the leaving date {shown(leaving)} is before the start date {shown(start)}")
     values = StaffRowValues(name, texts["preferred_name"], role, texts["staff_number"], email, start, leaving)
-    return ParsedRow(line, values, tuple(problems))
+    return ParsedRow(line, values, tuple(problems), tuple(warnings), unmapped_title, tuple(cells))
 
 
 # Comparing with the records ----------------------------------------------------------------------
@@ -558,29 +702,55 @@ def _name_key(name: str) -> str:
 class _Records:
     """Everyone on record, indexed the three ways a row can find them."""
 
+    def number(self, number: str) -> StaffMember | None:
+        """By staff number; a number of digits also without its leading zeros, which a spreadsheet
+        drops ("00123" read as 123), when that finds exactly one person."""
+        found = self.by_number.get(number)
+        if found is None and number.isdigit():
+            same = self.by_digits.get(number.lstrip("0"), [])
+            found = same[0] if len(same) == 1 else None
+        return found
+
     def __init__(self, people: Iterable[StaffMember]) -> None:
         self.by_number: dict[str, StaffMember] = {}
+        self.by_digits: dict[str, list[StaffMember]] = {}  # "00123" and "123" alike
         self.by_email: dict[str, StaffMember] = {}
         self.by_name: dict[str, list[StaffMember]] = {}
         for person in people:
             if person.staff_number:
                 self.by_number[person.staff_number] = person
+                if person.staff_number.isdigit():
+                    self.by_digits.setdefault(person.staff_number.lstrip("0"), []).append(person)
             if person.work_email:
                 self.by_email[person.work_email.casefold()] = person
             self.by_name.setdefault(_name_key(person.full_name), []).append(person)
 
 
-def _plan_rows(parsed: Sequence[ParsedRow], people: Iterable[StaffMember]) -> tuple[PlannedRow, ...]:
+def _plan_rows(parsed: Sequence[ParsedRow], people: Iterable[StaffMember],
+               roles: SchoolRoles | None = None) -> tuple[PlannedRow, ...]:
     records = _Records(people)
+    roles = roles or SchoolRoles()
     claimed: dict[tuple[str, Any], int] = {}  # who each accepted row is (id, number, email, name) → line
+    accepted: dict[int, StaffRowValues] = {}  # line → what it says, for a line repeated in the file
     planned = []
     for row in parsed:
-        planned_row, keys = _plan_row(row, records, claimed)
+        planned_row, keys = _plan_row(row, records, claimed, accepted, roles)
         if not planned_row.rejected:
             for key in keys:
                 claimed.setdefault(key, row.line)
-        planned.append(planned_row)
+            accepted.setdefault(row.line, row.values)
+        planned.append(_with_warnings(planned_row, row, roles))
     return tuple(planned)
+
+
+def _with_warnings(planned: PlannedRow, row: ParsedRow, roles: SchoolRoles) -> PlannedRow:
+    warnings = list(row.warnings)
+    if row.unmapped_title and planned.action != REJECT:
+        warnings.append(f"the job title “{row.unmapped_title}” is not mapped to a role: "
+                        + ("added as Other" if planned.action == CREATE else "their role is left as it is"))
+    role = planned.values.role
+    label = roles.label(role) if role else None
+    return dataclasses.replace(planned, warnings=tuple(warnings), role_label=label)
 
 
 def _reject(row: ParsedRow, reason: str, member: StaffMember | None = None) -> PlannedRow:
@@ -588,13 +758,14 @@ def _reject(row: ParsedRow, reason: str, member: StaffMember | None = None) -> P
     return PlannedRow(row.line, REJECT, name, row.values, member.id if member else None, reason=reason)
 
 
-def _plan_row(row: ParsedRow, records: _Records,
-              claimed: dict[tuple[str, Any], int]) -> tuple[PlannedRow, list[tuple[str, Any]]]:
+def _plan_row(row: ParsedRow, records: _Records, claimed: dict[tuple[str, Any], int],
+              accepted: dict[int, StaffRowValues],
+              roles: SchoolRoles) -> tuple[PlannedRow, list[tuple[str, Any]]]:
     values = row.values
     if row.problems:
         return _reject(row, "; ".join(row.problems)), []
     number, email = values.staff_number, values.work_email
-    by_number = records.by_number.get(number) if number else None
+    by_number = records.number(number) if number else None
     by_email = records.by_email.get(email.casefold()) if email else None
     if by_number and by_email and by_number.id != by_email.id:
         reason = (f"conflicting: staff number {number} is {by_number.full_name}’s (id {by_number.id}) "
@@ -622,28 +793,44 @@ def _plan_row(row: ParsedRow, records: _Records,
         keys.append(("name", _name_key(values.full_name)))
     for key in keys:
         if key in claimed:
-            return _reject(row, _claimed_reason(key, claimed[key], email), member), []
+            earlier = claimed[key]
+            if accepted.get(earlier) == values:  # the same line twice: nothing more to do
+                name = values.full_name or (member.full_name if member else "")
+                return PlannedRow(row.line, UNCHANGED, name, values, member.id if member else None,
+                                  matched_by, reason=f"the same as line {earlier}"), []
+            return _reject(row, _claimed_reason(key, earlier, email), member), []
 
     if member is None:
-        return _planned_create(row), keys
+        if values.role is None and row.unmapped_title:
+            row = dataclasses.replace(row, values=dataclasses.replace(values, role="other"))
+        return _planned_create(row, roles), keys
     try:
-        changes = changes_for(member, _given_for(member, values))
+        changes = changes_for(member, _given_for(member, values, roles))
     except ValueError as exc:  # a leaving date before the start date on record
         return _reject(row, str(exc).rstrip("."), member), []
     found = tuple(FieldChange(f, old, new) for f, (old, new) in changes.items())
     action = UPDATE if found else UNCHANGED
     return PlannedRow(row.line, action, values.full_name or member.full_name, values, member.id, matched_by,
-                      changes=found), keys
+                      changes=found, old_role_label=member.role_label), keys
 
 
-def _given_for(member: StaffMember, values: StaffRowValues) -> dict[str, Any]:
+def _given_for(member: StaffMember, values: StaffRowValues, roles: SchoolRoles) -> dict[str, Any]:
     """What the row would change. A name that differs only in capitals or the kind of apostrophe
-    is the same name: "Ann SMITH" from the school's system does not overwrite "Ann Smith"."""
+    is the same name: "Ann SMITH" from the school's system does not overwrite "Ann Smith". A role
+    the school added is stored as its policy role plus the school's own ("" takes one off)."""
     given = values.given()
+    if "role" in given:
+        role = given["role"]
+        given["role"] = roles.policy_role(role)
+        given["school_role"] = role if role in roles.added else ""
     for name_field in ("full_name", "preferred_name"):
         old, new = getattr(member, name_field), given.get(name_field)
         if old and new and _name_key(old) == _name_key(new):
             del given[name_field]
+    old_number, new_number = member.staff_number, given.get("staff_number")
+    if old_number and new_number and old_number.isdigit() and new_number.isdigit() \
+            and old_number.lstrip("0") == new_number.lstrip("0"):
+        del given["staff_number"]  # the zeros a spreadsheet dropped are kept
     return given
 
 
@@ -656,7 +843,7 @@ def _claimed_reason(key: tuple[str, Any], line: int, email: str | None) -> str:
     return f"same person as line {line}"
 
 
-def _planned_create(row: ParsedRow) -> PlannedRow:
+def _planned_create(row: ParsedRow, roles: SchoolRoles) -> PlannedRow:
     values = row.values
     needed = (("no name", values.full_name), ("no role given (needed to add someone new)", values.role),
               ("no start date given (needed to add someone new)", values.start_date))
@@ -664,16 +851,42 @@ def _planned_create(row: ParsedRow) -> PlannedRow:
     if missing:
         return _reject(row, "; ".join(missing))
     try:
-        _new_member(values).validated()
+        _new_member(values, roles).validated()
     except ValueError as exc:
         return _reject(row, str(exc).rstrip("."))
     return PlannedRow(row.line, CREATE, values.full_name or "", values)
 
 
-def _new_member(values: StaffRowValues) -> NewStaffMember:
+def _new_member(values: StaffRowValues, roles: SchoolRoles) -> NewStaffMember:
     assert values.full_name and values.role and values.start_date
-    return NewStaffMember(values.full_name, values.role, values.start_date, values.preferred_name,
-                          values.staff_number, values.work_email)
+    school_role = values.role if values.role in roles.added else None
+    return NewStaffMember(values.full_name, roles.policy_role(values.role), values.start_date,
+                          values.preferred_name, values.staff_number, values.work_email, school_role)
+
+
+# The rejected rows, to fix and import again ------------------------------------------------------
+
+PROBLEM_HEADING = "problem"
+
+
+def write_rejected(plan: StaffImportPlan, path: Path) -> int:
+    """The rejected rows as a CSV HR can fix and import again: the file's own columns, as they
+    were, plus a "problem" column (which the import ignores). UTF-8 with Excel's mark, private to
+    this account (it names people). Returns the number of rows written."""
+    from holbrook_desktop.core.files import replacing
+    from holbrook_desktop.core.hr.exports import csv_line, neutralised
+
+    parsed = {row.line: row for row in plan.parsed}
+    rejected = [(parsed[row.line], row.reason) for row in plan.rows if row.rejected and row.line in parsed]
+    width = max([len(plan.headings), *(len(row.cells) for row, _reason in rejected)])
+    headings = [*plan.headings, *[""] * (width - len(plan.headings)), PROBLEM_HEADING]
+    with replacing(Path(path)) as temporary, temporary.open("w", encoding="utf-8-sig", newline="") as out:
+        out.write(csv_line(str(neutralised(h)) for h in headings))
+        for row, reason in rejected:
+            cells = [*row.cells, *[""] * (width - len(row.cells))]
+            out.write(csv_line(str(neutralised(c)) for c in [*cells, f"line {row.line}: {reason}"]))
+    log.info("rejected rows of %s written: %d", plan.file, len(rejected))
+    return len(rejected)
 
 
 # Writing ---------------------------------------------------------------------------------------
@@ -694,12 +907,12 @@ def apply_import(store, plan: StaffImportPlan, *, all_or_nothing: bool = False) 
     created: list[int] = []
     updated: list[int] = []
     with store.change("staff.import") as change:
-        fresh = _plan_rows(plan.parsed, store.staff.list(include_inactive=True))
+        fresh = _plan_rows(plan.parsed, store.staff.list(include_inactive=True), plan.roles)
         _check_still_valid(plan, fresh)
         for row in fresh:
             source = {"import": {"file": plan.file.name, "line": row.line}}
             if row.action == CREATE:
-                created.append(store.staff.add_within(change, _new_member(row.values),
+                created.append(store.staff.add_within(change, _new_member(row.values, plan.roles),
                                                       leaving_date=row.values.leaving_date, source=source))
             elif row.action == UPDATE:
                 assert row.staff_id is not None

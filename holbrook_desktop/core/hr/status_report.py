@@ -82,10 +82,12 @@ def summarise(statuses: Sequence[PersonStatus], policies: Sequence[Policy]) -> l
     for policy_id in order:
         mine = [s for s in statuses if s.policy_id == policy_id]
         by_status = {status: sum(s.status is status for s in mine) for status in STATUS_ORDER}
-        roles = sorted({s.member.role for s in mine},
+        # By the school's role: a role it added ("Site team") is its own group, after the policy's.
+        roles = sorted({s.member.school_role_id for s in mine},
                        key=lambda role: (ROLES.index(role) if role in ROLES else len(ROLES), role))
-        by_role = [(ROLE_LABELS.get(role, role),
-                    {status: sum(s.status is status and s.member.role == role for s in mine)
+        labels = {s.member.school_role_id: s.member.role_label for s in mine}
+        by_role = [(labels.get(role) or ROLE_LABELS.get(role, role),
+                    {status: sum(s.status is status and s.member.school_role_id == role for s in mine)
                      for status in STATUS_ORDER}) for role in roles]
         late = sorted((_late_person(s) for s in mine if s.status in LATE),
                       key=lambda p: (p.due or date.max, p.name.casefold(), p.name))

@@ -205,6 +205,12 @@ def m0005_erasure_and_resealed_audit(db: Database) -> None:
     reseal_v1_chain(db, Actor(os_user(), "upgrade"), datetime.now(UTC).isoformat(timespec="microseconds"))
 
 
+def m0006_school_roles(db: Database) -> None:
+    # A role the school added ("Site team", core/hr/roles.py): its id, shown on reports by its
+    # label; the role column keeps the policy's role it counts as (for the quiz), so its CHECK stands.
+    db.execute("ALTER TABLE staff ADD COLUMN school_role TEXT")
+
+
 # The order is the schema's history: number n is MIGRATIONS[n - 1].
 MIGRATIONS: list[Callable[[Database], None]] = [
     m0001_staff_progress_versions_audit,
@@ -212,4 +218,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m0003_acknowledgements,
     m0004_settings_and_minor_versions,
     m0005_erasure_and_resealed_audit,
+    m0006_school_roles,
 ]

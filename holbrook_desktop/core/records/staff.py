@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import unicodedata
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ class NewStaffMember:
     preferred_name: str | None = None
     staff_number: str | None = None
     work_email: str | None = None
+    school_role: str | None = None  # a role the school added (core/hr/roles.py); `role` is its policy role
 
     def validated(self) -> NewStaffMember:
         """Trimmed and NFC-normalised (so "é" typed two ways is one name); ValueError if unusable
@@ -32,7 +34,7 @@ class NewStaffMember:
         if not name:
             raise InputRefused("A full name is needed.")
         cleaned = NewStaffMember(name, self.role, self.start_date, _clean(self.preferred_name),
-                                 _clean(self.staff_number), _clean(self.work_email))
+                                 _clean(self.staff_number), _clean(self.work_email), self.school_role)
         for field in TEXT_FIELDS:
             check_length(field, getattr(cleaned, field))
         if self.role not in ROLES:
@@ -65,6 +67,8 @@ class StaffMember:
     start_date: str
     leaving_date: str | None
     active: bool
+    school_role: str | None = None  # a role the school added; `role` is the policy's role it counts as
+    school_role_label: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -72,28 +76,48 @@ class StaffMember:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return self.school_role_label or ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def school_role_id(self) -> str:
+        """The role as the school sees it: its own added role, else the policy's."""
+        return self.school_role or self.role
 
 
 # The fields a change may touch (an import, an edit, a leaving date); never id, created_at, created_by.
 EDITABLE_FIELDS = ("full_name", "preferred_name", "role", "staff_number", "work_email", "start_date",
-                   "leaving_date")
+                   "leaving_date", "school_role")
 
 _COLUMNS = ("id, full_name, preferred_name, role, staff_number, work_email, start_date, "
-            "leaving_date, active")
+            "leaving_date, active, school_role")
 
 
 # A row of _COLUMNS, as SQLite gives it (active as 0 or 1).
-_Row = tuple[int, str, str | None, str, str | None, str | None, str, str | None, int]
+_Row = tuple[int, str, str | None, str, str | None, str | None, str, str | None, int, str | None]
 
 
-def _member(row: _Row) -> StaffMember:
-    return StaffMember(*row[:8], active=bool(row[8]))
+def _member(row: _Row, labels: Mapping[str, Any] | None = None) -> StaffMember:
+    school_role = row[9]
+    label = None
+    if school_role:
+        added = (labels or {}).get(school_role)
+        label = str(added.get("label") or school_role) if isinstance(added, dict) else school_role
+    return StaffMember(*row[:8], active=bool(row[8]), school_role=school_role, school_role_label=label)
 
 
 class StaffDirectory:
     def __init__(self, store) -> None:  # store: holbrook_desktop.core.records.Store
         self._store = store
+        self._school_role_column: bool | None = None
+
+    @property
+    def _columns(self) -> str:
+        # A database before migration 6 has no school_role column. Opening one always migrates it, but
+        # the upgrade tests build such a file with today's code, so the column is read only if it is there.
+        if self._school_role_column is None:
+            names = {row[1] for row in self._store.db.execute("PRAGMA table_info(staff)")}
+            self._school_role_column = "school_role" in names
+        return _COLUMNS if self._school_role_column else _COLUMNS.replace("school_role", "NULL")
 
     def add(self, new: NewStaffMember) -> StaffMember:
         new = new.validated()
@@ -121,14 +145,16 @@ class StaffDirectory:
         return staff_id
 
     def _insert(self, change, new: NewStaffMember, leaving_date: date | None = None) -> int:
+        values = (new.full_name, new.preferred_name, new.role, new.staff_number, new.work_email,
+                  new.start_date.isoformat(), leaving_date.isoformat() if leaving_date else None,
+                  change.at, change.actor.os_user)
+        role_column = ", school_role" if new.school_role or "NULL" not in self._columns else ""
         try:
             cursor = change.db.execute(
                 "INSERT INTO staff (full_name, preferred_name, role, staff_number, work_email, "
-                "start_date, leaving_date, active, created_at, created_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                (new.full_name, new.preferred_name, new.role, new.staff_number, new.work_email,
-                 new.start_date.isoformat(), leaving_date.isoformat() if leaving_date else None,
-                 change.at, change.actor.os_user),
+                f"start_date, leaving_date, active, created_at, created_by{role_column}) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?{', ?' if role_column else ''})",
+                (*values, new.school_role) if role_column else values,
             )
         except sqlite3.IntegrityError as exc:
             raise DuplicateStaff(_duplicate_message(new.staff_number, new.work_email, exc)) from exc
@@ -138,18 +164,18 @@ class StaffDirectory:
         number = _clean(staff_number)
         if not number:
             return None
-        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE staff_number = ?",
+        row = self._store.db.execute(f"SELECT {self._columns} FROM staff WHERE staff_number = ?",
                                      (number,)).fetchone()
-        return _member(row) if row else None
+        return self._with_label(row)
 
     def find_by_email(self, email: str) -> StaffMember | None:
         """Ignoring case, as mail systems do (the column compares without case)."""
         address = _clean(email)
         if not address:
             return None
-        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE work_email = ?",
+        row = self._store.db.execute(f"SELECT {self._columns} FROM staff WHERE work_email = ?",
                                      (address,)).fetchone()
-        return _member(row) if row else None
+        return self._with_label(row)
 
     def update(self, staff_id: int, *, full_name: str | None = None, preferred_name: str | None = None,
                role: str | None = None, staff_number: str | None = None, work_email: str | None = None,
@@ -212,7 +238,7 @@ class StaffDirectory:
 
     def _get_within(self, change, staff_id: int) -> StaffMember:
         # Read inside the change's transaction: what it decides on cannot change underneath it.
-        row = change.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (staff_id,)).fetchone()
+        row = change.db.execute(f"SELECT {self._columns} FROM staff WHERE id = ?", (staff_id,)).fetchone()
         if row is None:
             raise UnknownStaff(staff_id)
         return _member(row)
@@ -233,8 +259,9 @@ class StaffDirectory:
         return member
 
     def get(self, staff_id: int) -> StaffMember | None:
-        row = self._store.db.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (staff_id,)).fetchone()
-        return _member(row) if row else None
+        row = self._store.db.execute(f"SELECT {self._columns} FROM staff WHERE id = ?",
+                                     (staff_id,)).fetchone()
+        return self._with_label(row)
 
     def list(self, *, include_inactive: bool = False, today: date | None = None) -> list[StaffMember]:
         """Without leavers unless asked: someone whose last day has passed no longer signs in here."""
@@ -243,9 +270,20 @@ class StaffDirectory:
             where = "WHERE active = 1 AND (leaving_date IS NULL OR leaving_date >= ?)"
             params.append((today or date.today()).isoformat())
         rows = self._store.db.execute(
-            f"SELECT {_COLUMNS} FROM staff {where} ORDER BY full_name COLLATE NOCASE, id", params
+            f"SELECT {self._columns} FROM staff {where} ORDER BY full_name COLLATE NOCASE, id", params
         ).fetchall()
-        return [_member(row) for row in rows]
+        labels = self._labels() if any(row[9] for row in rows) else {}
+        return [_member(row, labels) for row in rows]
+
+    def _with_label(self, row: _Row | None) -> StaffMember | None:
+        if row is None:
+            return None
+        return _member(row, self._labels() if row[9] else None)
+
+    def _labels(self) -> Mapping[str, Any]:
+        """The roles the school added (core/hr/roles.py keeps them in the settings): their labels."""
+        row = self._store.db.execute("SELECT value FROM settings WHERE key = 'roles.added'").fetchone()
+        return json.loads(row[0]) if row else {}
 
     def count(self) -> int:
         return self._store.db.execute("SELECT count(*) FROM staff").fetchone()[0]
@@ -264,6 +302,10 @@ def changes_for(member: StaffMember, values: Mapping[str, Any]) -> dict[str, tup
     for field, value in values.items():
         if field not in EDITABLE_FIELDS:
             raise InputRefused(f"{field} cannot be changed here.")
+        if field == "school_role":  # "" takes an added role off again
+            if (value or None) != member.school_role:
+                changes[field] = (member.school_role, value or None)
+            continue
         if isinstance(value, date):
             value = value.isoformat()
         elif isinstance(value, str):

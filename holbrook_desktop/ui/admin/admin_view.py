@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui.admin.content_page import ContentPage
+from holbrook_desktop.ui.admin.roles_page import RolesPage
 from holbrook_desktop.ui.admin.settings_page import SettingsPage
 from holbrook_desktop.ui.admin.status_table import StatusTable
 from holbrook_desktop.ui.admin.versions_page import VersionsPage, fill_policy_choice
@@ -65,6 +66,9 @@ class AdminView(QWidget):
         self.settings_page.rulesChanged.connect(self.reload_statuses)
         self.settings_page.changePasswordRequested.connect(self.changePasswordRequested)
         self.tabs.addTab(self.settings_page, self.tr("Settings"))
+        self.roles_page = RolesPage(service, self)
+        self.roles_page.rolesChanged.connect(self.reload_statuses)
+        self.tabs.addTab(self.roles_page, self.tr("Roles"))
         self.content_page = ContentPage(service, self)
         self.content_page.contentChanged.connect(self._on_content_changed)
         self.tabs.addTab(self.content_page, self.tr("Content"))
@@ -100,7 +104,8 @@ class AdminView(QWidget):
                                   self.tr("Copy every signed attestation into a folder, named for filing"),
                                   self.open_attestation_export)
         self.import_button = button(self.tr("Import staff list…"),
-                                    self.tr("Add and update staff from a CSV file, with a preview first"),
+                                    self.tr("Add and update staff from a CSV or Excel file, with a "
+                                            "preview first"),
                                     self.import_staff_dialog)
         self.leaver_button = button(self.tr("Mark as leaver…"),
                                     self.tr("Give the selected person a leaving date"),
@@ -145,6 +150,7 @@ class AdminView(QWidget):
         self.reload_statuses()
         self.versions_page.reload()
         self.settings_page.reload()
+        self.roles_page.reload()
         self.content_page.reload()
 
     def _on_content_changed(self) -> None:
@@ -274,7 +280,8 @@ class AdminView(QWidget):
         from PySide6.QtWidgets import QFileDialog
 
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a staff list"), "",
-                                              self.tr("CSV files (*.csv);;All files (*)"))
+                                              self.tr("Staff lists (*.csv *.xlsx);;CSV files (*.csv);;"
+                                                      "Excel workbooks (*.xlsx);;All files (*)"))
         if path:
             self.import_staff(Path(path))
 

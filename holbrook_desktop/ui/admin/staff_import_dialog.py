@@ -1,5 +1,6 @@
-"""Importing HR's staff CSV: a preview of every row (added, updated, unchanged, rejected and why),
-then Import or Cancel. Nothing is written until Import is pressed."""
+"""Importing HR's staff list (CSV or Excel): a preview of every row (added, updated, unchanged,
+rejected and why, and what is worth a check), then Import or Cancel; the rejected rows can be saved
+as a CSV to fix. Nothing is written to the records until Import is pressed."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -41,6 +43,7 @@ from holbrook_desktop.core.hr.staff_import import (
     UPDATE,
     StaffImportError,
     StaffImportStale,
+    write_rejected,
 )
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
@@ -71,10 +74,14 @@ class ImportPlanModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(plan.rows)
         self._cells = [(str(r.line), self.tr(ACTION_TEXT[r.action]), r.name,
-                        ROLE_LABELS.get(r.values.role or "", r.values.role or ""),
-                        r.values.staff_number or "", r.values.work_email or "", r.describe())
+                        r.role_label or ROLE_LABELS.get(r.values.role or "", r.values.role or ""),
+                        r.values.staff_number or "", r.values.work_email or "", self._what(r))
                        for r in self._rows]
         self.endResetModel()
+
+    def _what(self, row: PlannedRow) -> str:
+        checks = [self.tr("Check: %1.").replace("%1", warning) for warning in row.warnings]
+        return ". ".join([row.describe(), " ".join(checks)]) if checks else row.describe()
 
     def row_at(self, row: int) -> PlannedRow:
         return self._rows[row]
@@ -99,6 +106,9 @@ class ImportPlanModel(QAbstractTableModel):
             return text or None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return ", ".join(cell for cell in self._cells[index.row()] if cell)
+        if planned.warnings and not planned.rejected and column == 1 \
+                and role == Qt.ItemDataRole.DecorationRole:  # a garbled name, a title to map: look
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
         if planned.rejected and column == 1:
             if role == Qt.ItemDataRole.DecorationRole:
                 return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -170,6 +180,11 @@ class StaffImportDialog(QDialog):
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setToolTip(self.tr("Close without changing anything (Esc)"))
+        self.save_rejected_button = self.buttons.addButton(self.tr("&Save rejected rows…"),
+                                                           QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_rejected_button.setToolTip(
+            self.tr("Save the rejected rows as a CSV, with the file's columns and a “problem” column, "
+                    "to fix and import again"))
 
         options = QHBoxLayout()
         options.addWidget(self.rejected_only)
@@ -188,6 +203,7 @@ class StaffImportDialog(QDialog):
 
     def _connect_signals(self) -> None:
         self.import_button.clicked.connect(self.import_now)
+        self.save_rejected_button.clicked.connect(self.save_rejected_dialog)
         self.cancel_button.clicked.connect(self.reject)
         self.rejected_only.toggled.connect(self._apply_filter)
         self._fit_rows.timeout.connect(self._fit_row_heights)
@@ -210,6 +226,7 @@ class StaffImportDialog(QDialog):
         self.import_button.setEnabled(plan.has_changes)
         self.import_button.setToolTip("" if plan.has_changes else self.tr("Nobody to add or update"))
         self.rejected_only.setEnabled(plan.count(REJECT) > 0)
+        self.save_rejected_button.setEnabled(plan.count(REJECT) > 0)
         self._apply_filter()
         self._fit_rows.start()
 
@@ -233,6 +250,34 @@ class StaffImportDialog(QDialog):
 
     def visible_rows(self) -> list[PlannedRow]:
         return [self.model.row_at(r) for r in range(self.model.rowCount()) if not self.view.isRowHidden(r)]
+
+    # The rejected rows, to fix ----------------------------------------------------------------
+
+    def save_rejected_dialog(self) -> Path | None:
+        suggested = self.csv_path.with_name(f"{self.csv_path.stem} - rejected rows.csv")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the rejected rows"), str(suggested),
+                                              self.tr("CSV for Excel (*.csv)"))
+        if not path:
+            return None
+        chosen = Path(path) if Path(path).suffix.lower() == ".csv" else Path(path + ".csv")
+        return self.save_rejected(chosen)
+
+    def save_rejected(self, path: Path) -> Path | None:
+        """The rejected rows as a CSV with the file's columns and a "problem" column; says where."""
+        if Path(path).resolve() == self.csv_path.resolve():
+            self._show_message(self.tr("Choose another name: that is the file being imported."))
+            return None
+        try:
+            count = write_rejected(self.plan, Path(path))
+        except OSError as exc:
+            self._show_message(self.tr("The rejected rows could not be saved: %1").replace(
+                "%1", exc.strerror or str(exc)))
+            return None
+        self._show_message(None)
+        self.about_file.setText(self.about_file.text() + "\n" + self.tr(
+            "%1 rejected rows saved to %2: fix them there and import that file.").replace(
+            "%1", str(count)).replace("%2", str(path)))
+        return Path(path)
 
     # Importing ----------------------------------------------------------------------------
 
