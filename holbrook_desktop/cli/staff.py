@@ -15,6 +15,7 @@ from holbrook_desktop.cli.common import (
     add_json_option,
     add_noun,
     date_option,
+    declare_output,
     print_json,
     records_app,
     records_only,
@@ -49,6 +50,7 @@ def register(commands) -> None:
                            "name, role, staff number, email, start date, leaving date (see the README)")
     load.add_argument("--rejected-out", type=Path, metavar="FILE.csv",
                       help="save the rejected rows here, with a 'problem' column, to fix and import again")
+    declare_output(load, "rejected_out")  # never over the records (cli/__init__.py checks it)
     load.add_argument("--dry-run", action="store_true", help="only report what would happen; write nothing")
     load.add_argument("--all-or-nothing", action="store_true",
                       help="import nothing if any row is rejected (exit 1)")
