@@ -86,7 +86,8 @@ def test_the_lean_statuses_agree_with_the_plain_rules(store, equivalent):
     lean = statuses_for(store, [SOCIAL, PHONES], today=TODAY, rules=rules,
                         equivalent_versions={"social": equivalent})
     plain = [status_for(member, policy, store.acknowledgements.for_person(member.id, policy.id), TODAY, rules,
-                        equivalent if policy is SOCIAL else frozenset())
+                        equivalent if policy is SOCIAL else frozenset(),
+                        history=store.policy_versions.history(policy.id))
              for member in store.staff.list(include_inactive=True) for policy in (SOCIAL, PHONES)]
     assert [(s.member, s.policy_id, s.status, s.due) for s in lean] == \
         [(s.member, s.policy_id, s.status, s.due) for s in plain]

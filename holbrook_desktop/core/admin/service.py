@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,17 @@ class AdminService:
         from holbrook_desktop.core.admin.settings import set_due_rules
 
         set_due_rules(self._app.require_records().settings, rules)
+
+    def rollout_date(self) -> date | None:
+        """The day the school started using the app: the first deadlines run from it."""
+        from holbrook_desktop.core.admin.settings import rollout_date
+
+        return rollout_date(self._app.require_records())
+
+    def set_rollout_date(self, day: date) -> None:
+        from holbrook_desktop.core.admin.settings import set_rollout_date
+
+        set_rollout_date(self._app.require_records().settings, day, today=self._app.today())
 
     def retention_years(self) -> int:
         from holbrook_desktop.core.admin.settings import retention_years
