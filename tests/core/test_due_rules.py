@@ -18,6 +18,7 @@ from holbrook_desktop.core.hr.due import DueRules, Status, VersionStep, judge, v
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.records import NewStaffMember, StaffMember, Store
 from tests.conftest import REAL_CONTENT
+from tests.core.test_quiz_records import content  # noqa: F401 (a fixture: real content with a quiz bank)
 
 TODAY = date(2026, 12, 6)
 
@@ -330,3 +331,34 @@ def test_the_report_counts_new_starters_within_their_deadline(school):
     text = _page_text(app.hr.status_report_pdf(app.hr.statuses("social-media")))
     assert "New starters who acknowledged within their deadline" in text
     assert r"1 of 2 \(50%\)" in text and "still within it" in text  # PDF strings escape brackets
+
+
+def test_a_minor_version_keeps_the_staff_members_reading_and_acknowledgement(tmp_path, content):  # noqa: F811
+    from tests.core.test_attestation_flow import SIGNATURE, _passed
+
+    store = Store.open(tmp_path / "data", Actor("office-pc", "window"))
+    app = App(content, records=store)
+    member = _passed(app, store)
+    app.attestation.acknowledge("social-media", typed_name=member.full_name, declared=True, signature=SIGNATURE)
+    assert app.reading.next_step("social-media").kind == "done"
+    total = app.reading.progress("social-media").total
+    app.sign_out()
+    _new_version(content)  # clause 5.6 changes
+    revised = App(content, records=store)
+    revised.sign_in(member.id)
+    new_sha = revised.content.policy("social-media").sha256
+    changed = revised.content.policy("social-media").section("5").number
+    # A major change: nothing carries over.
+    assert revised.reading.progress("social-media").read == 0
+    assert revised.reading.next_step("social-media").kind == "read"
+    assert revised.attestation.last_acknowledgement("social-media") is None
+    revised.admin.policy_versions("social-media")
+    revised.admin.mark_minor_change("social-media", new_sha)
+    progress = revised.reading.progress("social-media")
+    assert (progress.read, progress.total) == (total - 1, total) and changed not in progress.read_sections
+    step = revised.reading.next_step("social-media")
+    assert step.kind == "done" and step.acknowledgement is not None
+    assert revised.attestation.last_acknowledgement("social-media").policy_sha256 != new_sha
+    assert revised.attestation.offer("social-media").quiz is not None  # the pass on the same text counts
+    assert {s.status for s in revised.hr.statuses("social-media")} == {Status.ACKNOWLEDGED}
+    store.close()

@@ -65,6 +65,13 @@ class AdminService:
 
         return equivalent_versions(self._app.require_records(), self._app.content.require_policy(policy_id))
 
+    def counted_versions(self, policy_id: str) -> frozenset[str]:
+        """The versions whose reading, quiz passes and acknowledgements count as the current one's:
+        `equivalent_versions`, or just the current one when no records are open."""
+        if self._app.records is None:
+            return frozenset({self._app.content.require_policy(policy_id).sha256})
+        return self.equivalent_versions(policy_id)
+
     def policy_versions(self, policy_id: str) -> list[dict]:
         """Every version of the policy shown here, oldest first, each with its minor-change mark."""
         from holbrook_desktop.core.admin.settings import versions_of

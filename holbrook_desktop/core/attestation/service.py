@@ -60,8 +60,11 @@ class AttestationService:
     def _latest_pass(self, staff_id: int, policy: Policy) -> PassedQuiz | None:
         from holbrook_desktop.core.attestation.acknowledgement import PassedQuiz
 
+        counted = {policy.sha256}
+        if policy.sha256 == self._app.content.require_policy(policy.id).sha256:
+            counted |= self._app.admin.counted_versions(policy.id)  # a minor change's pass counts
         for attempt in self._app.require_records().quiz_attempts.history(staff_id, policy.id):
-            if attempt.status == "finished" and attempt.passed and attempt.policy_sha256 == policy.sha256:
+            if attempt.status == "finished" and attempt.passed and attempt.policy_sha256 in counted:
                 return PassedQuiz(attempt.id, attempt.mode, attempt.correct or 0, attempt.total,
                                   attempt.finished_at or "")
         return None
@@ -187,13 +190,15 @@ class AttestationService:
         return records.acknowledgements.record(new, make_pdf, acknowledged_at=acknowledged_at)
 
     def last_acknowledgement(self, policy_id: str) -> AcknowledgementRecord | None:
-        """The signed-in person's latest acknowledgement of the current version of this policy."""
+        """The signed-in person's latest acknowledgement of the current version of this policy (or
+        of one the administrator marked the same text: a minor change)."""
         app = self._app
         policy = app.content.policy(policy_id)
         if app.records is None or app.signed_in is None or policy is None:
             return None
+        counted = app.admin.counted_versions(policy_id)
         for record in app.records.acknowledgements.for_person(app.signed_in.id, policy_id):
-            if record.policy_sha256 == policy.sha256:
+            if record.policy_sha256 in counted:
                 return record
         return None
 

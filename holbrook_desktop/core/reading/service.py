@@ -16,6 +16,7 @@ from holbrook_desktop.core.reading.progress import (
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
+    from holbrook_desktop.core.content.handbook import Policy
     from holbrook_desktop.core.quiz.service import QuizOutcome
     from holbrook_desktop.core.records.acknowledgements import AcknowledgementRecord
 
@@ -98,7 +99,28 @@ class ReadingService:
         policy = self._app.content.require_policy(policy_id)
         numbers = {s.number for s in policy.reading_sections()}
         read = self._store.read_sections(policy.id, policy.sha256) & numbers
+        if read != numbers and self._app.records is not None:
+            read |= self._carried_over(policy, numbers - read)
         return ProgressSummary(len(read), len(numbers), frozenset(read))
+
+    def _carried_over(self, policy: Policy, unread: set[str]) -> set[str]:
+        """Sections read in a version the administrator marked the same text (a minor change) whose
+        words are unchanged in this one, clause by clause: reading them again would teach nothing."""
+        from holbrook_desktop.core.records.policy_versions import clause_sha256
+
+        records = self._app.require_records()
+        others = self._app.admin.counted_versions(policy.id) - {policy.sha256}
+        carried: set[str] = set()
+        for sha in others:
+            read_then = self._store.read_sections(policy.id, sha) & (unread - carried)
+            if not read_then:
+                continue
+            then = records.policy_versions.clause_hashes(policy.id, sha)
+            for section in policy.reading_sections():
+                if section.number in read_then and all(
+                        then.get(c.number) == clause_sha256(c.plain_text) for c in section.clauses):
+                    carried.add(section.number)
+        return carried
 
     def complete(self, policy_id: str) -> bool:
         summary = self.progress(policy_id)
@@ -107,6 +129,12 @@ class ReadingService:
     def next_step(self, policy_id: str) -> NextStep:
         """What the person signed in should do next on this policy (see NextStep)."""
         progress = self.progress(policy_id)
+        # Acknowledged a version the administrator marked the same text (a minor change): that
+        # acknowledgement stands for this one, as it does in HR's table.
+        acknowledged = self._app.attestation.last_acknowledgement(policy_id)
+        if acknowledged is not None and acknowledged.policy_sha256 != self._app.content.require_policy(
+                policy_id).sha256:
+            return NextStep("done", progress, self._app.quiz.last_outcome(policy_id), acknowledged)
         if not (progress.total > 0 and progress.read == progress.total):
             return NextStep("read", progress)
         last = self._app.quiz.last_outcome(policy_id)
