@@ -69,7 +69,8 @@ SCENARIOS = [
     ("1: a skipped version's date is kept after the next one", "2020-09-01",
      [V1, _step("v2", "2026-06-01"), _step("v3", "2026-11-25")], [("v1", "2026-03-01")], TODAY, None, False,
      Status.OVERDUE, "2026-07-01"),
-    ("1: the new version acknowledged", "2020-09-01", [V1, V2_NEW], [("v1", "2025-11-01"), ("v2", "2026-12-01")],
+    ("1: the new version acknowledged", "2020-09-01", [V1, V2_NEW],
+     [("v1", "2025-11-01"), ("v2", "2026-12-01")],
      TODAY, None, False, Status.ACKNOWLEDGED, "2027-12-01"),
     ("1: a later record of the older text refreshes nothing", "2020-09-01",
      [_step("v1", "2024-09-01"), _step("v2", "2025-09-01")], [("v2", "2025-12-20"), ("v1", "2026-06-01")],
@@ -93,14 +94,17 @@ SCENARIOS = [
      Status.DUE_SOON, "2026-12-20"),
     ("4: a new starter after rollout: the later of the two", "2026-12-01", [V1], [], TODAY, _d("2026-11-20"),
      False, Status.DUE_SOON, "2026-12-20"),
-    ("4: rollout long ago", "2020-09-01", [V1], [], TODAY, _d("2026-09-01"), False, Status.NEVER, "2026-10-01"),
+    ("4: rollout long ago", "2020-09-01", [V1], [], TODAY, _d("2026-09-01"), False,
+     Status.NEVER, "2026-10-01"),
     ("4: a paper form from before rollout counts", "2020-09-01", [V1], [("v1", "2026-06-01")], TODAY,
      _d("2026-11-20"), False, Status.ACKNOWLEDGED, "2027-06-01"),
-    ("new starter, within 14 days", "2026-11-30", [V1], [], TODAY, None, False, Status.DUE_SOON, "2026-12-14"),
+    ("new starter, within 14 days", "2026-11-30", [V1], [], TODAY, None, False,
+     Status.DUE_SOON, "2026-12-14"),
     ("new starter, past 14 days", "2026-11-10", [V1], [], TODAY, None, False, Status.NEVER, "2026-11-24"),
     # 5. As of a date
     ("5: a record made after the day does not count", "2020-09-01", [V1],
-     [("v1", "2025-10-01"), ("v1", "2026-12-01")], _d("2026-11-15"), None, True, Status.OVERDUE, "2026-10-01"),
+     [("v1", "2025-10-01"), ("v1", "2026-12-01")], _d("2026-11-15"), None, True,
+     Status.OVERDUE, "2026-10-01"),
     ("5: a version installed after the day asks nothing", "2020-09-01",
      [V1, _step("v2", "2026-09-01", installed="2026-12-01")], [("v1", "2026-03-01")], _d("2026-11-01"), None,
      True, Status.ACKNOWLEDGED, "2027-03-01"),
@@ -114,12 +118,14 @@ SCENARIOS = [
                          [s[1:] for s in SCENARIOS], ids=[s[0] for s in SCENARIOS])
 def test_each_rule(start, steps, acks, today, rollout, as_of, expected, due):
     records = [_ack(sha, day, number) for number, (sha, day) in enumerate(acks, start=1)]
-    found = judge(_member(start), "social-media", steps, records, today, DueRules(), rollout=rollout, as_of=as_of)
+    found = judge(_member(start), "social-media", steps, records, today, DueRules(), rollout=rollout,
+                  as_of=as_of)
     assert (found.status, found.due) == (expected, _d(due))
 
 
 # 6. One rule for "has left": the last day is a working day
-@pytest.mark.parametrize(("leaving", "expected"), [("2026-12-05", Status.LEAVER), ("2026-12-06", Status.NEVER)])
+@pytest.mark.parametrize(("leaving", "expected"),
+                         [("2026-12-05", Status.LEAVER), ("2026-12-06", Status.NEVER)])
 def test_the_last_day_is_still_a_working_day(leaving, expected):
     assert judge(_member(leaving=leaving), "social-media", [V1], [], TODAY).status is expected
 
@@ -132,7 +138,8 @@ def test_version_steps_group_minor_versions_with_the_one_before():
          "minor_change": False},
         {"sha256": "b", "label": "2026", "effective": "2026-09-01", "first_seen": "2026-08-20T08:00:00+00:00",
          "minor_change": False},
-        {"sha256": "c", "label": "2026b", "effective": "2026-09-01", "first_seen": "2026-10-01T08:00:00+00:00",
+        {"sha256": "c", "label": "2026b", "effective": "2026-09-01",
+         "first_seen": "2026-10-01T08:00:00+00:00",
          "minor_change": True},
     ]
     steps = version_steps(policy, history)
@@ -148,10 +155,10 @@ def test_version_steps_group_minor_versions_with_the_one_before():
 @pytest.fixture
 def school(tmp_path):
     """Real content; four staff: Ann in date, Ben overdue on his refresher, Cat never, Dee new."""
-    content = tmp_path / "content"
-    shutil.copytree(REAL_CONTENT, content)
+    folder = tmp_path / "content"
+    shutil.copytree(REAL_CONTENT, folder)
     store = Store.open(tmp_path / "data", Actor("office-pc", "window"))
-    app = App(content, records=store, today=lambda: TODAY)
+    app = App(folder, records=store, today=lambda: TODAY)
     hr = app.hr
     ann = hr.add_staff(NewStaffMember("Ann Smith", "teacher", date(2020, 9, 1), staff_number="T1"))
     ben = hr.add_staff(NewStaffMember("Ben Jones", "office", date(2021, 9, 1), work_email="ben@school.uk"))
@@ -160,7 +167,7 @@ def school(tmp_path):
     app.admin.set_rollout_date(date(2026, 9, 1))
     app.attestation.acknowledge_on_behalf(ann.id, "social-media", note="Paper form", on=date(2026, 10, 1))
     app.attestation.acknowledge_on_behalf(ben.id, "social-media", note="Paper form", on=date(2026, 9, 2))
-    yield SimpleNamespace(app=app, content=content, store=store, data=tmp_path / "data", ann=ann, ben=ben)
+    yield SimpleNamespace(app=app, content=folder, store=store, data=tmp_path / "data", ann=ann, ben=ben)
     store.close()
 
 
@@ -168,8 +175,8 @@ def _statuses(app, **kwargs):
     return {s.member.full_name: (s.status, s.due) for s in app.hr.statuses("social-media", **kwargs)}
 
 
-def _new_version(content, *, effective: str | None = None, old="must decline", new="must politely decline"):
-    policy_file = content / "policies" / "social-media" / "policy.md"
+def _new_version(folder, *, effective: str | None = None, old="must decline", new="must politely decline"):
+    policy_file = folder / "policies" / "social-media" / "policy.md"
     text = policy_file.read_text(encoding="utf-8")
     assert old in text
     text = text.replace(old, new).replace('version = "', 'version = "revised ', 1)
@@ -188,7 +195,8 @@ def test_a_new_version_leaves_the_late_late_and_the_report_says_so(school):
     before = _statuses(app)
     assert before["Cat Brown"] == (Status.NEVER, date(2026, 10, 1))  # rollout + 30 days
     # Ben's paper form of 2 September is a refresher due 2 September 2027: put him on an older one.
-    school.store.db.execute("UPDATE acknowledgements SET acknowledged_at = '2025-10-01T11:00:00.000000+00:00' "
+    school.store.db.execute("UPDATE acknowledgements SET "
+                            "acknowledged_at = '2025-10-01T11:00:00.000000+00:00' "
                             "WHERE staff_id = ?", (school.ben.id,))
     school.store.db.conn.commit()
     assert _statuses(app)["Ben Jones"] == (Status.OVERDUE, date(2026, 10, 1))  # the rollout's deadline
@@ -339,7 +347,8 @@ def test_a_minor_version_keeps_the_staff_members_reading_and_acknowledgement(tmp
     store = Store.open(tmp_path / "data", Actor("office-pc", "window"))
     app = App(content, records=store)
     member = _passed(app, store)
-    app.attestation.acknowledge("social-media", typed_name=member.full_name, declared=True, signature=SIGNATURE)
+    app.attestation.acknowledge("social-media", typed_name=member.full_name, declared=True,
+                                signature=SIGNATURE)
     assert app.reading.next_step("social-media").kind == "done"
     total = app.reading.progress("social-media").total
     app.sign_out()
