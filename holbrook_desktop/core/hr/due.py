@@ -179,7 +179,7 @@ def statuses_for(store: Store, policies: Sequence[Policy], *, today: date, rules
     found = store.acknowledgements.newest_of_each_version(
         [p.id for p in policies], before=school_day_ends(today) if as_of else None)
     statuses = []
-    for member in store.staff.list(include_inactive=include_leavers):
+    for member in store.staff.list(include_inactive=include_leavers, today=today):
         if as_of and date.fromisoformat(member.start_date) > today:
             continue  # not on the staff yet on that day
         for policy in policies:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
     from holbrook_desktop.core.content.handbook import Policy
-    from holbrook_desktop.core.hr.due import PersonStatus
+    from holbrook_desktop.core.hr.due import NewStarters, PersonStatus
     from holbrook_desktop.core.hr.exports import AcknowledgementRow
     from holbrook_desktop.core.hr.paper_import import PaperImportPlan
     from holbrook_desktop.core.hr.reminders import ReminderList
@@ -25,7 +25,7 @@ class HrService:
     # Staff ---------------------------------------------------------------------------------
 
     def staff_list(self) -> list[StaffMember]:
-        return self._app.require_records().staff.list()
+        return self._app.require_records().staff.list(today=self._app.today())
 
     def add_staff(self, new: NewStaffMember) -> StaffMember:
         return self._app.require_records().staff.add(new)
@@ -60,6 +60,16 @@ class HrService:
         attestation = self._app.attestation
         return apply_paper_import(plan, lambda row: attestation.acknowledge_on_behalf(
             row.member.id, row.policy_id, note=row.note, on=row.on, version_sha256=row.version_sha256).id)
+
+    def version_in_force(self, policy_id: str, day: date) -> str:
+        """The sha256 of the version of the policy in force on `day` (by the effective dates of the
+        versions on record); the current one if none was yet."""
+        from holbrook_desktop.core.hr.paper_import import _version, _versions
+
+        app = self._app
+        policy = app.content.require_policy(policy_id)
+        found = _version(_versions(app.require_records(), policy), "", day)
+        return found[0] if found else policy.sha256
 
     # Who is due, and what HR hands on ---------------------------------------------------------
 
@@ -97,21 +107,29 @@ class HrService:
                           as_of: date | None = None) -> bytes:
         """The governors' printable report: counts by status and role, the overdue list, and how many
         new starters acknowledged within their deadline. `as_of`: the statuses are of that past day."""
-        from holbrook_desktop.core.hr.due import new_starters
         from holbrook_desktop.core.hr.status_report import status_report_pdf
 
         app = self._app
         profile = app.admin.school_profile()
         day = as_of or today or app.today()
+        return status_report_pdf(statuses, school=profile.name, policies=list(app.content.policies),
+                                 today=day, logo=profile.logo_path,
+                                 new_starters=self.new_starters(statuses, today=today, as_of=as_of))
+
+    def new_starters(self, statuses: list[PersonStatus], *, today: date | None = None,
+                     as_of: date | None = None) -> dict[str, NewStarters]:
+        """For the report: on each policy in `statuses`, how many people who started in the 12 months
+        up to the report's day acknowledged within their first deadline."""
+        from holbrook_desktop.core.hr.due import new_starters
+
+        app = self._app
         policies = list(app.content.policies)
         present = {s.policy_id for s in statuses}
         chosen = [p for p in policies if p.id in present] or policies
-        starters = new_starters(app.require_records(), chosen, today=day, rules=app.admin.due_rules(),
-                                equivalent_versions={p.id: app.admin.equivalent_versions(p.id)
-                                                     for p in chosen},
-                                rollout=app.admin.rollout_date(), as_of=as_of is not None)
-        return status_report_pdf(statuses, school=profile.name, policies=policies,
-                                 today=day, logo=profile.logo_path, new_starters=starters)
+        return new_starters(app.require_records(), chosen, today=as_of or today or app.today(),
+                            rules=app.admin.due_rules(),
+                            equivalent_versions={p.id: app.admin.equivalent_versions(p.id) for p in chosen},
+                            rollout=app.admin.rollout_date(), as_of=as_of is not None)
 
     def reminder_list(self, statuses: list[PersonStatus]) -> ReminderList:
         from holbrook_desktop.core.hr.reminders import reminder_list
