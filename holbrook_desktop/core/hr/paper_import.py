@@ -86,8 +86,8 @@ def plan_paper_import(store: Store, csv_path: Path, policies: Sequence[Policy], 
     by_number = {_fold(m.staff_number): [m] for m in people if m.staff_number}
     by_email = {_fold(m.work_email): [m] for m in people if m.work_email}
     by_name: dict[str, list[StaffMember]] = {}
-    for member in people:
-        by_name.setdefault(_fold(member.full_name), []).append(member)
+    for someone in people:
+        by_name.setdefault(_fold(someone.full_name), []).append(someone)
     versions = {p.id: _versions(store, p) for p in policies}
     plan = PaperImportPlan(Path(csv_path))
     seen: set[tuple[int, str, str, date]] = set()

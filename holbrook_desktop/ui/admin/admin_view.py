@@ -179,6 +179,13 @@ class AdminView(QWidget):
             self.tell(str(exc))
             return
         self.table.set_statuses(statuses, titles)
+        as_of = self.as_of_day()
+        said = self.tr("As of %1: who was due on that day, from the records' history (today's "
+                       "figures: set As of to today).")
+        if as_of is not None:
+            self.tell(said.replace("%1", as_of.strftime("%d/%m/%Y")))
+        elif self.note.text().startswith(said.split("%1")[0]):
+            self.note.clear()
 
     def as_of_day(self) -> date | None:
         """The day chosen in "As of", when it is before today (None: today)."""
