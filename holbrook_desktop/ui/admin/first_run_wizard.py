@@ -113,6 +113,8 @@ class SchoolPage(QWizardPage):
         self.rollout.setCalendarPopup(True)
         self.rollout.setDisplayFormat("dd/MM/yyyy")
         self.rollout.setAccessibleName(self.tr("Rollout date"))
+        for part in self.rollout.findChildren(QLineEdit):  # what a screen reader lands on
+            part.setAccessibleName(self.tr("Rollout date"))
         self.rollout.setToolTip(self.tr("Staff have the usual days from this date to acknowledge; paper "
                                         "forms signed earlier can be brought in with their own dates"))
         self.problem = _problem_label(self)
