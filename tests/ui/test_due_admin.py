@@ -46,7 +46,7 @@ def _select(qtbot, view, name):
 
 
 def test_one_acknowledgement_on_behalf_with_its_date_and_note(qtbot, admin, staff):
-    window, view = admin
+    _window, view = admin
     name = next(iter(staff))
     view.service.admin.set_rollout_date(date.today() - timedelta(days=90))
     view.reload_statuses()
@@ -68,7 +68,7 @@ def test_one_acknowledgement_on_behalf_with_its_date_and_note(qtbot, admin, staf
 
 
 def test_the_table_as_of_a_past_day(qtbot, admin, staff, store):
-    window, view = admin
+    _window, view = admin
     name = next(iter(staff))
     service = App(REAL_CONTENT, records=store)
     service.admin.set_rollout_date(date.today() - timedelta(days=120))
