@@ -295,7 +295,10 @@ def test_paper_acknowledgements_in_bulk(school, tmp_path, capsys):
     assert store.verify_audit().ok
     text = _page_text(store.acknowledgements.pdf_bytes(record))
     assert "from a paper form dated 8" in text  # "… September 2026" on the next line
+    pdf_path = store.acknowledgements.pdf_path(record)
     store.close()
+    assert main(["--data-dir", data, "verify", str(pdf_path)]) == 0  # signed now, for the form's date
+    capsys.readouterr()
     # Run again: every line is already on record, or still wrong; nothing is recorded twice.
     assert main(["--data-dir", data, "acknowledgement", "import", str(sheet), "--json"]) == 1
     assert '"recorded": []' in capsys.readouterr().out
