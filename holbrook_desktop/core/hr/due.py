@@ -133,8 +133,7 @@ def judge(member: StaffMember, policy_id: str, steps: Sequence[VersionStep],
     latest = max(acknowledged, key=lambda a: (a.acknowledged_at, getattr(a, "id", 0)), default=None)
     if not member.active or has_left(member.leaving_date, today):
         return PersonStatus(member, policy_id, Status.LEAVER, None, latest)
-    in_force = [i for i, step in enumerate(steps) if step.effective <= today
-                and not (as_of and step.installed is not None and step.installed > today)]
+    in_force = steps_in_force(steps, today, as_of=as_of)
     current = in_force[-1] if in_force else 0
     step_of = {sha: i for i, step in enumerate(steps) for sha in step.shas}
     reached = max((step_of.get(a.policy_sha256, -1) for a in acknowledged), default=-1)
@@ -166,6 +165,18 @@ def judge(member: StaffMember, policy_id: str, steps: Sequence[VersionStep],
     return PersonStatus(member, policy_id, Status.DUE_SOON if today <= due else late, due, latest)
 
 
+def steps_in_force(steps: Sequence[VersionStep], today: date, *, as_of: bool = False) -> list[int]:
+    """The steps that have taken effect by `today` (and, as of a past day, been installed by then)."""
+    return [i for i, step in enumerate(steps) if step.effective <= today
+            and not (as_of and step.installed is not None and step.installed > today)]
+
+
+def current_step(steps: Sequence[VersionStep], today: date, *, as_of: bool = False) -> int:
+    """The step in force on `today`: the last to take effect (the first, before any has)."""
+    in_force = steps_in_force(steps, today, as_of=as_of)
+    return in_force[-1] if in_force else 0
+
+
 def statuses_for(store: Store, policies: Sequence[Policy], *, today: date, rules: DueRules,
                  equivalent_versions: dict[str, frozenset[str]],
                  include_leavers: bool = True, rollout: date | None = None,
@@ -176,8 +187,10 @@ def statuses_for(store: Store, policies: Sequence[Policy], *, today: date, rules
     versions installed later are left out."""
     steps = {p.id: version_steps(p, store.policy_versions.history(p.id),
                                  equivalent_versions.get(p.id, frozenset())) for p in policies}
-    found = store.acknowledgements.newest_of_each_version(
-        [p.id for p in policies], before=school_day_ends(today) if as_of else None)
+    found = store.acknowledgements.deciding(
+        {p.id: {sha: i for i, step in enumerate(steps[p.id]) for sha in step.shas} for p in policies},
+        {p.id: current_step(steps[p.id], today, as_of=as_of) for p in policies},
+        before=school_day_ends(today) if as_of else None)
     statuses = []
     for member in store.staff.list(include_inactive=include_leavers, today=today):
         if as_of and date.fromisoformat(member.start_date) > today:
@@ -251,7 +264,7 @@ def new_starters(store: Store, policies: Sequence[Policy], *, today: date, rules
     period_start = add_months(today, -NEW_STARTER_PERIOD_MONTHS) + timedelta(days=1)
     steps = {p.id: version_steps(p, store.policy_versions.history(p.id),
                                  equivalent_versions.get(p.id, frozenset())) for p in policies}
-    found = store.acknowledgements.newest_of_each_version(
+    firsts = store.acknowledgements.first_acknowledged(
         [p.id for p in policies], before=school_day_ends(today) if as_of else None)
     starters = [m for m in store.staff.list(include_inactive=True)
                 if period_start <= date.fromisoformat(m.start_date) <= today]
@@ -262,8 +275,8 @@ def new_starters(store: Store, policies: Sequence[Policy], *, today: date, rules
             first = judge(member, policy.id, steps[policy.id], (), today, rules, rollout=rollout, as_of=as_of)
             if first.status is Status.LEAVER:
                 continue
-            days = [school_day(a.acknowledged_at) for a in found.get((member.id, policy.id), ())]
-            acknowledged = min(days, default=None)
+            earliest = firsts.get((member.id, policy.id))
+            acknowledged = school_day(earliest) if earliest else None
             if acknowledged is not None and first.due is not None and acknowledged <= first.due:
                 in_time += 1
             elif acknowledged is not None or (first.due is not None and today > first.due):

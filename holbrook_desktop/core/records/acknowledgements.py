@@ -121,6 +121,19 @@ _NEWEST_SQL = f"""
 """
 
 
+# In SQLite, max() makes the other columns of an aggregate come from the row holding the maximum:
+# `id, max(acknowledged_at)` is the newest record of the group (a tie to the microsecond: either one).
+# Read from the index acknowledgements_by_version alone, never the rows.
+_NEWEST_BY_VERSION_SQL = """
+    SELECT id, staff_id, policy_id, policy_sha256, max(acknowledged_at) FROM acknowledgements
+    WHERE policy_id IN (SELECT value FROM json_each(?)) AND (? IS NULL OR acknowledged_at < ?)
+    GROUP BY staff_id, policy_id, policy_sha256
+"""
+_SUMMARIES_SQL = f"""
+    SELECT {_SUMMARY_NAMES} FROM acknowledgements WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
+"""
+
+
 @dataclass(frozen=True)
 class KeptPdf:
     """What checking a kept PDF needs of its record (an erased person's PDFs are deleted)."""
@@ -264,6 +277,43 @@ class Acknowledgements:
             summary = AcknowledgementSummary(*row)
             found.setdefault((summary.staff_id, summary.policy_id), []).append(summary)
         return found
+
+    def deciding(self, steps: Mapping[str, Mapping[str, int]], current: Mapping[str, int], *,
+                 before: str | None = None) -> dict[tuple[int, str], list[AcknowledgementSummary]]:
+        """What the due rules need of each person's history, and no more: for each (staff_id,
+        policy_id), their newest record, their newest of the furthest version step they reached, and
+        their newest of a step from `current` on. `steps`: policy id → {sha256: step number} (a
+        version not listed is step -1); `current`: policy id → the step in force. Records made
+        `before` this UTC time only, if given. Two queries: one on an index, one for the records
+        chosen; neither reads declarations or signatures."""
+        newest: dict[tuple[int, str], dict[int, tuple[str, int]]] = {}  # step → (time, id)
+        for record_id, staff_id, policy_id, sha, at in self._store.db.execute(
+                _NEWEST_BY_VERSION_SQL, (json.dumps(list(current)), before, before)):
+            step = steps.get(policy_id, {}).get(sha, -1)
+            by_step = newest.setdefault((staff_id, policy_id), {})
+            if step not in by_step or (at, record_id) > by_step[step]:
+                by_step[step] = (at, record_id)
+        chosen: set[int] = set()
+        for (_staff_id, policy_id), by_step in newest.items():
+            chosen.add(max(by_step.values())[1])  # their newest record
+            chosen.add(by_step[max(by_step)][1])  # their newest of the furthest step they reached
+            from_current = [found for step, found in by_step.items() if step >= current[policy_id]]
+            if from_current:
+                chosen.add(max(from_current)[1])
+        found: dict[tuple[int, str], list[AcknowledgementSummary]] = {}
+        for row in self._store.db.execute(_SUMMARIES_SQL, (json.dumps(sorted(chosen)),)):
+            summary = AcknowledgementSummary(*row)
+            found.setdefault((summary.staff_id, summary.policy_id), []).append(summary)
+        return found
+
+    def first_acknowledged(self, policy_ids: Collection[str], *, before: str | None = None
+                           ) -> dict[tuple[int, str], str]:
+        """Each person's first acknowledgement time (UTC) of each policy, made `before` if given."""
+        rows = self._store.db.execute(
+            "SELECT staff_id, policy_id, min(acknowledged_at) FROM acknowledgements "
+            "WHERE policy_id IN (SELECT value FROM json_each(?)) AND (? IS NULL OR acknowledged_at < ?) "
+            "GROUP BY staff_id, policy_id", (json.dumps(list(policy_ids)), before, before))
+        return {(staff_id, policy_id): first for staff_id, policy_id, first in rows}
 
     def kept_pdfs(self) -> list[KeptPdf]:
         """Every acknowledgement whose signed PDF is kept (all but erased people's), oldest first."""
