@@ -88,7 +88,7 @@ def plan_paper_import(store: Store, csv_path: Path, policies: Sequence[Policy], 
     by_name: dict[str, list[StaffMember]] = {}
     for someone in people:
         by_name.setdefault(_fold(someone.full_name), []).append(someone)
-    versions = {p.id: _versions(store, p) for p in policies}
+    versions = {p.id: versions_on_record(store, p) for p in policies}
     plan = PaperImportPlan(Path(csv_path))
     seen: set[tuple[int, str, str, date]] = set()
     for number, cells in enumerate(lines[1:], start=2):
@@ -129,7 +129,7 @@ def plan_paper_import(store: Store, csv_path: Path, policies: Sequence[Policy], 
         version = None
         if policy is not None and on is not None:
             asked = cell("version")
-            version = _version(versions[policy.id], asked, on)
+            version = version_named(versions[policy.id], asked, on)
             if version is None:
                 reasons.append(f"version unknown: no version {asked!r} of {policy.title} is on record"
                                if asked and _fold(asked) != _fold(IN_FORCE_THEN)
@@ -151,7 +151,7 @@ def plan_paper_import(store: Store, csv_path: Path, policies: Sequence[Policy], 
     return plan
 
 
-def _versions(store: Store, policy: Policy) -> list[tuple[str, str, date]]:
+def versions_on_record(store: Store, policy: Policy) -> list[tuple[str, str, date]]:
     """(sha256, label, effective) of every version on record, oldest first, and the current one."""
     found = [(v["sha256"], v["label"], date.fromisoformat(v["effective"]))
              for v in store.policy_versions.history(policy.id)]
@@ -160,7 +160,9 @@ def _versions(store: Store, policy: Policy) -> list[tuple[str, str, date]]:
     return found
 
 
-def _version(versions: list[tuple[str, str, date]], asked: str, on: date) -> tuple[str, str] | None:
+def version_named(versions: list[tuple[str, str, date]], asked: str, on: date) -> tuple[str, str] | None:
+    """(sha256, label) of the version `asked` for by label or hash; when `asked` is empty or "the
+    version in force then", the one in force on `on` (the last to take effect by then)."""
     if asked and _fold(asked) != _fold(IN_FORCE_THEN):
         named = [v for v in versions if _fold(v[1]) == _fold(asked) or v[0] == asked.lower()]
         return (named[-1][0], named[-1][1]) if named else None

@@ -64,11 +64,11 @@ class HrService:
     def version_in_force(self, policy_id: str, day: date) -> str:
         """The sha256 of the version of the policy in force on `day` (by the effective dates of the
         versions on record); the current one if none was yet."""
-        from holbrook_desktop.core.hr.paper_import import _version, _versions
+        from holbrook_desktop.core.hr.paper_import import version_named, versions_on_record
 
         app = self._app
         policy = app.content.require_policy(policy_id)
-        found = _version(_versions(app.require_records(), policy), "", day)
+        found = version_named(versions_on_record(app.require_records(), policy), "", day)
         return found[0] if found else policy.sha256
 
     # Who is due, and what HR hands on ---------------------------------------------------------
