@@ -76,7 +76,7 @@ def build(target: Path) -> None:
     from holbrook_desktop.core.records import Store
 
     policy = _policy()
-    declaration = App(REPO / "content").declaration_text(policy.id)
+    declaration = App(REPO / "content").attestation.declaration_text(policy.id)
     target.mkdir(parents=True, exist_ok=True)
     Store.open(target, Actor("bench", "window"), today=lambda: DAY - timedelta(days=400)).close()
     db = sqlite3.connect(target / "holbrook.db")

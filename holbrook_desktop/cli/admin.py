@@ -15,6 +15,7 @@ from holbrook_desktop.cli.common import (
     add_command,
     add_json_option,
     add_noun,
+    date_option,
     print_json,
     records_app,
     say,
@@ -52,6 +53,10 @@ def register(commands) -> None:
         change.add_argument(f"--{name.replace('_', '-')}", type=int, metavar="N", help=help_text)
     change.add_argument("--retention-years", type=int, metavar="N",
                         help="years a leaver's records are kept after they leave (6)")
+    change.add_argument("--rollout-date", type=date_option, metavar="DATE",
+                        help="the day the school started using the app: the first deadlines run from it")
+    change.add_argument("named", nargs="*", metavar="NAME VALUE",
+                        help="or name and value: rollout-date 01/09/2026, refresher-months 12, …")
     change.set_defaults(handler=_settings_set)
 
     role_verbs = add_noun(nouns, "roles", "the school's job titles mapped to roles, and its own roles",
@@ -175,13 +180,16 @@ def _settings_show(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         rules = dataclasses.asdict(app.admin.due_rules())
         years = app.admin.retention_years()
+        rollout = app.admin.rollout_date()
         password_set = app.admin.password().is_set()
     if args.json:
-        print_json({**rules, "retention_years": years, "admin_password_set": password_set})
+        print_json({**rules, "retention_years": years, "rollout_date": rollout and rollout.isoformat(),
+                    "admin_password_set": password_set})
     else:
         for name, value in rules.items():
             print(f"{name.replace('_', '-'):<20} {value}")
         print(f"{'retention-years':<20} {years}")
+        print(f"{'rollout-date':<20} {rollout.isoformat() if rollout else 'not set (the first day in use)'}")
         print(f"{'admin password':<20} {'set' if password_set else 'not set yet'}")
     return EXIT_OK
 
@@ -189,8 +197,10 @@ def _settings_show(args: argparse.Namespace) -> int:
 def _settings_set(args: argparse.Namespace) -> int:
     from holbrook_desktop.core.admin.settings import SettingRefused
 
+    if not _named_settings(args):
+        return EXIT_USAGE
     given = {name: getattr(args, name) for name in RULE_OPTIONS if getattr(args, name) is not None}
-    if not given and args.retention_years is None:
+    if not given and args.retention_years is None and args.rollout_date is None:
         say("holbrook admin settings set: say what to change, e.g. --refresher-months 12")
         return EXIT_USAGE
     with records_app(args) as app:
@@ -201,6 +211,8 @@ def _settings_set(args: argparse.Namespace) -> int:
                 app.admin.set_due_rules(dataclasses.replace(app.admin.due_rules(), **given))
             if args.retention_years is not None:
                 app.admin.set_retention_years(args.retention_years)
+            if args.rollout_date is not None:
+                app.admin.set_rollout_date(args.rollout_date)
         except SettingRefused as exc:
             say(f"holbrook admin settings set: {exc}")
             return EXIT_USAGE
@@ -268,6 +280,30 @@ def _roles_add(args: argparse.Namespace) -> int:
         quiz = f"the {role.quiz_as} questions" if role.quiz_as else "the general questions"
         return f"role {role.id} added: '{role.label}' on reports, {quiz} in the quiz"
     return _roles_change(args, "add", change)
+
+
+def _named_settings(args: argparse.Namespace) -> bool:
+    """`set rollout-date 01/09/2026` (name, value pairs) as well as `set --rollout-date 01/09/2026`."""
+    words = list(args.named or ())
+    if len(words) % 2:
+        say("holbrook admin settings set: give each setting's name and its value, "
+            "e.g. rollout-date 01/09/2026")
+        return False
+    known = {name.replace("_", "-") for name in (*RULE_OPTIONS, "retention_years", "rollout_date")}
+    for name, value in zip(words[::2], words[1::2], strict=True):
+        if name not in known:
+            say(f"holbrook admin settings set: no setting '{name}'; "
+                f"the settings are {', '.join(sorted(known))}")
+            return False
+        attribute = name.replace("-", "_")
+        try:
+            setattr(args, attribute, date_option(value) if attribute == "rollout_date" else int(value))
+        except (ValueError, argparse.ArgumentTypeError) as exc:
+            reason = (str(exc) if isinstance(exc, argparse.ArgumentTypeError)
+                      else f"{value!r} is not a whole number")
+            say(f"holbrook admin settings set: {name}: {reason}")
+            return False
+    return True
 
 
 def _policies(app, policy_id: str | None, verb: str):

@@ -40,6 +40,15 @@ def register(commands) -> None:
     add_json_option(record)
     record.set_defaults(handler=_acknowledgement_record)
 
+    paper = add_command(verbs, "import", "(administrator) bring in paper acknowledgements from a CSV, "
+                                         "each with its real date")
+    paper.add_argument("file", type=Path, metavar="FILE",
+                       help="columns: person (staff number, email or full name), policy (id or title), "
+                            "version (label, or 'the version in force then'), date, note")
+    paper.add_argument("--dry-run", action="store_true", help="check every line; record nothing")
+    add_json_option(paper)
+    paper.set_defaults(handler=_acknowledgement_import)
+
     attestation_verbs = add_noun(commands, "attestation", "the signed attestation PDFs")
     save = add_command(attestation_verbs, "save", "save a copy of the signed PDF of one acknowledgement")
     save.add_argument("record_id", type=int, metavar="RECORD")
@@ -110,6 +119,44 @@ def _acknowledgement_record(args: argparse.Namespace) -> int:
         say(f"recorded acknowledgement {record.id} on behalf of person {args.staff}; "
             f"signed PDF: {pdf_path}")
     return EXIT_OK
+
+
+def _acknowledgement_import(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.attestation.signing_key import SigningKeyError
+    from holbrook_desktop.core.errors import Refused
+    from holbrook_desktop.core.records import StoreError
+
+    with records_app(args) as app:
+        if app is None:
+            return EXIT_USAGE
+        try:
+            plan = app.hr.plan_paper_import(args.file)
+        except Refused as exc:
+            say(f"holbrook acknowledgement import: {exc}")
+            return EXIT_USAGE
+        failed = None
+        if not args.dry_run:
+            try:
+                app.hr.apply_paper_import(plan)
+            except (Refused, SigningKeyError, StoreError) as exc:
+                failed = str(exc)
+    if args.json:
+        print_json({**plan.as_dict(), "dry_run": args.dry_run, "stopped": failed})
+    for rejected in plan.rejected:
+        say(f"{args.file}:{rejected.line}: not recorded: {'; '.join(rejected.reasons)}")
+    if args.dry_run:
+        for row in plan.rows:
+            say(f"{args.file}:{row.line}: would record {row.member.full_name}, {row.policy_title} "
+                f"{row.version_label}, {row.on.isoformat()}")
+        say(f"dry run: {len(plan.rows)} lines would be recorded, {len(plan.rejected)} rejected; "
+            "nothing written")
+    else:
+        if failed:
+            say(f"holbrook acknowledgement import: stopped after {len(plan.recorded)} of "
+                f"{len(plan.rows)}: {failed}")
+        say(f"recorded {len(plan.recorded)} paper acknowledgements on behalf, with their dates; "
+            f"{len(plan.rejected)} lines rejected")
+    return EXIT_FAILED if plan.rejected or failed else EXIT_OK
 
 
 def _attestation_save(args: argparse.Namespace) -> int:

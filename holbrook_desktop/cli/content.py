@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from holbrook_desktop.cli.common import (
@@ -34,6 +35,9 @@ def register(commands) -> None:
     install = add_command(content_verbs, "install",
                           "check a new content folder (a new policy version) and use it from now on")
     install.add_argument("folder", metavar="DIR", type=Path, help="the new content folder")
+    install.add_argument("--yes", action="store_true",
+                         help="install even if its effective date has passed and people become "
+                              "overdue at once")
     add_json_option(install)
     install.set_defaults(handler=_content_install)
     reset = add_command(content_verbs, "reset", "go back to the content shipped with the app")
@@ -73,6 +77,8 @@ def _content_install(args: argparse.Namespace) -> int:
     with records_app(args) as app:
         if app is None:
             return EXIT_USAGE
+        if not _overdue_accepted(app, args):
+            return EXIT_FAILED
         try:
             installed = app.content.install(args.folder)
         except ContentRefused as exc:
@@ -91,6 +97,26 @@ def _content_install(args: argparse.Namespace) -> int:
         if args.content or os.environ.get(paths.CONTENT_DIR_ENV):
             say("note: --content or $HOLBROOK_CONTENT_DIR is set, and takes precedence over it")
         return EXIT_OK
+
+
+def _overdue_accepted(app, args: argparse.Namespace) -> bool:
+    """A version whose effective date has passed makes people overdue the moment it is in use: say
+    how many, and go on only with --yes or a yes typed at a terminal."""
+    late = app.content.overdue_if_installed(args.folder)
+    if not late:
+        return True
+    for title, count in late:
+        say(f"warning: {title}: its effective date has passed, so {count} "
+            f"{'person becomes' if count == 1 else 'people become'} overdue at once when it is installed "
+            "(if it is only a minor correction, mark it minor after installing: holbrook admin versions)")
+    if args.yes:
+        return True
+    if sys.stdin.isatty():
+        answer = input("Install it anyway? [y/N] ").strip().casefold()
+        if answer in ("y", "yes"):
+            return True
+    say("holbrook content install: not installed; say --yes to install it anyway")
+    return False
 
 
 def _content_reset(args: argparse.Namespace) -> int:

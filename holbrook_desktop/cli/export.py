@@ -4,7 +4,6 @@ PDFs, the governors' report and the reminder list."""
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from holbrook_desktop.cli.common import (
     EXIT_FAILED,
@@ -34,6 +33,8 @@ def register(commands) -> None:
     acknowledgements.add_argument("--status", action="append", choices=STATUSES, metavar="STATUS",
                                   help=f"only these (repeatable): {', '.join(STATUSES)}")
     acknowledgements.add_argument("--policy", metavar="ID", help="only this policy")
+    acknowledgements.add_argument("--as-of", type=date_option, metavar="DATE",
+                                  help="each person's status on that day, from the records' history")
     acknowledgements.set_defaults(handler=_export_acknowledgements)
 
     attestations = add_command(verbs, "attestations",
@@ -48,6 +49,9 @@ def register(commands) -> None:
     report = add_command(verbs, "report", "the governors' printable status report (PDF)")
     add_output_option(report, metavar="FILE.pdf")
     report.add_argument("--policy", metavar="ID", help="only this policy")
+    report.add_argument("--as-of", type=date_option, metavar="DATE",
+                        help="the report as it stood on that day (who was overdue then), "
+                             "from the records' history")
     report.set_defaults(handler=_export_report)
 
     reminders = add_command(verbs, "reminders", "who is overdue or due soon, with emails, to remind them")
@@ -79,7 +83,10 @@ def _export_acknowledgements(args: argparse.Namespace) -> int:
         if args.policy and app.content.policy(args.policy) is None:
             say(f"holbrook export acknowledgements: no policy '{args.policy}'")
             return EXIT_USAGE
-        statuses = filtered(app.hr.statuses(args.policy), set(args.status) if args.status else None)
+        if _future(app, args):
+            return EXIT_USAGE
+        statuses = filtered(app.hr.statuses(args.policy, as_of=args.as_of),
+                            set(args.status) if args.status else None)
         rows = app.hr.acknowledgement_rows(statuses)
     try:
         count = (write_csv if chosen == "csv" else write_xlsx)(rows, args.output)
@@ -122,9 +129,10 @@ def _export_report(args: argparse.Namespace) -> int:
     with records_app(args) as app:
         if app is None or _unknown_policy(app, args):
             return EXIT_USAGE
-        today = date.today()
-        statuses = app.hr.statuses(args.policy, today=today)
-        pdf = app.hr.status_report_pdf(statuses, today=today)
+        if _future(app, args):
+            return EXIT_USAGE
+        statuses = app.hr.statuses(args.policy, as_of=args.as_of)
+        pdf = app.hr.status_report_pdf(statuses, as_of=args.as_of)
     try:
         write_whole(args.output, pdf)
     except OSError as exc:
@@ -149,6 +157,17 @@ def _export_reminders(args: argparse.Namespace) -> int:
     say(f"{_people(len(reminders.entries) + len(reminders.without_email))} to remind; "
         f"{len(reminders.without_email)} with no email on record (remind them in person)")
     return EXIT_OK
+
+
+def _future(app, args: argparse.Namespace) -> bool:
+    """--as-of today is today's report; a day to come has no records yet."""
+    if args.as_of is not None and args.as_of >= app.today():
+        if args.as_of > app.today():
+            say(f"holbrook export {args.verb}: --as-of {args.as_of.isoformat()} is in the future: "
+                "the records can only say how things stood up to today")
+            return True
+        args.as_of = None
+    return False
 
 
 def _people(count: int) -> str:

@@ -66,6 +66,8 @@ def school(tmp_path, capsys):
     for name, number in people:
         assert _run(capsys, "--data-dir", data, "staff", "add", "--name", name, "--role", "volunteer",
                     "--staff-number", number, "--start-date", "2024-09-01")[0] == 0
+    # In use since 2024 (a first day today would give everyone the version period from today).
+    assert _run(capsys, "--data-dir", data, "admin", "settings", "set", "rollout-date", "2024-09-01")[0] == 0
     assert _run(capsys, "--data-dir", data, "acknowledgement", "record", "--staff", "2", "--policy",
                 "social-media", "--note", "Signed on paper")[0] == 0
     return data

@@ -175,7 +175,7 @@ def test_an_export_beside_the_data_folder_is_not_refused(data, capsys):
 # Options naming a place that is only read (or, for data-dir set, chosen as the data folder itself).
 READ_ONLY = {("verify", "file"), ("signing import", "file"), ("signing import", "password_file"),
              ("staff import", "file"), ("content install", "folder"), ("admin school set", "logo"),
-             ("data-dir set", "folder")}
+             ("data-dir set", "folder"), ("acknowledgement import", "file")}
 
 
 def _commands(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()):

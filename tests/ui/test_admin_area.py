@@ -32,6 +32,7 @@ def _unlock(window, password=SECRET):
 def admin_window(open_staff_window, store, staff):
     AdminPassword(store.settings).set_first(SECRET)
     service_for_ack = App(REAL_CONTENT, records=store)
+    service_for_ack.admin.set_rollout_date(date(2024, 9, 1))  # in use since then: the late are late
     service_for_ack.attestation.acknowledge_on_behalf(staff["Zoë Ndiaye"].id, "social-media",
                                                       note="Signed on paper")
     return open_staff_window()

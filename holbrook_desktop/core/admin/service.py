@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,17 @@ class AdminService:
         from holbrook_desktop.core.admin.settings import set_due_rules
 
         set_due_rules(self._app.require_records().settings, rules)
+
+    def rollout_date(self) -> date | None:
+        """The day the school started using the app: the first deadlines run from it."""
+        from holbrook_desktop.core.admin.settings import rollout_date
+
+        return rollout_date(self._app.require_records())
+
+    def set_rollout_date(self, day: date) -> None:
+        from holbrook_desktop.core.admin.settings import set_rollout_date
+
+        set_rollout_date(self._app.require_records().settings, day, today=self._app.today())
 
     def retention_years(self) -> int:
         from holbrook_desktop.core.admin.settings import retention_years
@@ -76,6 +88,13 @@ class AdminService:
         from holbrook_desktop.core.admin.settings import equivalent_versions
 
         return equivalent_versions(self._app.require_records(), self._app.content.require_policy(policy_id))
+
+    def counted_versions(self, policy_id: str) -> frozenset[str]:
+        """The versions whose reading, quiz passes and acknowledgements count as the current one's:
+        `equivalent_versions`, or just the current one when no records are open."""
+        if self._app.records is None:
+            return frozenset({self._app.content.require_policy(policy_id).sha256})
+        return self.equivalent_versions(policy_id)
 
     def policy_versions(self, policy_id: str) -> list[dict]:
         """Every version of the policy shown here, oldest first, each with its minor-change mark."""

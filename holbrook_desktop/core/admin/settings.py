@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, fields
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from holbrook_desktop.core.dates import school_day
 from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.hr.due import DueRules
 
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 
 DUE_RULES_KEY = "due.rules"
 RETENTION_KEY = "retention.years"
+ROLLOUT_KEY = "rollout.date"
 DEFAULT_RETENTION_YEARS = 6
 # Bounds that catch a slip of the keyboard (1200 days for 12) without second-guessing the school.
 LIMITS = {"new_starter_days": (1, 365), "refresher_months": (1, 60), "new_version_days": (1, 365),
@@ -38,6 +41,29 @@ def set_due_rules(settings: Settings, rules: DueRules) -> None:
         if not isinstance(value, int) or not low <= value <= high:
             raise SettingRefused(f"{name.replace('_', ' ')} must be a whole number from {low} to {high}.")
     settings.set(DUE_RULES_KEY, asdict(rules))
+
+
+def rollout_date(store: Store) -> date | None:
+    """The day the school started using the app, from which the first deadlines run: as set at
+    first run (or later), else the day the app first showed a policy; None before either."""
+    saved = store.settings.get(ROLLOUT_KEY)
+    if saved:
+        return date.fromisoformat(saved)
+    seen = [v["first_seen"] for v in store.policy_versions.all() if v.get("first_seen")]
+    for first in sorted(seen):
+        try:
+            return school_day(first)
+        except ValueError:
+            continue
+    return None
+
+
+def set_rollout_date(settings: Settings, day: date, *, today: date) -> None:
+    if day > today + timedelta(days=366):
+        raise SettingRefused("The rollout date must be within a year from today.")
+    if day.year < 2000:
+        raise SettingRefused("The rollout date looks wrong: give the day the school started using the app.")
+    settings.set(ROLLOUT_KEY, day.isoformat())
 
 
 def retention_years(settings: Settings) -> int:

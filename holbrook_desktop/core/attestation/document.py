@@ -56,6 +56,7 @@ def attestation_content(stamp: Stamp, new: NewAcknowledgement, *, policy: Policy
         app_version=new.app_version, on_behalf_note=new.on_behalf_note, audit_anchor=stamp.audit_anchor,
         certificate_fingerprint=new.certificate_fingerprint,
         record=whole_record(new, member=member, policy=policy, quiz=quiz),
+        entered_at=datetime.fromisoformat(stamp.entered_at) if stamp.entered_at else None,
     )
 
 
@@ -87,7 +88,9 @@ def signed_attestation(content: AttestationContent, key: SchoolSigningKey) -> by
     pdf = render_attestation(content)
     reason = (f"{content.full_name} acknowledges the {content.policy_title} ({content.version_label}); "
               f"record {content.record_id}")
-    return sign_pdf(pdf, key, signed_at=content.acknowledged_at, reason=reason, location=content.school)
+    # A paper form is signed now, when it is entered: the key may not have existed on the form's date.
+    return sign_pdf(pdf, key, signed_at=content.entered_at or content.acknowledged_at, reason=reason,
+                    location=content.school)
 
 
 # Checking an attestation -----------------------------------------------------------------------

@@ -64,6 +64,8 @@ class AttestationContent:
     logo: Path | None = None
     # The whole record, embedded so that it can be recovered (see recovery.py); None: not embedded.
     record: dict | None = None
+    # A paper form brought in later: when it was entered here (acknowledged_at is the form's date).
+    entered_at: datetime | None = None
 
 
 def attestation_title(policy_title: str) -> str:
@@ -287,6 +289,10 @@ def method_words(content: AttestationContent) -> str:
     if content.method == "typed":
         return "Confirmed with typed name (keyboard)"
     note = (content.on_behalf_note or "").strip()
+    if content.entered_at is not None:
+        return (f"Recorded on behalf by {content.recorded_by} on {long_date(_utc(content.entered_at))} "
+                f"from a paper form dated {long_date(_utc(content.acknowledged_at))}"
+                + (f": {note}" if note else ""))
     return f"Recorded on behalf by {content.recorded_by}" + (f": {note}" if note else "")
 
 

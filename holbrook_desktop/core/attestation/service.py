@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,24 +40,33 @@ def _check_lengths(member: StaffMember, *, typed_name: str | None, note: str | N
                                      "the office to shorten it.", None) from exc
 
 
+def paper_time(day: date) -> str:
+    """The stored time of a paper form dated `day`: noon at the school, in UTC as the store writes."""
+    return datetime.combine(day, time(12)).astimezone(UTC).isoformat(timespec="microseconds")
+
+
 class AttestationService:
     def __init__(self, app: App) -> None:
         self._app = app
 
     def declaration_text(self, policy_id: str) -> str:
+        return self._declaration_for(self._app.content.require_policy(policy_id))
+
+    def _declaration_for(self, policy: Policy) -> str:
         from holbrook_desktop.core.content.declaration import read_declaration
 
-        content = self._app.content
-        policy = content.require_policy(policy_id)
-        declaration = content.declarations.get(policy_id) or read_declaration(policy)
+        declaration = self._app.content.declarations.get(policy.id) or read_declaration(policy)
         # The school named in the set-up, as in the attestation's header: one school on one page.
         return declaration.text_for(policy, self._app.admin.school_profile().name)
 
     def _latest_pass(self, staff_id: int, policy: Policy) -> PassedQuiz | None:
         from holbrook_desktop.core.attestation.acknowledgement import PassedQuiz
 
+        counted = {policy.sha256}
+        if policy.sha256 == self._app.content.require_policy(policy.id).sha256:
+            counted |= self._app.admin.counted_versions(policy.id)  # a minor change's pass counts
         for attempt in self._app.require_records().quiz_attempts.history(staff_id, policy.id):
-            if attempt.status == "finished" and attempt.passed and attempt.policy_sha256 == policy.sha256:
+            if attempt.status == "finished" and attempt.passed and attempt.policy_sha256 in counted:
                 return PassedQuiz(attempt.id, attempt.mode, attempt.correct or 0, attempt.total,
                                   attempt.finished_at or "")
         return None
@@ -78,7 +87,7 @@ class AttestationService:
             already = used[0].acknowledged_at if used else None
         return AcknowledgementOffer(
             policy.id, policy.title, self._app.admin.school_profile().name, policy.meta.version,
-            policy.meta.effective, policy.sha256, self.declaration_text(policy.id), reading_complete, quiz,
+            policy.meta.effective, policy.sha256, self._declaration_for(policy), reading_complete, quiz,
             already)
 
     def acknowledge(self, policy_id: str, *, typed_name: str, declared: bool,
@@ -96,9 +105,13 @@ class AttestationService:
                             typed_name, signature, note=None)
 
     def acknowledge_on_behalf(self, staff_id: int, policy_id: str, *, note: str,
-                              typed_name: str | None = None) -> AcknowledgementRecord:
+                              typed_name: str | None = None, on: date | None = None,
+                              version_sha256: str | None = None) -> AcknowledgementRecord:
         """An administrator records someone's acknowledgement (a volunteer who signed on paper, for
-        example). The note saying why is required; the record and the PDF say who did it."""
+        example). The note saying why is required; the record and the PDF say who did it.
+        `on`: the date of a paper form signed earlier: the record carries that date (the audit row
+        says when it was entered, and by whom). `version_sha256`: the version the form covered (one on
+        record), when not the current one."""
         from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementRefused
 
         if not note or not note.strip():
@@ -110,13 +123,40 @@ class AttestationService:
 
             raise UnknownStaff(staff_id)
         _check_lengths(member, typed_name=typed_name, note=note)
+        acknowledged_at = None
+        if on is not None:
+            from holbrook_desktop.core.dates import for_people
+
+            if on > self._app.today():
+                raise AcknowledgementRefused(f"{for_people(on)} is in the future: give the date on the form.")
+            if on < date.fromisoformat(member.start_date):
+                raise AcknowledgementRefused(
+                    f"{for_people(on)} is before {member.full_name} started "
+                    f"({for_people(date.fromisoformat(member.start_date))}).")
+            if on < self._app.today():
+                acknowledged_at = paper_time(on)
+        if version_sha256 is not None and version_sha256 != policy.sha256:
+            policy = self._version_on_record(policy, version_sha256)
         # Signed on paper: the reading and quiz rules are the administrator's to vouch for (the note).
         offer = self._offer(member, policy, reading_complete=True)
         return self._record(member, policy, offer, "on-behalf", typed_name or member.full_name, None,
-                            note=" ".join(note.split()))
+                            note=" ".join(note.split()), acknowledged_at=acknowledged_at)
+
+    def _version_on_record(self, policy: Policy, sha256: str) -> Policy:
+        """The policy as it stood in an earlier version (its label, title, date and hash, from the
+        versions on record), for a paper form that covered that version."""
+        from holbrook_desktop.core.attestation.acknowledgement import AcknowledgementRefused
+
+        for version in self._app.require_records().policy_versions.history(policy.id):
+            if version["sha256"] == sha256:
+                meta = replace(policy.meta, version=version["label"], title=version["title"] or policy.title,
+                               effective=date.fromisoformat(version["effective"]))
+                return replace(policy, meta=meta, sha256=sha256)
+        raise AcknowledgementRefused(f"No version {sha256[:12]}… of {policy.title} is on record.")
 
     def _record(self, member: StaffMember, policy: Policy, offer: AcknowledgementOffer, method: str,
-                typed_name: str, signature: Signature | None, *, note: str | None) -> AcknowledgementRecord:
+                typed_name: str, signature: Signature | None, *, note: str | None,
+                acknowledged_at: str | None = None) -> AcknowledgementRecord:
         from holbrook_desktop.core.attestation.document import (
             APP_VERSION,
             attestation_content,
@@ -127,7 +167,8 @@ class AttestationService:
         from holbrook_desktop.core.records.acknowledgements import NewAcknowledgement
 
         records = self._app.require_records()
-        records.policy_versions.record_seen(policy)
+        if policy.sha256 == self._app.content.require_policy(policy.id).sha256:
+            records.policy_versions.record_seen(policy)
         key = self.signing_key()
         certificate = key.current() or self._first_signing_key()
         new = NewAcknowledgement(
@@ -149,16 +190,18 @@ class AttestationService:
             content = replace(content, school=profile.name, logo=profile.logo_path)
             return signed_attestation(content, key)
 
-        return records.acknowledgements.record(new, make_pdf)
+        return records.acknowledgements.record(new, make_pdf, acknowledged_at=acknowledged_at)
 
     def last_acknowledgement(self, policy_id: str) -> AcknowledgementRecord | None:
-        """The signed-in person's latest acknowledgement of the current version of this policy."""
+        """The signed-in person's latest acknowledgement of the current version of this policy (or
+        of one the administrator marked the same text: a minor change)."""
         app = self._app
         policy = app.content.policy(policy_id)
         if app.records is None or app.signed_in is None or policy is None:
             return None
+        counted = app.admin.counted_versions(policy_id)
         for record in app.records.acknowledgements.for_person(app.signed_in.id, policy_id):
-            if record.policy_sha256 == policy.sha256:
+            if record.policy_sha256 in counted:
                 return record
         return None
 

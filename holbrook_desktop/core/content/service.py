@@ -128,6 +128,21 @@ class ContentService:
 
         return check_folder(folder)
 
+    def overdue_if_installed(self, folder: Path) -> list[tuple[str, int]]:
+        """Before an install: for each policy in `folder` whose version would make people overdue at
+        once (its effective date is so far past that the version period is over), its title and how
+        many people; nothing is changed. An unreadable folder gives nothing here: install says why."""
+        loaded = load_content(folder, quizzes=False)
+        found = []
+        for policy in loaded.handbook.policies:
+            installed = self.policy(policy.id)
+            if installed is not None and installed.sha256 == policy.sha256:
+                continue
+            late = self._app.hr.overdue_at_once(policy)
+            if late:
+                found.append((policy.title, len({s.member.id for s in late})))
+        return found
+
     def install(self, folder: Path) -> ContentCheck:
         """Check a new content folder, copy it into the data folder and read it from now on; raises
         ContentRefused, with the checker's messages, leaving everything as it was."""

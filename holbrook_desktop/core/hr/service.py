@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
-    from holbrook_desktop.core.hr.due import PersonStatus
+    from holbrook_desktop.core.content.handbook import Policy
+    from holbrook_desktop.core.hr.due import NewStarters, PersonStatus
     from holbrook_desktop.core.hr.exports import AcknowledgementRow
+    from holbrook_desktop.core.hr.paper_import import PaperImportPlan
     from holbrook_desktop.core.hr.reminders import ReminderList
     from holbrook_desktop.core.hr.retention import RetentionPlan, RetentionResult
     from holbrook_desktop.core.hr.staff_import import StaffImportPlan, StaffImportResult
@@ -23,7 +25,7 @@ class HrService:
     # Staff ---------------------------------------------------------------------------------
 
     def staff_list(self) -> list[StaffMember]:
-        return self._app.require_records().staff.list()
+        return self._app.require_records().staff.list(today=self._app.today())
 
     def similar_staff(self, full_name: str) -> list[StaffMember]:
         """People already on the list whose name is this one, accents, case, apostrophes and spacing
@@ -61,19 +63,59 @@ class HrService:
 
         return apply_import(self._app.require_records(), plan, all_or_nothing=all_or_nothing)
 
+    def plan_paper_import(self, csv_path: Path) -> PaperImportPlan:
+        """Paper acknowledgements from a CSV (person, policy, version, date, note), checked line by
+        line; nothing is written."""
+        from holbrook_desktop.core.hr.paper_import import plan_paper_import
+
+        app = self._app
+        return plan_paper_import(app.require_records(), csv_path, list(app.content.policies),
+                                 today=app.today())
+
+    def apply_paper_import(self, plan: PaperImportPlan) -> PaperImportPlan:
+        """Each planned line recorded on behalf, with the form's date and note, audited."""
+        from holbrook_desktop.core.hr.paper_import import apply_paper_import
+
+        attestation = self._app.attestation
+        return apply_paper_import(plan, lambda row: attestation.acknowledge_on_behalf(
+            row.member.id, row.policy_id, note=row.note, on=row.on, version_sha256=row.version_sha256).id)
+
+    def version_in_force(self, policy_id: str, day: date) -> str:
+        """The sha256 of the version of the policy in force on `day` (by the effective dates of the
+        versions on record); the current one if none was yet."""
+        from holbrook_desktop.core.hr.paper_import import version_named, versions_on_record
+
+        app = self._app
+        policy = app.content.require_policy(policy_id)
+        found = version_named(versions_on_record(app.require_records(), policy), "", day)
+        return found[0] if found else policy.sha256
+
     # Who is due, and what HR hands on ---------------------------------------------------------
 
     def statuses(self, policy_id: str | None = None, *, today: date | None = None,
-                 include_leavers: bool = True) -> list[PersonStatus]:
-        """Each person's standing on each policy (or one), by the rules in `core.hr.due`."""
+                 include_leavers: bool = True, as_of: date | None = None) -> list[PersonStatus]:
+        """Each person's standing on each policy (or one), by the rules in `core.hr.due`. `as_of`: a
+        past day, judged from what the records held that day (people, records, versions)."""
         from holbrook_desktop.core.hr.due import statuses_for
 
         app = self._app
         policies = [app.content.require_policy(policy_id)] if policy_id else list(app.content.policies)
-        return statuses_for(app.require_records(), policies, today=today or app.today(),
+        return statuses_for(app.require_records(), policies, today=as_of or today or app.today(),
                             rules=app.admin.due_rules(),
-                            equivalent_versions={p.id: app.admin.equivalent_versions(p.id) for p in policies},
-                            include_leavers=include_leavers)
+                            equivalent_versions={p.id: app.admin.equivalent_versions(p.id)
+                                                 for p in policies},
+                            include_leavers=include_leavers, rollout=app.admin.rollout_date(),
+                            as_of=as_of is not None)
+
+    def overdue_at_once(self, policy: Policy) -> list[PersonStatus]:
+        """Who installing `policy` (a new version, not yet in use) would make overdue today, who is
+        not overdue now."""
+        from holbrook_desktop.core.hr.due import overdue_at_once
+
+        app = self._app
+        return overdue_at_once(app.require_records(), policy, app.content.policy(policy.id),
+                               today=app.today(), rules=app.admin.due_rules(),
+                               rollout=app.admin.rollout_date())
 
     def status_of(self, staff_id: int, policy_id: str, *, today: date | None = None) -> PersonStatus:
         """One person's standing on one policy, by the same rules as `statuses` (for "My record")."""
@@ -96,14 +138,33 @@ class HrService:
         return rows_for(self._app.require_records(), statuses,
                         {p.id: p.title for p in self._app.content.policies})
 
-    def status_report_pdf(self, statuses: list[PersonStatus], *, today: date | None = None) -> bytes:
-        """The governors' printable report: counts by status and role, and the overdue list."""
+    def status_report_pdf(self, statuses: list[PersonStatus], *, today: date | None = None,
+                          as_of: date | None = None) -> bytes:
+        """The governors' printable report: counts by status and role, the overdue list, and how many
+        new starters acknowledged within their deadline. `as_of`: the statuses are of that past day."""
         from holbrook_desktop.core.hr.status_report import status_report_pdf
 
         app = self._app
         profile = app.admin.school_profile()
+        day = as_of or today or app.today()
         return status_report_pdf(statuses, school=profile.name, policies=list(app.content.policies),
-                                 today=today or app.today(), logo=profile.logo_path)
+                                 today=day, logo=profile.logo_path,
+                                 new_starters=self.new_starters(statuses, today=today, as_of=as_of))
+
+    def new_starters(self, statuses: list[PersonStatus], *, today: date | None = None,
+                     as_of: date | None = None) -> dict[str, NewStarters]:
+        """For the report: on each policy in `statuses`, how many people who started in the 12 months
+        up to the report's day acknowledged within their first deadline."""
+        from holbrook_desktop.core.hr.due import new_starters
+
+        app = self._app
+        policies = list(app.content.policies)
+        present = {s.policy_id for s in statuses}
+        chosen = [p for p in policies if p.id in present] or policies
+        return new_starters(app.require_records(), chosen, today=as_of or today or app.today(),
+                            rules=app.admin.due_rules(),
+                            equivalent_versions={p.id: app.admin.equivalent_versions(p.id) for p in chosen},
+                            rollout=app.admin.rollout_date(), as_of=as_of is not None)
 
     def reminder_list(self, statuses: list[PersonStatus]) -> ReminderList:
         from holbrook_desktop.core.hr.reminders import reminder_list

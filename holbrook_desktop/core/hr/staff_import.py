@@ -393,6 +393,12 @@ def _unmapped_titles(parsed: Sequence[ParsedRow]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: item[0].casefold()))
 
 
+def read_text_file(path: Path) -> tuple[str, str]:
+    """A CSV file's text and the encoding it was read with, by the staff import's rules (UTF-8, UTF-16,
+    plausible Windows-1252; any other legacy encoding refused): for HR's other CSV imports too."""
+    return _decode(path, _read_bytes(path))
+
+
 def _read_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise StaffImportFileError(path, "this is a folder, not a CSV file")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +21,7 @@ from holbrook_desktop.core.attestation.pdf import (
     long_date,
 )
 from holbrook_desktop.core.dates import for_people, school_day
-from holbrook_desktop.core.hr.due import PersonStatus, Status
+from holbrook_desktop.core.hr.due import NewStarters, PersonStatus, Status
 from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.limits import shortened
 
@@ -108,7 +108,8 @@ def _late_person(status: PersonStatus) -> LatePerson:
 
 
 def status_report_pdf(statuses: list[PersonStatus], *, school: str, policies: list[Policy],
-                      today: date, logo: Path | None = None) -> bytes:
+                      today: date, logo: Path | None = None,
+                      new_starters: Mapping[str, NewStarters] | None = None) -> bytes:
     """The report as A4 PDF bytes; the same input gives the same bytes (no clock, no random ids).
     `logo`: the school's (App.school_profile), printed beside its name when given."""
     import io
@@ -134,6 +135,8 @@ def status_report_pdf(statuses: list[PersonStatus], *, school: str, policies: li
     story.header(title, school, today, logo if logo is not None and logo.is_file() else None)
     for summary in summaries:
         story.policy(summary)
+        if new_starters and summary.policy_id in new_starters:
+            story.new_starters(new_starters[summary.policy_id])
     footer = f"{school} · {title} · {long_date(today)}"
 
     def number_pages(canvas, doc) -> None:
@@ -253,6 +256,19 @@ class _Story:
             rows.append([person.name, person.role, STATUS_HEADINGS[person.status], short_date(person.due),
                          last])
         self.flowables.append(self.table(rows, [0.25, 0.15, 0.22, 0.12, 0.26]))
+
+    def new_starters(self, figures: NewStarters) -> None:
+        period = f"{for_people(figures.period_start)} to {for_people(figures.period_end)}"
+        heading = "New starters who acknowledged within their deadline"
+        self.flowables.append(self.text(heading, self.subheading))
+        if figures.judged == 0:
+            line = f"No new starter's deadline fell in the period ({period})."
+        else:
+            line = (f"{figures.in_time} of {figures.judged} ({figures.share}%): people who started from "
+                    f"{period}, whose deadline has come.")
+        if figures.waiting:
+            line += f" {figures.waiting} more {'is' if figures.waiting == 1 else 'are'} still within it."
+        self.flowables.append(self.text(line, self.cell))
 
     def table(self, rows: list[list[str]], shares: list[float], *, numbers_from: int | None = None,
               total_row: bool = False):

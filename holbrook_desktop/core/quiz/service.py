@@ -47,13 +47,15 @@ class QuizService:
         return self.banks.get(policy_id)
 
     def last_outcome(self, policy_id: str) -> QuizOutcome | None:
-        """The signed-in person's latest finished attempt on the current version of this policy."""
+        """The signed-in person's latest finished attempt on the current version of this policy (or
+        one the administrator marked the same text: a minor change)."""
         app = self._app
         policy = app.content.policy(policy_id)
         if app.records is None or app.signed_in is None or policy is None:
             return None
+        counted = app.admin.counted_versions(policy_id)
         for attempt in app.records.quiz_attempts.history(app.signed_in.id, policy_id):
-            if attempt.status == "finished" and attempt.policy_sha256 == policy.sha256:
+            if attempt.status == "finished" and attempt.policy_sha256 in counted:
                 return QuizOutcome(attempt.mode, attempt.correct or 0, attempt.total, bool(attempt.passed),
                                    attempt.finished_at or "")
         return None

@@ -18,6 +18,7 @@ from holbrook_desktop.core.reading.progress import (
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
     from holbrook_desktop.core.admin.version_changes import VersionChanges
+    from holbrook_desktop.core.content.handbook import Policy
     from holbrook_desktop.core.quiz.service import QuizOutcome
     from holbrook_desktop.core.reading.my_record import MyRecord
     from holbrook_desktop.core.records.acknowledgements import AcknowledgementRecord
@@ -148,6 +149,8 @@ class ReadingService:
         numbers = {s.number for s in policy.reading_sections()}
         unchanged = self._unchanged_sections(policy_id) & numbers
         read = (self._store.read_sections(policy.id, policy.sha256) & numbers) | unchanged
+        if read != numbers and self._app.records is not None:
+            read |= self._carried_over(policy, numbers - read)
         return ProgressSummary(len(read), len(numbers), frozenset(read), frozenset(unchanged))
 
     def first_unread(self, policy_id: str | None = None) -> Location | None:
@@ -223,6 +226,25 @@ class ReadingService:
 
         return my_record(self._app)
 
+    def _carried_over(self, policy: Policy, unread: set[str]) -> set[str]:
+        """Sections read in a version the administrator marked the same text (a minor change) whose
+        words are unchanged in this one, clause by clause: reading them again would teach nothing."""
+        from holbrook_desktop.core.records.policy_versions import clause_sha256
+
+        records = self._app.require_records()
+        others = self._app.admin.counted_versions(policy.id) - {policy.sha256}
+        carried: set[str] = set()
+        for sha in others:
+            read_then = self._store.read_sections(policy.id, sha) & (unread - carried)
+            if not read_then:
+                continue
+            then = records.policy_versions.clause_hashes(policy.id, sha)
+            for section in policy.reading_sections():
+                if section.number in read_then and all(
+                        then.get(c.number) == clause_sha256(c.plain_text) for c in section.clauses):
+                    carried.add(section.number)
+        return carried
+
     def complete(self, policy_id: str) -> bool:
         summary = self.progress(policy_id)
         return summary.total > 0 and summary.read == summary.total
@@ -231,6 +253,13 @@ class ReadingService:
         """What the person signed in should do next on this policy (see NextStep)."""
         progress = self.progress(policy_id)
         mode, length, due = self._quiz_for(policy_id)
+        # Acknowledged a version the administrator marked the same text (a minor change): that
+        # acknowledgement stands for this one, as it does in HR's table (until the refresher falls due).
+        acknowledged = self._app.attestation.last_acknowledgement(policy_id)
+        if (acknowledged is not None and not due
+                and acknowledged.policy_sha256 != self._app.content.require_policy(policy_id).sha256):
+            return NextStep("done", progress, self._app.quiz.last_outcome(policy_id), acknowledged,
+                            quiz_mode=mode, quiz_length=length)
         if not (progress.total > 0 and progress.read == progress.total):
             return NextStep("read", progress, quiz_mode=mode, quiz_length=length, refresher_due=due)
         last = self._app.quiz.last_outcome(policy_id)

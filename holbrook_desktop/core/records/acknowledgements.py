@@ -76,8 +76,9 @@ class Stamp:
     time, and the audit chain's last hash before it (which anchors the chain up to that point)."""
 
     record_id: int
-    at: str
+    at: str  # the acknowledgement's time: now, or the date of a paper form brought in later
     audit_anchor: str
+    entered_at: str | None = None  # a paper form's: when it was entered here
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,30 @@ _LATEST_SQL = f"""
 """
 
 
+_SUMMARY_NAMES = ", ".join(AcknowledgementSummary.__dataclass_fields__)
+_NEWEST_SQL = f"""
+    SELECT {_SUMMARY_NAMES} FROM (
+        SELECT {_SUMMARY_NAMES}, row_number() OVER (
+            PARTITION BY staff_id, policy_id, policy_sha256 ORDER BY acknowledged_at DESC, id DESC) AS newest
+        FROM acknowledgements
+        WHERE policy_id IN (SELECT value FROM json_each(?)) AND (? IS NULL OR acknowledged_at < ?))
+    WHERE newest = 1 ORDER BY id
+"""
+
+
+# In SQLite, max() makes the other columns of an aggregate come from the row holding the maximum:
+# `id, max(acknowledged_at)` is the newest record of the group (a tie to the microsecond: either one).
+# Read from the index acknowledgements_by_version alone, never the rows.
+_NEWEST_BY_VERSION_SQL = """
+    SELECT id, staff_id, policy_id, policy_sha256, max(acknowledged_at) FROM acknowledgements
+    WHERE policy_id IN (SELECT value FROM json_each(?)) AND (? IS NULL OR acknowledged_at < ?)
+    GROUP BY staff_id, policy_id, policy_sha256
+"""
+_SUMMARIES_SQL = f"""
+    SELECT {_SUMMARY_NAMES} FROM acknowledgements WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
+"""
+
+
 @dataclass(frozen=True)
 class KeptPdf:
     """What checking a kept PDF needs of its record (an erased person's PDFs are deleted)."""
@@ -140,8 +165,11 @@ class Acknowledgements:
     def folder(self) -> Path:
         return self._store.path.parent / ATTESTATIONS_FOLDER
 
-    def record(self, new: NewAcknowledgement, make_pdf: Callable[[Stamp], bytes]) -> AcknowledgementRecord:
+    def record(self, new: NewAcknowledgement, make_pdf: Callable[[Stamp], bytes], *,
+               acknowledged_at: str | None = None) -> AcknowledgementRecord:
         """Write the record and its signed PDF together: if either fails, neither is kept.
+        `acknowledged_at`: a paper form's time (UTC, as the store writes times), for an on-behalf
+        record brought in later; the audit row says when it was entered, and by whom.
 
         `make_pdf` runs inside the write transaction, because the PDF names the record's number and
         the audit hash before it; other writers wait the fraction of a second it takes. The PDF is
@@ -150,13 +178,17 @@ class Acknowledgements:
         are next opened (`settle_pending`), neither: never a signed PDF that attests to nothing."""
         if new.method not in METHODS:
             raise ValueError(f"unknown method {new.method!r}")
+        if acknowledged_at is not None and new.method != "on-behalf":
+            raise ValueError("only an acknowledgement recorded on someone's behalf can carry an earlier date")
         written: Path | None = None
         try:
             with self._store.change("acknowledgement.recorded") as change:
                 db = change.db
                 record_id = self._next_number(db)
                 last = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-                stamp = Stamp(record_id, change.at, last[0] if last else audit.GENESIS_HASH)
+                anchor = last[0] if last else audit.GENESIS_HASH
+                stamp = (Stamp(record_id, acknowledged_at, anchor, entered_at=change.at) if acknowledged_at
+                         else Stamp(record_id, change.at, anchor))
                 pdf = make_pdf(stamp)
                 relative = pdf_file_name(record_id)
                 target = self._store.path.parent / relative
@@ -171,7 +203,7 @@ class Acknowledgements:
                     raise StoreWriteError(_file_failure(target, exc)) from exc
                 written = pending
                 pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-                values = {**new.__dict__, "id": record_id, "acknowledged_at": change.at,
+                values = {**new.__dict__, "id": record_id, "acknowledged_at": stamp.at,
                           "audit_anchor": stamp.audit_anchor, "pdf_file": relative, "pdf_sha256": pdf_sha256}
                 names = list(values)
                 db.execute(f"INSERT INTO acknowledgements ({', '.join(names)}) VALUES "
@@ -183,6 +215,8 @@ class Acknowledgements:
                     "on_behalf_note": new.on_behalf_note, "pdf_sha256": pdf_sha256,
                     "certificate_fingerprint": new.certificate_fingerprint,
                 }
+                if acknowledged_at:
+                    change.details["acknowledged_at"] = acknowledged_at  # the paper form's date
         except BaseException:
             if written is not None:
                 with contextlib.suppress(OSError):
@@ -315,6 +349,55 @@ class Acknowledgements:
             if row[-1]:
                 current[key] = summary
         return {key: LatestAcknowledgements(record, current.get(key)) for key, record in latest.items()}
+
+    def newest_of_each_version(self, policy_ids: Collection[str], *, before: str | None = None
+                               ) -> dict[tuple[int, str], list[AcknowledgementSummary]]:
+        """For each (staff_id, policy_id): the person's newest record (by the day acknowledged, then
+        number) of each version they acknowledged, made `before` this UTC time if given. One query,
+        reading neither declarations nor signatures: what the due rules need of the history."""
+        found: dict[tuple[int, str], list[AcknowledgementSummary]] = {}
+        rows = self._store.db.execute(_NEWEST_SQL, (json.dumps(list(policy_ids)), before, before))
+        for row in rows:
+            summary = AcknowledgementSummary(*row)
+            found.setdefault((summary.staff_id, summary.policy_id), []).append(summary)
+        return found
+
+    def deciding(self, steps: Mapping[str, Mapping[str, int]], current: Mapping[str, int], *,
+                 before: str | None = None) -> dict[tuple[int, str], list[AcknowledgementSummary]]:
+        """What the due rules need of each person's history, and no more: for each (staff_id,
+        policy_id), their newest record, their newest of the furthest version step they reached, and
+        their newest of a step from `current` on. `steps`: policy id → {sha256: step number} (a
+        version not listed is step -1); `current`: policy id → the step in force. Records made
+        `before` this UTC time only, if given. Two queries: one on an index, one for the records
+        chosen; neither reads declarations or signatures."""
+        newest: dict[tuple[int, str], dict[int, tuple[str, int]]] = {}  # step → (time, id)
+        for record_id, staff_id, policy_id, sha, at in self._store.db.execute(
+                _NEWEST_BY_VERSION_SQL, (json.dumps(list(current)), before, before)):
+            step = steps.get(policy_id, {}).get(sha, -1)
+            by_step = newest.setdefault((staff_id, policy_id), {})
+            if step not in by_step or (at, record_id) > by_step[step]:
+                by_step[step] = (at, record_id)
+        chosen: set[int] = set()
+        for (_staff_id, policy_id), by_step in newest.items():
+            chosen.add(max(by_step.values())[1])  # their newest record
+            chosen.add(by_step[max(by_step)][1])  # their newest of the furthest step they reached
+            from_current = [found for step, found in by_step.items() if step >= current[policy_id]]
+            if from_current:
+                chosen.add(max(from_current)[1])
+        found: dict[tuple[int, str], list[AcknowledgementSummary]] = {}
+        for row in self._store.db.execute(_SUMMARIES_SQL, (json.dumps(sorted(chosen)),)):
+            summary = AcknowledgementSummary(*row)
+            found.setdefault((summary.staff_id, summary.policy_id), []).append(summary)
+        return found
+
+    def first_acknowledged(self, policy_ids: Collection[str], *, before: str | None = None
+                           ) -> dict[tuple[int, str], str]:
+        """Each person's first acknowledgement time (UTC) of each policy, made `before` if given."""
+        rows = self._store.db.execute(
+            "SELECT staff_id, policy_id, min(acknowledged_at) FROM acknowledgements "
+            "WHERE policy_id IN (SELECT value FROM json_each(?)) AND (? IS NULL OR acknowledged_at < ?) "
+            "GROUP BY staff_id, policy_id", (json.dumps(list(policy_ids)), before, before))
+        return {(staff_id, policy_id): first for staff_id, policy_id, first in rows}
 
     def kept_pdfs(self) -> list[KeptPdf]:
         """Every acknowledgement whose signed PDF is kept (all but erased people's), oldest first."""

@@ -211,6 +211,13 @@ def m0006_school_roles(db: Database) -> None:
     db.execute("ALTER TABLE staff ADD COLUMN school_role TEXT")
 
 
+def m0007_acknowledgements_by_version(db: Database) -> None:
+    # The due rules read each person's newest record of each version (core/hr/due.py): from this
+    # index alone, never the rows with their declarations and signatures.
+    db.table("acknowledgements").create_index(["staff_id", "policy_id", "policy_sha256", "acknowledged_at"],
+                                              index_name="acknowledgements_by_version")
+
+
 # The order is the schema's history: number n is MIGRATIONS[n - 1].
 MIGRATIONS: list[Callable[[Database], None]] = [
     m0001_staff_progress_versions_audit,
@@ -219,4 +226,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m0004_settings_and_minor_versions,
     m0005_erasure_and_resealed_audit,
     m0006_school_roles,
+    m0007_acknowledgements_by_version,
 ]

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from holbrook_desktop.core.dates import for_people
+from holbrook_desktop.core.dates import for_people, has_left
 from holbrook_desktop.core.errors import InputRefused, UnknownStaff
 from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.limits import check_length
@@ -264,16 +264,17 @@ class StaffDirectory:
         return self._with_label(row)
 
     def list(self, *, include_inactive: bool = False, today: date | None = None) -> list[StaffMember]:
-        """Without leavers unless asked: someone whose last day has passed no longer signs in here."""
-        where, params = "", []
-        if not include_inactive:
-            where = "WHERE active = 1 AND (leaving_date IS NULL OR leaving_date >= ?)"
-            params.append((today or date.today()).isoformat())
+        """Without leavers unless asked: someone whose last day has passed no longer signs in here
+        (dates.has_left, the one rule for it, judged on `today`: the school's day)."""
+        where = "" if include_inactive else "WHERE active = 1"
         rows = self._store.db.execute(
-            f"SELECT {self._columns} FROM staff {where} ORDER BY full_name COLLATE NOCASE, id", params
-        ).fetchall()
+            f"SELECT {self._columns} FROM staff {where} ORDER BY full_name COLLATE NOCASE, id").fetchall()
         labels = self._labels() if any(row[9] for row in rows) else {}
-        return [_member(row, labels) for row in rows]
+        members = [_member(row, labels) for row in rows]
+        if not include_inactive:
+            day = today or date.today()
+            members = [m for m in members if not has_left(m.leaving_date, day)]
+        return members
 
     def _with_label(self, row: _Row | None) -> StaffMember | None:
         if row is None:

@@ -83,6 +83,15 @@ class AdminView(QWidget):
         self.policy_choice.setAccessibleName(self.tr("Policy"))
         self._fill_policy_choice()
         self.policy_choice.currentIndexChanged.connect(lambda _i: self.reload_statuses())
+        # "As of": who was due on a past day, from the records' history (today unless changed).
+        self.as_of = QDateEdit(QDate(self.service.today()), page)
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("dd/MM/yyyy")
+        self.as_of.setMaximumDate(QDate(self.service.today()))
+        self.as_of.setAccessibleName(self.tr("As of"))
+        self.as_of.setToolTip(self.tr("Show who was due on an earlier day; the report and spreadsheet "
+                                      "follow it"))
+        self.as_of.dateChanged.connect(lambda _d: self.reload_statuses())
         self.table = StatusTable(page)
 
         def button(text: str, tip: str, slot) -> QPushButton:
@@ -113,16 +122,22 @@ class AdminView(QWidget):
         self.access_button = button(self.tr("Subject access…"),
                                     self.tr("Everything stored about the selected person, in a folder"),
                                     self.subject_access_dialog)
+        self.on_behalf_button = button(self.tr("Record on behalf…"),
+                                       self.tr("Record the selected person's acknowledgement (a paper "
+                                               "form, say), with its date and a note"),
+                                       self.on_behalf_dialog)
         self.retention_button = button(self.tr("Erase expired leavers…"),
                                        self.tr("Erase the personal data of leavers past the "
                                                "retention period"),
                                        self.retention_dialog)
-        for needs_one in (self.leaver_button, self.access_button):
+        for needs_one in (self.leaver_button, self.access_button, self.on_behalf_button):
             needs_one.setEnabled(False)
         self.table.selectionChanged.connect(self._on_selection_changed)
         choose = QHBoxLayout()
         choose.addWidget(QLabel(self.tr("Policy:"), page))
         choose.addWidget(self.policy_choice, 1)
+        choose.addWidget(QLabel(self.tr("As of:"), page))
+        choose.addWidget(self.as_of)
         exports = QHBoxLayout()
         exports.addWidget(QLabel(self.tr("Export:"), page))
         for item in (self.spreadsheet_button, self.report_button, self.reminders_button, self.pdfs_button):
@@ -130,7 +145,8 @@ class AdminView(QWidget):
         exports.addStretch(1)
         people = QHBoxLayout()
         people.addWidget(QLabel(self.tr("Staff:"), page))
-        for item in (self.import_button, self.leaver_button, self.access_button, self.retention_button):
+        for item in (self.import_button, self.leaver_button, self.on_behalf_button, self.access_button,
+                     self.retention_button):
             people.addWidget(item)
         people.addStretch(1)
         layout = QVBoxLayout(page)
@@ -164,16 +180,29 @@ class AdminView(QWidget):
     def reload_statuses(self) -> None:
         titles = {p.id: p.title for p in self.service.content.policies}
         try:
-            statuses = self.service.hr.statuses(self.policy_choice.currentData())
+            statuses = self.service.hr.statuses(self.policy_choice.currentData(), as_of=self.as_of_day())
         except StoreError as exc:
             self.tell(str(exc))
             return
         self.table.set_statuses(statuses, titles)
+        as_of = self.as_of_day()
+        said = self.tr("As of %1: who was due on that day, from the records' history (today's "
+                       "figures: set As of to today).")
+        if as_of is not None:
+            self.tell(said.replace("%1", as_of.strftime("%d/%m/%Y")))
+        elif self.note.text().startswith(said.split("%1")[0]):
+            self.note.clear()
+
+    def as_of_day(self) -> date | None:
+        """The day chosen in "As of", when it is before today (None: today)."""
+        chosen = self.as_of.date().toPython()
+        return chosen if chosen < self.service.today() else None
 
     def clear(self) -> None:
         """Locked: nothing of anyone's records stays in the widgets."""
         self.table.set_statuses([], {})
         self.table.search.clear()
+        self.as_of.setDate(QDate(self.service.today()))
         self.note.clear()
         self.content_page.clear()
         self.tabs.setCurrentIndex(0)
@@ -185,6 +214,7 @@ class AdminView(QWidget):
         one = len({s.member.id for s in self.table.selected_statuses()}) == 1
         self.leaver_button.setEnabled(one)
         self.access_button.setEnabled(one)
+        self.on_behalf_button.setEnabled(one)
 
     def _selected_member(self):
         chosen = {s.member.id: s.member for s in self.table.selected_statuses()}
@@ -224,8 +254,9 @@ class AdminView(QWidget):
     def save_report_dialog(self) -> None:
         from holbrook_desktop.ui.save_target import choose_save_file
 
+        day = self.as_of_day() or self.service.today()
         path = choose_save_file(self, self.tr("Save the governors' report"),
-                                f"status-report-{date.today().isoformat()}.pdf",
+                                f"status-report-{day.isoformat()}.pdf",
                                 self.tr("PDF documents (*.pdf)"), self.service.data_dir)
         if path is not None:
             self.save_report(path)
@@ -239,11 +270,14 @@ class AdminView(QWidget):
         statuses = self.table.model.statuses()
         profile = self.service.admin.school_profile()
         policies = list(self.service.content.policies)
+        as_of = self.as_of_day()
+        day = as_of or self.service.today()
+        starters = self.service.hr.new_starters(statuses, as_of=as_of)
         not_saved = self.tr("The report could not be saved as %1: %2").replace("%1", str(path))
 
         def write() -> int:
-            pdf = status_report_pdf(statuses, school=profile.name, policies=policies, today=date.today(),
-                                    logo=profile.logo_path)
+            pdf = status_report_pdf(statuses, school=profile.name, policies=policies, today=day,
+                                    logo=profile.logo_path, new_starters=starters)
             try:
                 write_whole(path, pdf)
             except OSError as exc:
@@ -317,6 +351,35 @@ class AdminView(QWidget):
                   .replace("%3", str(self.service.admin.retention_years())))
         self.reload_statuses()
         return True
+
+    def on_behalf_dialog(self) -> QDialog | None:
+        chosen = self.table.selected_statuses()
+        member = self._selected_member()
+        if member is None or not chosen:
+            return None
+        policy_id = chosen[0].policy_id
+        title = next((p.title for p in self.service.content.policies if p.id == policy_id), policy_id)
+        dialog = OnBehalfDialog(member.full_name, title, self.service.today(), self)
+        dialog.accepted.connect(lambda: self.record_on_behalf(member.id, policy_id, dialog.note(),
+                                                              dialog.day()))
+        dialog.open()
+        return dialog
+
+    def record_on_behalf(self, staff_id: int, policy_id: str, note: str, day: date) -> Operation:
+        """Recorded and signed on the records' thread; the table follows."""
+        def done(record) -> None:
+            self.tell(self.tr("Recorded on behalf: record %1, dated %2.").replace("%1", str(record.id))
+                      .replace("%2", day.strftime("%d/%m/%Y")))
+            self.reload_statuses()
+
+        def record():
+            version = self.service.hr.version_in_force(policy_id, day)
+            return self.service.attestation.acknowledge_on_behalf(staff_id, policy_id, note=note, on=day,
+                                                                  version_sha256=version)
+
+        return Operation(self, "acknowledgement on behalf", record,
+                         title=self.tr("Record on behalf"), on_done=done, disable=[self.on_behalf_button],
+                         uses_records=True).run()
 
     def subject_access_dialog(self) -> None:
         from holbrook_desktop.ui.save_target import choose_save_folder
@@ -401,4 +464,44 @@ class LeavingDateDialog(QDialog):
         layout.addWidget(buttons)
 
     def leaving_date(self) -> date:
+        return self.date.date().toPython()
+
+
+class OnBehalfDialog(QDialog):
+    """One acknowledgement recorded on someone's behalf: the date on the form, and why."""
+
+    def __init__(self, name: str, policy_title: str, today: date, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QLineEdit
+
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Record on behalf"))
+        self.date = QDateEdit(QDate(today), self)
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setMaximumDate(QDate(today))
+        self.date.setAccessibleName(self.tr("Date acknowledged"))
+        self.note_field = QLineEdit(self)
+        self.note_field.setPlaceholderText(self.tr("For example: signed the paper form at induction"))
+        self.note_field.setAccessibleName(self.tr("Note"))
+        form = QFormLayout()
+        form.addRow(QLabel(self.tr("Record that %1 acknowledged the %2: the version in force on the "
+                                   "form's date is the one recorded.")
+                           .replace("%1", name).replace("%2", policy_title), self))
+        form.addRow(self.tr("Date on the form:"), self.date)
+        form.addRow(self.tr("Note (why on their behalf):"), self.note_field)
+        Button = QDialogButtonBox.StandardButton
+        self.buttons = QDialogButtonBox(Button.Ok | Button.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        ok = self.buttons.button(Button.Ok)
+        ok.setEnabled(False)
+        self.note_field.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    def note(self) -> str:
+        return self.note_field.text().strip()
+
+    def day(self) -> date:
         return self.date.date().toPython()

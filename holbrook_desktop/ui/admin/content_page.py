@@ -42,7 +42,7 @@ class ContentPage(QWidget):
         self.choose_button.clicked.connect(self.choose_folder_dialog)
         self.install_button = QPushButton(self.tr("&Use this content from now on"), self)
         self.install_button.setEnabled(False)
-        self.install_button.clicked.connect(self.install_checked)
+        self.install_button.clicked.connect(lambda: self.install_checked())
         self.shipped_button = QPushButton(self.tr("Go back to the content &shipped with the app"), self)
         self.shipped_button.clicked.connect(self.use_shipped)
         self.result = QTextBrowser(self)
@@ -87,10 +87,22 @@ class ContentPage(QWidget):
         self.result.setHtml(self._describe(check))
         return check
 
-    def install_checked(self) -> bool:
+    def install_checked(self, confirmed: bool = False) -> bool:
+        """Put the checked folder in use. A version whose effective date has passed makes people
+        overdue the moment it is in use: unless `confirmed`, the administrator is told how many
+        first, and it is installed only if they say so (False until then)."""
         if self._checked is None:
             return False
         folder = self._checked.folder
+        if not confirmed:
+            try:
+                late = self.service.content.overdue_if_installed(folder)
+            except (StoreError, OSError) as exc:
+                self.result.setHtml(f"<p>{escape(str(exc))}</p>")
+                return False
+            if late:
+                self.confirm_overdue(late)
+                return False
         self.clear()
         try:
             installed = self.service.content.install(folder)
@@ -106,6 +118,26 @@ class ContentPage(QWidget):
         self.reload()
         self.contentChanged.emit()
         return True
+
+    def confirm_overdue(self, late: list[tuple[str, int]]) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        total = sum(count for _title, count in late)
+        lines = "\n".join(self.tr("• %1: %2 people").replace("%1", title).replace("%2", str(count))
+                          for title, count in late)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("People become overdue at once"),
+                          self.tr("%1 people become overdue as soon as this content is in use: its effective "
+                                  "date has passed, so the days they had to acknowledge it are already over."
+                                  "\n\n%2\n\nIf it is only a minor correction, mark it minor on the Policy "
+                                  "versions tab afterwards, and nobody's date changes.")
+                          .replace("%1", str(total)).replace("%2", lines),
+                          QMessageBox.StandardButton.Cancel, self)
+        install = box.addButton(self.tr("Install anyway"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(lambda clicked: self.install_checked(confirmed=True) if clicked is install
+                                  else None)
+        self.confirmation = box
+        box.open()
 
     def use_shipped(self) -> bool:
         try:

@@ -7,10 +7,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QDateEdit,
     QFileDialog,
     QFormLayout,
     QLabel,
@@ -27,6 +28,7 @@ from holbrook_desktop import APP_NAME
 from holbrook_desktop.core import paths
 from holbrook_desktop.core.admin.password import PasswordRefused
 from holbrook_desktop.core.admin.school_profile import SchoolProfileRefused
+from holbrook_desktop.core.admin.settings import SettingRefused
 from holbrook_desktop.core.records.backups import BACKUP_FOLDER
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
@@ -104,6 +106,17 @@ class SchoolPage(QWizardPage):
         self.choose_logo_button.setAccessibleName(self.tr("Choose the school logo"))
         self.choose_logo_button.setToolTip(self.tr("A PNG or JPEG picture of the school's logo or crest"))
         self.choose_logo_button.clicked.connect(self.choose_logo)
+        # The day the school starts using the app: the first deadlines run from it (today unless
+        # HR starts with a later term), so nobody is overdue on day one.
+        rollout = service.admin.rollout_date() if service.records is not None else None
+        self.rollout = QDateEdit(QDate(rollout or service.today()), self)
+        self.rollout.setCalendarPopup(True)
+        self.rollout.setDisplayFormat("dd/MM/yyyy")
+        self.rollout.setAccessibleName(self.tr("Rollout date"))
+        for part in self.rollout.findChildren(QLineEdit):  # what a screen reader lands on
+            part.setAccessibleName(self.tr("Rollout date"))
+        self.rollout.setToolTip(self.tr("Staff have the usual days from this date to acknowledge; paper "
+                                        "forms signed earlier can be brought in with their own dates"))
         self.problem = _problem_label(self)
         logo_column = QVBoxLayout()
         logo_column.addWidget(self.logo_preview, 0, Qt.AlignmentFlag.AlignLeft)
@@ -115,6 +128,7 @@ class SchoolPage(QWizardPage):
                                        "report."), self))
         form.addRow(self.tr("School &name:"), self.name)
         form.addRow(self.tr("Logo:"), logo_column)
+        form.addRow(self.tr("Staff start using the app on:"), self.rollout)
         form.addRow(self.problem)
         self._show_logo()
 
@@ -151,6 +165,11 @@ class SchoolPage(QWizardPage):
             self._service.admin.set_school_name(self.name.text())
         except (SchoolProfileRefused, StoreError) as exc:
             _show_problem(self.problem, str(exc), self.name)
+            return False
+        try:
+            self._service.admin.set_rollout_date(self.rollout.date().toPython())
+        except (SettingRefused, StoreError) as exc:
+            _show_problem(self.problem, str(exc), self.rollout)
             return False
         return True
 
@@ -332,12 +351,20 @@ class DonePage(QWizardPage):
             (self.tr("Backups"), str(data_dir / BACKUP_FOLDER)),
             (self.tr("Signing key"), key),
             (self.tr("School"), service.admin.school_profile().name),
+            (self.tr("First deadlines from"), self._rollout_words()),
             (self.tr("Help"), self.tr("Help menu, or F1")),
         ]
         items = "".join(f"<tr><td><b>{html.escape(a)}</b>&nbsp;&nbsp;</td><td>{html.escape(b)}</td></tr>"
                         for a, b in rows)
         intro = self.tr("Set-up is done. Finish opens the admin area, where staff can be added or imported.")
         self.summary.setText(f"<p>{html.escape(intro)}</p><table>{items}</table>")
+
+
+    def _rollout_words(self) -> str:
+        from holbrook_desktop.core.dates import for_people
+
+        day = self._service.admin.rollout_date() if self._service.records is not None else None
+        return for_people(day) if day else self.tr("the first day in use")
 
 
 class FirstRunWizard(QWizard):

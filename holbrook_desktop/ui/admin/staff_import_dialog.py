@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -254,13 +253,12 @@ class StaffImportDialog(QDialog):
     # The rejected rows, to fix ----------------------------------------------------------------
 
     def save_rejected_dialog(self) -> Path | None:
+        from holbrook_desktop.ui.save_target import choose_save_file
+
         suggested = self.csv_path.with_name(f"{self.csv_path.stem} - rejected rows.csv")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the rejected rows"), str(suggested),
-                                              self.tr("CSV for Excel (*.csv)"))
-        if not path:
-            return None
-        chosen = Path(path) if Path(path).suffix.lower() == ".csv" else Path(path + ".csv")
-        return self.save_rejected(chosen)
+        chosen = choose_save_file(self, self.tr("Save the rejected rows"), suggested,
+                                  self.tr("CSV for Excel (*.csv)"), self.service.data_dir, suffix=".csv")
+        return self.save_rejected(chosen) if chosen is not None else None
 
     def save_rejected(self, path: Path) -> Path | None:
         """The rejected rows as a CSV with the file's columns and a "problem" column; says where."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from holbrook_desktop.core.dates import school_day
 from holbrook_desktop.core.hr.due import Status
 from holbrook_desktop.ui.session.staff_list_model import fold
 
@@ -40,10 +40,6 @@ STATUS_ORDER = {Status.OVERDUE: 0, Status.NEVER: 1, Status.DUE_SOON: 2, Status.A
 # Shown as words first; the mark only helps the eye (colour alone would fail people who can't see it).
 STATUS_MARKS = {Status.OVERDUE: "⚠ ", Status.NEVER: "⚠ ", Status.DUE_SOON: "… ", Status.ACKNOWLEDGED: "✔ ",
                 Status.LEAVER: ""}
-
-
-def _local_day(utc_iso: str) -> str:
-    return datetime.fromisoformat(utc_iso).astimezone().strftime("%d/%m/%Y")
 
 
 class StatusTableModel(QAbstractTableModel):
@@ -62,7 +58,7 @@ class StatusTableModel(QAbstractTableModel):
         self._cells, self._sort_keys, self.search_keys = [], [], []
         for s in self._rows:
             m, ack = s.member, s.acknowledgement
-            acknowledged_on = _local_day(ack.acknowledged_at) if ack else ""
+            acknowledged_on = school_day(ack.acknowledged_at).strftime("%d/%m/%Y") if ack else ""
             self._cells.append((m.full_name, m.role_label, policy_titles.get(s.policy_id, s.policy_id),
                                 STATUS_MARKS[s.status] + s.status.value.capitalize(),
                                 s.due.strftime("%d/%m/%Y") if s.due else "",

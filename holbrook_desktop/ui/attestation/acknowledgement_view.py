@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from holbrook_desktop.core.dates import school_day
 from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.attestation.signature_pad import SignatureField
 from holbrook_desktop.ui.operation import Operation
@@ -303,7 +304,7 @@ class AcknowledgementView(QWidget):
         member = self._service.signed_in
         title = self.offer.policy_title if self.offer else "Policy"
         who = member.full_name if member else ""
-        day = record.acknowledged_at[:10] if record else ""
+        day = school_day(record.acknowledged_at).isoformat() if record else ""
         return f"{title} attestation - {who} - {day}.pdf".replace("/", "-")
 
     def save_copy_dialog(self) -> None:
