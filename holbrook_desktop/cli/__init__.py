@@ -28,7 +28,7 @@ from holbrook_desktop.cli import (
     signing,
     staff,
 )
-from holbrook_desktop.cli.common import EXIT_OK, EXIT_USAGE, add_global_options
+from holbrook_desktop.cli.common import EXIT_OK, EXIT_USAGE, add_global_options, admin_refusal
 
 # In this order in `holbrook --help`.
 NOUNS = (content, search, quiz, staff, audit, data_dir, backup, attestation, signing, export, admin,
@@ -77,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    if getattr(args, "requires_admin", False):
+        refused = admin_refusal(args)
+        if refused is not None:
+            return refused
     try:
         return args.handler(args)
     except BrokenPipeError:

@@ -47,7 +47,7 @@ def register(commands) -> None:
     show = add_command(settings_verbs, "show", "the rules in force")
     add_json_option(show)
     show.set_defaults(handler=_settings_show)
-    change = add_command(settings_verbs, "set", "change one or more rules")
+    change = add_command(settings_verbs, "set", "change one or more rules", requires_admin=True)
     for name, help_text in RULE_OPTIONS.items():
         change.add_argument(f"--{name.replace('_', '-')}", type=int, metavar="N", help=help_text)
     change.add_argument("--retention-years", type=int, metavar="N",
@@ -66,7 +66,8 @@ def register(commands) -> None:
     changes.set_defaults(handler=_versions_changes)
     minor = add_command(
         version_verbs, "mark-minor",
-        "the current version only fixes typos: acknowledgements of the one before still count")
+        "the current version only fixes typos: acknowledgements of the one before still count",
+        requires_admin=True)
     minor.add_argument("--policy", metavar="ID", help="the policy (needed when there are several)")
     minor.add_argument("--undo", action="store_true", help="take the mark off again")
     minor.set_defaults(handler=_versions_mark_minor)
@@ -76,7 +77,8 @@ def register(commands) -> None:
     school_show = add_command(school_verbs, "show", "the name and logo in use")
     add_json_option(school_show)
     school_show.set_defaults(handler=_school_show)
-    school_set = add_command(school_verbs, "set", "change the school's name, its logo, or both")
+    school_set = add_command(school_verbs, "set", "change the school's name, its logo, or both",
+                             requires_admin=True)
     school_set.add_argument("--name", metavar="NAME", help="the school's name as it should be printed")
     logo = school_set.add_mutually_exclusive_group()
     logo.add_argument("--logo", type=Path, metavar="FILE", help="a PNG or JPEG picture of the school's logo")

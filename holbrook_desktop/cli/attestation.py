@@ -32,7 +32,8 @@ def register(commands) -> None:
     listing.add_argument("--policy", metavar="ID", help="only this policy's")
     add_json_option(listing)
     listing.set_defaults(handler=_acknowledgement_list)
-    record = add_command(verbs, "record", "(administrator) record an acknowledgement on someone's behalf")
+    record = add_command(verbs, "record", "record an acknowledgement on someone's behalf",
+                         requires_admin=True)
     record.add_argument("--staff", type=int, required=True, metavar="ID", help="the person's number")
     record.add_argument("--policy", required=True, metavar="ID", help="the policy, e.g. social-media")
     record.add_argument("--note", required=True, help="why it is recorded on their behalf")

@@ -27,7 +27,8 @@ PROGRESS_EVERY = 100  # files between progress lines on stderr
 def register(commands) -> None:
     verbs = add_noun(commands, "export", "spreadsheets for HR")
     acknowledgements = add_command(verbs, "acknowledgements",
-                                   "one row per person and policy: status, version acknowledged, dates")
+                                   "one row per person and policy: status, version acknowledged, dates",
+                                   requires_admin=True)
     acknowledgements.add_argument("--format", choices=("csv", "xlsx"), default=None,
                                   help="csv (UTF-8 for Excel) or xlsx; default: from the file's name")
     acknowledgements.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
@@ -37,7 +38,8 @@ def register(commands) -> None:
     acknowledgements.set_defaults(handler=_export_acknowledgements)
 
     attestations = add_command(verbs, "attestations",
-                               "copy every signed PDF into a folder, named surname-firstname_policy_date.pdf")
+                               "copy every signed PDF into a folder, named surname-firstname_policy_date.pdf",
+                               requires_admin=True)
     attestations.add_argument("-o", "--output", type=Path, required=True, metavar="DIR",
                               help="the folder to copy into (made if missing; nothing in it is overwritten)")
     attestations.add_argument("--since", type=date_option, metavar="DATE",
@@ -45,12 +47,14 @@ def register(commands) -> None:
     add_json_option(attestations)
     attestations.set_defaults(handler=_export_attestations)
 
-    report = add_command(verbs, "report", "the governors' printable status report (PDF)")
+    report = add_command(verbs, "report", "the governors' printable status report (PDF)",
+                         requires_admin=True)
     report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
     report.add_argument("--policy", metavar="ID", help="only this policy")
     report.set_defaults(handler=_export_report)
 
-    reminders = add_command(verbs, "reminders", "who is overdue or due soon, with emails, to remind them")
+    reminders = add_command(verbs, "reminders", "who is overdue or due soon, with emails, to remind them",
+                            requires_admin=True)
     reminders.add_argument("--policy", metavar="ID", help="only this policy")
     reminders.add_argument("--mailto", action="store_true",
                            help="print mailto: links instead (Bcc; one a line, several for a long list)")
@@ -81,11 +85,12 @@ def _export_acknowledgements(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         statuses = filtered(app.hr.statuses(args.policy), set(args.status) if args.status else None)
         rows = app.hr.acknowledgement_rows(statuses)
-    try:
-        count = (write_csv if chosen == "csv" else write_xlsx)(rows, args.output)
-    except OSError as exc:
-        say(f"holbrook export acknowledgements: cannot write {args.output}: {exc.strerror or exc}")
-        return EXIT_USAGE
+        try:
+            count = (write_csv if chosen == "csv" else write_xlsx)(rows, args.output)
+        except OSError as exc:
+            say(f"holbrook export acknowledgements: cannot write {args.output}: {exc.strerror or exc}")
+            return EXIT_USAGE
+        app.hr.record_export("acknowledgements", count, args.output.resolve())
     say(f"wrote {count} rows to {args.output}")
     return EXIT_OK
 
@@ -107,6 +112,7 @@ def _export_attestations(args: argparse.Namespace) -> int:
             where = exc.filename or args.output
             say(f"holbrook export attestations: cannot write {where}: {exc.strerror or exc}")
             return EXIT_USAGE
+        app.hr.record_export("attestations", result.copied + result.skipped_identical, result.folder)
     if args.json:
         print_json(result.as_dict())
     for record_id, reason in result.missing:
@@ -125,11 +131,12 @@ def _export_report(args: argparse.Namespace) -> int:
         today = date.today()
         statuses = app.hr.statuses(args.policy, today=today)
         pdf = app.hr.status_report_pdf(statuses, today=today)
-    try:
-        write_whole(args.output, pdf)
-    except OSError as exc:
-        say(f"holbrook export report: cannot write {args.output}: {exc.strerror or exc}")
-        return EXIT_USAGE
+        try:
+            write_whole(args.output, pdf)
+        except OSError as exc:
+            say(f"holbrook export report: cannot write {args.output}: {exc.strerror or exc}")
+            return EXIT_USAGE
+        app.hr.record_export("report", len({s.member.id for s in statuses}), args.output.resolve())
     say(f"wrote the status report ({_people(len({s.member.id for s in statuses}))}) to {args.output}")
     return EXIT_OK
 
@@ -139,6 +146,7 @@ def _export_reminders(args: argparse.Namespace) -> int:
         if app is None or _unknown_policy(app, args):
             return EXIT_USAGE
         reminders = app.hr.reminder_list(app.hr.statuses(args.policy, include_leavers=False))
+        app.hr.record_export("reminders", len(reminders.entries) + len(reminders.without_email), "stdout")
     if args.json:
         print_json({**reminders.as_dict(), "mailto": reminders.mailto_urls()})
     elif args.mailto:

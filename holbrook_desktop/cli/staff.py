@@ -31,7 +31,7 @@ def register(commands) -> None:
     staff_list.add_argument("--all", action="store_true", help="include leavers and inactive records")
     add_json_option(staff_list)
     staff_list.set_defaults(handler=_staff_list)
-    staff_add = add_command(staff_verbs, "add", "add a member of staff")
+    staff_add = add_command(staff_verbs, "add", "add a member of staff", requires_admin=True)
     staff_add.add_argument("--name", required=True, help="full name, as on their contract")
     staff_add.add_argument("--role", required=True, choices=ROLES, help="their role in the policy's scope")
     staff_add.add_argument("--start-date", type=date_option, default=None, metavar="DATE",
@@ -42,7 +42,8 @@ def register(commands) -> None:
     add_json_option(staff_add)
     staff_add.set_defaults(handler=_staff_add)
 
-    load = add_command(staff_verbs, "import", "add and update staff from HR's CSV file (a report row by row)")
+    load = add_command(staff_verbs, "import", "add and update staff from HR's CSV file (a report row by row)",
+                       requires_admin=True)
     load.add_argument("file", type=Path, metavar="FILE.csv",
                       help="columns matched by heading: name, role, staff number, email, start date, "
                            "leaving date (see the README)")
@@ -52,7 +53,8 @@ def register(commands) -> None:
     add_json_option(load)
     load.set_defaults(handler=_staff_import)
 
-    leave = add_command(staff_verbs, "leave", "record the day someone leaves (nothing is erased)")
+    leave = add_command(staff_verbs, "leave", "record the day someone leaves (nothing is erased)",
+                        requires_admin=True)
     leave.add_argument("staff_id", type=int, metavar="STAFF_ID", help="their number in 'holbrook staff list'")
     leave.add_argument("--date", required=True, type=date_option, metavar="DATE",
                        help="their last working day, DD/MM/YYYY or YYYY-MM-DD (a leaver from the day after)")

@@ -70,6 +70,13 @@ class HrService:
         return status_report_pdf(statuses, school=profile.name, policies=list(app.content.policies),
                                  today=today or app.today(), logo=profile.logo_path)
 
+    def record_export(self, kind: str, rows: int, target: Path | str) -> None:
+        """An export of everyone's records is in the audit log ("export.<kind>"), with how many rows
+        (people, PDFs) it held and where it went; called once the file is written."""
+        records = self._app.require_records()
+        with records.change(f"export.{kind}") as change:
+            change.details = {"rows": rows, "file": str(target)}
+
     def reminder_list(self, statuses: list[PersonStatus]) -> ReminderList:
         from holbrook_desktop.core.hr.reminders import reminder_list
 
@@ -94,4 +101,9 @@ class HrService:
         `folder`; returns that folder."""
         from holbrook_desktop.core.hr.subject_access import export_subject_access
 
-        return export_subject_access(self._app.require_records(), staff_id, folder)
+        records = self._app.require_records()
+        made = export_subject_access(records, staff_id, folder)
+        with records.change("export.subject-access") as change:
+            change.details = {"staff_id": staff_id, "file": str(made),
+                              "files": sorted(p.name for p in made.iterdir())}
+        return made

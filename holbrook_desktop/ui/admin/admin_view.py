@@ -210,6 +210,7 @@ class AdminView(QWidget):
                 raise Refused(not_saved.replace("%2", exc.strerror or str(exc))) from exc
 
         def saved(count: int) -> None:
+            self._audit_export("acknowledgements", count, path)
             self.tell(self.tr("Saved %1 rows to %2.").replace("%1", str(count)).replace("%2", str(path)))
 
         return self._export("spreadsheet export", write, saved, self.tr("Save the spreadsheet"))
@@ -244,10 +245,17 @@ class AdminView(QWidget):
             log.info("governors' report written: %d people, %d bytes", len(statuses), len(pdf))
             return len(statuses)
 
-        def saved(_count: int) -> None:
+        def saved(count: int) -> None:
+            self._audit_export("report", count, path)
             self.tell(self.tr("The governors' report is saved as %1.").replace("%1", str(path)))
 
         return self._export("governors' report", write, saved, self.tr("Save the governors' report"))
+
+    def _audit_export(self, kind: str, rows: int, path: Path) -> None:
+        try:
+            self.service.hr.record_export(kind, rows, path)
+        except StoreError as exc:  # the file is written; the note of it could not be
+            log.warning("the %s export could not be audited: %s", kind, exc)
 
     def _export(self, name: str, write, saved, title: str) -> Operation:
         return Operation(self, name, write, title=title, on_done=saved,
