@@ -138,6 +138,8 @@ def _print_plan(plan, stream) -> None:
         print(f"{person.staff_id:>5}  {person.full_name}  ({person.role_label}, left {person.leaving_date}): "
               f"{person.acknowledgements} acknowledgements, {person.signed_pdfs} signed PDFs, "
               f"{person.quiz_attempts} quiz attempts, {person.reading_progress} sections read", file=stream)
+        if person.refusal:
+            print(f"       will NOT be erased: {person.refusal}", file=stream)
 
 
 def _plan_summary(plan) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
@@ -28,8 +29,26 @@ class HrService:
     def add_staff(self, new: NewStaffMember) -> StaffMember:
         return self._app.require_records().staff.add(new)
 
-    def mark_leaver(self, staff_id: int, leaving_date: date) -> StaffMember:
-        return self._app.require_records().staff.mark_leaver(staff_id, leaving_date)
+    def mark_leaver(self, staff_id: int, leaving_date: date, *, confirmed: bool = False) -> StaffMember:
+        """A possible year (InputRefused), and not before their last acknowledgement unless
+        `confirmed` (NeedsConfirmation, whose `question` the window asks)."""
+        from holbrook_desktop.core.hr.staff_edit import mark_leaver
+
+        app = self._app
+        return mark_leaver(app.require_records(), staff_id, leaving_date, today=app.today(),
+                           confirmed=confirmed)
+
+    def update_staff(self, staff_id: int, changes: Mapping[str, Any], *,
+                     confirmed: bool = False) -> StaffMember:
+        """Edit a person ({field: value} of name, preferred name, role, staff number, email, start and
+        leaving dates): checked, and audited field by field in one row (core/hr/staff_edit.py)."""
+        from holbrook_desktop.core.hr.staff_edit import update_staff
+
+        app = self._app
+        return update_staff(app.require_records(), staff_id, changes, today=app.today(), confirmed=confirmed)
+
+    def last_activity(self, staff_id: int):
+        return self._app.require_records().staff.last_activity(staff_id)
 
     def plan_staff_import(self, csv_path: Path, *, today: date | None = None) -> StaffImportPlan:
         """What importing this CSV would do, row by row; nothing is written."""
