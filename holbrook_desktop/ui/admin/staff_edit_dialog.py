@@ -76,7 +76,7 @@ class StaffEditDialog(QDialog):
         self.has_leaving_date.toggled.connect(self.leaving_date.setEnabled)
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {theme.colour('danger')};")
+        theme.keep_styled(self.problem, theme.error_style)
         self.problem.hide()
 
         form = QFormLayout()
