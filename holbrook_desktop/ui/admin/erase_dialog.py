@@ -27,10 +27,15 @@ class EraseDialog(QDialog):
         self.setWindowTitle(self.tr("Erase leavers' personal data"))
         due = [p for p in plan.people if not p.refusal]
         held = [p for p in plan.people if p.refusal]
-        intro = QLabel(self.tr("These %1 leavers are past the retention period (%2 years after leaving). "
-                               "Their names, signatures, signed PDFs and what they typed are erased for "
-                               "good; anonymous counts are kept. This cannot be undone.").replace(
-                                   "%1", str(len(due))).replace("%2", str(plan.years)), self)
+        if due:
+            text = self.tr("These leavers are past the retention period (%1 after leaving). Their names, "
+                           "signatures, signed PDFs and what they typed are erased for good; anonymous "
+                           "counts are kept. This cannot be undone.")
+        else:
+            text = self.tr("Nobody can be erased now: the leavers past the retention period (%1 after "
+                           "leaving) are listed below with the reason.")
+        years = self.tr("1 year") if plan.years == 1 else self.tr("%1 years").replace("%1", str(plan.years))
+        intro = QLabel(text.replace("%1", years), self)
         intro.setWordWrap(True)
         self.names = QListWidget(self)
         self.names.setAccessibleName(self.tr("Leavers to be erased"))
