@@ -120,8 +120,15 @@ class HrService:
         `folder`; returns that folder."""
         from holbrook_desktop.core.hr.subject_access import export_subject_access
 
-        records = self._app.require_records()
-        made = export_subject_access(records, staff_id, folder)
+        app = self._app
+        records = app.require_records()
+
+        def question(policy_id: str, question_id: str):
+            bank = app.quiz.bank(policy_id)
+            return bank.question(question_id) if bank is not None else None
+
+        made = export_subject_access(records, staff_id, folder, questions=question,
+                                     policy_titles={p.id: p.title for p in app.content.policies})
         with records.change("export.subject-access") as change:
             change.details = {"staff_id": staff_id, "file": str(made),
                               "files": sorted(p.name for p in made.iterdir())}
