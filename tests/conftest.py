@@ -96,3 +96,41 @@ def admin_cli(monkeypatch):
         return main([*given, *args, "--password-stdin"])
 
     return run
+
+
+class _PasswordForEver:
+    """stdin that gives the administrator password on every line asked for."""
+
+    def readline(self, *_args) -> str:
+        return ADMIN_PASSWORD + "\n"
+
+    def read(self, *_args) -> str:
+        return ADMIN_PASSWORD + "\n"
+
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.fixture
+def password_on_stdin(monkeypatch):
+    """For a module's own command runner: stdin gives the administrator password whenever asked;
+    `as_admin(argv)` adds --password-stdin to a command that needs it, and `set_admin_password(dir)`
+    sets it in a data folder (as `holbrook admin password set --password-stdin` would)."""
+    monkeypatch.setattr("sys.stdin", _PasswordForEver())
+
+
+def as_admin(argv: list[str]) -> list[str]:
+    """argv, with --password-stdin if the command is one that needs the administrator password."""
+    from holbrook_desktop.cli import build_parser
+
+    try:
+        args, _rest = build_parser().parse_known_args(argv)
+    except SystemExit:
+        return argv
+    return [*argv, "--password-stdin"] if getattr(args, "requires_admin", False) else argv
+
+
+def set_admin_password(data_dir: str | Path) -> None:
+    from holbrook_desktop.cli import main
+
+    assert main(["--data-dir", str(data_dir), "admin", "password", "set", "--password-stdin"]) == 0

@@ -16,6 +16,7 @@ from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.reading.progress import SectionKey
 from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.core.records.acknowledgements import NewAcknowledgement
+from tests.conftest import as_admin, set_admin_password
 from tests.core.test_attestation_flow import _acknowledged, _installation
 from tests.core.test_quiz_records import content as content  # a fixture
 
@@ -295,16 +296,17 @@ def test_through_the_facade_a_signed_pdf_hr_kept_still_verifies_after_erasure(tm
 
 
 def _run(capsys, *args):
-    code = main(list(args))
+    code = main(as_admin(list(args)))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
 
-def test_retention_show_and_apply_from_the_command_line(tmp_path, capsys, monkeypatch):
+def test_retention_show_and_apply_from_the_command_line(tmp_path, capsys, monkeypatch, password_on_stdin):
     data = tmp_path / "data"
     store = open_records(data)
     staff_id = quentin(store)
     store.close()
+    set_admin_password(data)
 
     code, out, err = _run(capsys, "--data-dir", str(data), "retention", "show", "--json")
     assert code == 0 and "Nothing was written" in err
