@@ -104,6 +104,7 @@ def admin_refusal(args: argparse.Namespace) -> int | None:
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         elif access.pc_administrator():
+            say(f"holbrook {name}: run by the PC's administrator account, so no password is asked")
             access.unlock_without_password(store, access.BY_PC_ADMINISTRATOR, purpose=name)
             return None
         elif sys.stdin.isatty():

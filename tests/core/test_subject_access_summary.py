@@ -70,7 +70,8 @@ def test_the_summary_shows_each_question_the_answer_given_and_the_right_one(tmp_
         row = html[html.index(first.question.prompt[:40].replace("'", "&#x27;")):]
         row = row[:row.index("</tr>")]
         assert given and given.replace("'", "&#x27;") in row and right.replace("'", "&#x27;") in row
-    assert 'class="wrong"' in html and 'class="right"' in html
+    assert 'class="wrong"' in html and 'class="right"' in html and "(wrong)" in row and "(right)" in text
+    assert "1 September 2026" in text  # the start date, in words
     assert "Social Media Policy" in text and "signed with a drawn signature" in text
     assert "An acknowledgement of the policy was recorded" in text
     assert "work email: (none) → ann@school.example" in text

@@ -5,6 +5,7 @@ acknowledgements, and the audit log's entries in words. Every value is escaped."
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -69,11 +70,19 @@ def _day(utc_iso: str | None) -> str:
     return for_people(school_day(utc_iso)) if utc_iso else "—"
 
 
+def _iso_day(text: str | None) -> str | None:
+    try:
+        return for_people(date.fromisoformat(text)) if text else None
+    except ValueError:  # as stored, if it is not a date
+        return text
+
+
 def _person(person: Mapping[str, Any]) -> list[str]:
     rows = [("Number", person["id"]), ("Full name", person.get("full_name")),
             ("Preferred name", person.get("preferred_name")), ("Role", person.get("role_label")),
             ("Staff number", person.get("staff_number")), ("Work email", person.get("work_email")),
-            ("Start date", person.get("start_date")), ("Leaving date", person.get("leaving_date"))]
+            ("Start date", _iso_day(person.get("start_date"))),
+            ("Leaving date", _iso_day(person.get("leaving_date")))]
     return ["<h2>Your record</h2>", "<table>"] + [
         f"<tr><th scope=\"row\">{escape(label)}</th><td>{escape(str(value)) if value else '—'}</td></tr>"
         for label, value in rows] + ["</table>"]
@@ -105,6 +114,8 @@ def _quizzes(attempts: list[Mapping[str, Any]], question: QuestionLookup,
                 yours = _answer_words(found, given["answer"]) if given else "not answered"
                 right = _answer_words(found, _right_answer(found))
             mark = ("" if given is None else ' class="right"' if given.get("correct") else ' class="wrong"')
+            if given is not None:  # said in words too, not by colour alone
+                yours += "\n(right)" if given.get("correct") else "\n(wrong)"
             parts.append(f"<tr><td>{_lines(text)}</td><td{mark}>{_lines(yours)}</td>"
                          f"<td>{_lines(right)}</td></tr>")
         parts.append("</table>")
