@@ -16,11 +16,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from holbrook_desktop.core.admin.access import AdminSession
 from holbrook_desktop.core.content.service import ContentService
 from holbrook_desktop.core.dates import has_left
 from holbrook_desktop.core.errors import NotSignedIn, RecordsNotOpen, UnknownStaff
 from holbrook_desktop.core.reading.progress import minimum_reading_seconds
 from holbrook_desktop.core.reading.service import ReadingService
+
+__all__ = ["AdminSession", "App", "Session", "open_app"]
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.admin.service import AdminService
@@ -35,14 +38,6 @@ class Session:
     """The person at the keyboard, from sign-in to sign-out: everything recorded is in their name."""
 
     member: StaffMember
-
-
-@dataclass(frozen=True)
-class AdminSession:
-    """The administrator's authority for one sitting: unlocked by the password in the window, or by
-    the PC's own account on the command line (`via` says which, for the audit log)."""
-
-    via: str
 
 
 class App:

@@ -29,7 +29,13 @@ from holbrook_desktop.cli import (
     signing,
     staff,
 )
-from holbrook_desktop.cli.common import EXIT_OK, EXIT_USAGE, add_global_options, refuse_output_in_data_folder
+from holbrook_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_global_options,
+    admin_refusal,
+    refuse_output_in_data_folder,
+)
 
 # In this order in `holbrook --help`.
 NOUNS = (content, search, quiz, staff, audit, data_dir, backup, records, attestation, signing, export,
@@ -81,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     refused = refuse_output_in_data_folder(args)  # every command's output, before it writes anything
     if refused is not None:
         return refused
+    if getattr(args, "requires_admin", False):
+        refused = admin_refusal(args)
+        if refused is not None:
+            return refused
     try:
         return args.handler(args)
     except BrokenPipeError:

@@ -48,7 +48,7 @@ def register(commands) -> None:
     show = add_command(settings_verbs, "show", "the rules in force")
     add_json_option(show)
     show.set_defaults(handler=_settings_show)
-    change = add_command(settings_verbs, "set", "change one or more rules")
+    change = add_command(settings_verbs, "set", "change one or more rules", requires_admin=True)
     for name, help_text in RULE_OPTIONS.items():
         change.add_argument(f"--{name.replace('_', '-')}", type=int, metavar="N", help=help_text)
     change.add_argument("--retention-years", type=int, metavar="N",
@@ -64,16 +64,18 @@ def register(commands) -> None:
     roles_list = add_command(role_verbs, "list", "the roles, and the job titles mapped to each")
     add_json_option(roles_list)
     roles_list.set_defaults(handler=_roles_list)
-    roles_map = add_command(role_verbs, "map", "remember that a job title is a role, for every import")
+    roles_map = add_command(role_verbs, "map", "remember that a job title is a role, for every import",
+                            requires_admin=True)
     roles_map.add_argument("title", metavar="TITLE", help="the job title as the school's MIS writes it, "
                                                           "e.g. 'Site Manager'")
     roles_map.add_argument("role", metavar="ROLE",
                            help="a role's id or label (see 'holbrook admin roles list')")
     roles_map.set_defaults(handler=_roles_map)
-    roles_unmap = add_command(role_verbs, "unmap", "forget a job title's mapping")
+    roles_unmap = add_command(role_verbs, "unmap", "forget a job title's mapping", requires_admin=True)
     roles_unmap.add_argument("title", metavar="TITLE")
     roles_unmap.set_defaults(handler=_roles_unmap)
-    roles_add = add_command(role_verbs, "add", "add a role of the school's own (its label shows on reports)")
+    roles_add = add_command(role_verbs, "add", "add a role of the school's own (its label shows on reports)",
+                            requires_admin=True)
     roles_add.add_argument("role", metavar="ROLE", help="a short id: lower case, digits, hyphens (site-team)")
     roles_add.add_argument("--label", metavar="TEXT", help="its name on reports (default: from the id)")
     roles_add.add_argument("--quiz-as", metavar="ROLE", default=None,
@@ -93,7 +95,8 @@ def register(commands) -> None:
     changes.set_defaults(handler=_versions_changes)
     minor = add_command(
         version_verbs, "mark-minor",
-        "the current version only fixes typos: acknowledgements of the one before still count")
+        "the current version only fixes typos: acknowledgements of the one before still count",
+        requires_admin=True)
     minor.add_argument("--policy", metavar="ID", help="the policy (needed when there are several)")
     minor.add_argument("--undo", action="store_true", help="take the mark off again")
     minor.set_defaults(handler=_versions_mark_minor)
@@ -103,7 +106,8 @@ def register(commands) -> None:
     school_show = add_command(school_verbs, "show", "the name and logo in use")
     add_json_option(school_show)
     school_show.set_defaults(handler=_school_show)
-    school_set = add_command(school_verbs, "set", "change the school's name, its logo, or both")
+    school_set = add_command(school_verbs, "set", "change the school's name, its logo, or both",
+                             requires_admin=True)
     school_set.add_argument("--name", metavar="NAME", help="the school's name as it should be printed")
     logo = school_set.add_mutually_exclusive_group()
     logo.add_argument("--logo", type=Path, metavar="FILE", help="a PNG or JPEG picture of the school's logo")

@@ -33,7 +33,8 @@ def register(commands) -> None:
     listing.add_argument("--policy", metavar="ID", help="only this policy's")
     add_json_option(listing)
     listing.set_defaults(handler=_acknowledgement_list)
-    record = add_command(verbs, "record", "(administrator) record an acknowledgement on someone's behalf")
+    record = add_command(verbs, "record", "record an acknowledgement on someone's behalf",
+                         requires_admin=True)
     record.add_argument("--staff", type=int, required=True, metavar="ID", help="the person's number")
     record.add_argument("--policy", required=True, metavar="ID", help="the policy, e.g. social-media")
     record.add_argument("--note", required=True, help="why it is recorded on their behalf")
@@ -41,7 +42,7 @@ def register(commands) -> None:
     record.set_defaults(handler=_acknowledgement_record)
 
     paper = add_command(verbs, "import", "(administrator) bring in paper acknowledgements from a CSV, "
-                                         "each with its real date")
+                                         "each with its real date", requires_admin=True)
     paper.add_argument("file", type=Path, metavar="FILE",
                        help="columns: person (staff number, email or full name), policy (id or title), "
                             "version (label, or 'the version in force then'), date, note")

@@ -89,22 +89,81 @@ def refuse_output_in_data_folder(args: argparse.Namespace) -> int | None:
         try:
             check_output_target(target, records, folder=Path(target).is_dir() if folder is None else folder)
         except OutputInsideDataFolder as exc:
-            say(f"{command_name(args)}: refused: {exc}")
+            say(f"holbrook {command_name(args)}: refused: {exc}")
             return EXIT_USAGE
     return None
 
 
-def command_name(args: argparse.Namespace) -> str:
-    """`holbrook export acknowledgements`, for messages."""
-    words = [getattr(args, dest, None) for dest in ("noun", "verb", "action")]
-    return " ".join(["holbrook", *(word for word in words if isinstance(word, str))])
-
-
-def add_command(verbs: Any, name: str, help_text: str) -> argparse.ArgumentParser:
-    """A command that does something (`content check`, `verify`): it takes the global options too."""
+def add_command(verbs: Any, name: str, help_text: str, *,
+                requires_admin: bool = False) -> argparse.ArgumentParser:
+    """A command that does something (`content check`, `verify`): it takes the global options too.
+    `requires_admin`: it reads everyone's records or changes administration, so `main` lets it run
+    only for the administrator (see `admin_refusal`); it takes --password-stdin."""
+    if requires_admin:
+        help_text = f"(administrator) {help_text.removeprefix('(administrator) ')}"
     command = verbs.add_parser(name, help=help_text)
     add_global_options(command, suppress=True)
+    if requires_admin:
+        command.add_argument(
+            "--password-stdin", action="store_true",
+            help="read the administrator password from the first line of stdin (else it is asked "
+                 "in a terminal; the PC's administrator account needs none)")
+        command.set_defaults(requires_admin=True)
     return command
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """The command as typed, without its options ("export acknowledgements"), for messages and the log."""
+    words = [args.noun]
+    for attribute in ("verb", "action"):
+        if isinstance(getattr(args, attribute, None), str):
+            words.append(getattr(args, attribute))
+    return " ".join(words)
+
+
+def admin_refusal(args: argparse.Namespace) -> int | None:
+    """None if the administrator may run this command, else the exit status (after saying why).
+
+    The administrator is whoever gives the administrator password (--password-stdin, or asked in a
+    terminal), or the PC's administrator account (root; an elevated Windows administrator), which
+    can read the data folder anyway. Until a password has been set (a first run) anyone may, as in
+    the window, where the first person to open the admin area chooses it. Every sign-in, right or
+    wrong, is in the audit log."""
+    import getpass
+
+    from holbrook_desktop.core.admin import access
+    from holbrook_desktop.core.admin.password import AdminPassword
+    from holbrook_desktop.core.records.database import DATABASE_FILE
+
+    name = command_name(args)
+    if not (paths.data_dir(args.data_dir) / DATABASE_FILE).exists():
+        return None  # no records yet, so no password either: the command makes them (or says why)
+    with records_only(args) as store:
+        if store is None:
+            return EXIT_USAGE
+        if not AdminPassword(store.settings).is_set():
+            say(f"holbrook {name}: no administrator password has been set yet, so anyone may run this; "
+                "'holbrook admin password set' sets one")
+            # Not audited as a sign-in: nothing was shown; what the command does is audited itself.
+            return None
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        elif access.pc_administrator():
+            say(f"holbrook {name}: run by the PC's administrator account, so no password is asked")
+            access.unlock_without_password(store, access.BY_PC_ADMINISTRATOR, purpose=name)
+            return None
+        elif sys.stdin.isatty():
+            password = getpass.getpass("Administrator password: ")
+        else:
+            say(f"holbrook {name}: this needs the administrator password: give it on stdin with "
+                "--password-stdin, run it in a terminal to be asked, or run it as the PC's administrator")
+            return EXIT_USAGE
+        try:
+            access.unlock(store, password, purpose=name)
+        except access.AdminSignInRefused as exc:
+            say(f"holbrook {name}: {exc} Nothing was done.")
+            return EXIT_USAGE
+    return None
 
 
 def add_noun(commands: Any, name: str, help_text: str, metavar: str = "VERB",

@@ -26,7 +26,8 @@ PROGRESS_EVERY = 100  # files between progress lines on stderr
 def register(commands) -> None:
     verbs = add_noun(commands, "export", "spreadsheets for HR")
     acknowledgements = add_command(verbs, "acknowledgements",
-                                   "one row per person and policy: status, version acknowledged, dates")
+                                   "one row per person and policy: status, version acknowledged, dates",
+                                   requires_admin=True)
     acknowledgements.add_argument("--format", choices=("csv", "xlsx"), default=None,
                                   help="csv (UTF-8 for Excel) or xlsx; default: from the file's name")
     add_output_option(acknowledgements)
@@ -38,7 +39,8 @@ def register(commands) -> None:
     acknowledgements.set_defaults(handler=_export_acknowledgements)
 
     attestations = add_command(verbs, "attestations",
-                               "copy every signed PDF into a folder, named surname-firstname_policy_date.pdf")
+                               "copy every signed PDF into a folder, named surname-firstname_policy_date.pdf",
+                               requires_admin=True)
     add_output_option(attestations, folder=True,
                       help_text="the folder to copy into (made if missing; nothing in it is overwritten)")
     attestations.add_argument("--since", type=date_option, metavar="DATE",
@@ -46,7 +48,8 @@ def register(commands) -> None:
     add_json_option(attestations)
     attestations.set_defaults(handler=_export_attestations)
 
-    report = add_command(verbs, "report", "the governors' printable status report (PDF)")
+    report = add_command(verbs, "report", "the governors' printable status report (PDF)",
+                         requires_admin=True)
     add_output_option(report, metavar="FILE.pdf")
     report.add_argument("--policy", metavar="ID", help="only this policy")
     report.add_argument("--as-of", type=date_option, metavar="DATE",
@@ -54,7 +57,8 @@ def register(commands) -> None:
                              "from the records' history")
     report.set_defaults(handler=_export_report)
 
-    reminders = add_command(verbs, "reminders", "who is overdue or due soon, with emails, to remind them")
+    reminders = add_command(verbs, "reminders", "who is overdue or due soon, with emails, to remind them",
+                            requires_admin=True)
     reminders.add_argument("--policy", metavar="ID", help="only this policy")
     reminders.add_argument("--mailto", action="store_true",
                            help="print mailto: links instead (Bcc; one a line, several for a long list)")
@@ -88,11 +92,12 @@ def _export_acknowledgements(args: argparse.Namespace) -> int:
         statuses = filtered(app.hr.statuses(args.policy, as_of=args.as_of),
                             set(args.status) if args.status else None)
         rows = app.hr.acknowledgement_rows(statuses)
-    try:
-        count = (write_csv if chosen == "csv" else write_xlsx)(rows, args.output)
-    except OSError as exc:
-        say(f"holbrook export acknowledgements: cannot write {args.output}: {exc.strerror or exc}")
-        return EXIT_USAGE
+        try:
+            count = (write_csv if chosen == "csv" else write_xlsx)(rows, args.output)
+        except OSError as exc:
+            say(f"holbrook export acknowledgements: cannot write {args.output}: {exc.strerror or exc}")
+            return EXIT_USAGE
+        app.hr.record_export("acknowledgements", count, args.output.resolve())
     say(f"wrote {count} rows to {args.output}")
     return EXIT_OK
 
@@ -114,6 +119,7 @@ def _export_attestations(args: argparse.Namespace) -> int:
             where = exc.filename or args.output
             say(f"holbrook export attestations: cannot write {where}: {exc.strerror or exc}")
             return EXIT_USAGE
+        app.hr.record_export("attestations", result.copied + result.skipped_identical, result.folder)
     if args.json:
         print_json(result.as_dict())
     for record_id, reason in result.missing:
@@ -133,11 +139,12 @@ def _export_report(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         statuses = app.hr.statuses(args.policy, as_of=args.as_of)
         pdf = app.hr.status_report_pdf(statuses, as_of=args.as_of)
-    try:
-        write_whole(args.output, pdf)
-    except OSError as exc:
-        say(f"holbrook export report: cannot write {args.output}: {exc.strerror or exc}")
-        return EXIT_USAGE
+        try:
+            write_whole(args.output, pdf)
+        except OSError as exc:
+            say(f"holbrook export report: cannot write {args.output}: {exc.strerror or exc}")
+            return EXIT_USAGE
+        app.hr.record_export("report", len({s.member.id for s in statuses}), args.output.resolve())
     say(f"wrote the status report ({_people(len({s.member.id for s in statuses}))}) to {args.output}")
     return EXIT_OK
 
@@ -147,6 +154,7 @@ def _export_reminders(args: argparse.Namespace) -> int:
         if app is None or _unknown_policy(app, args):
             return EXIT_USAGE
         reminders = app.hr.reminder_list(app.hr.statuses(args.policy, include_leavers=False))
+        app.hr.record_export("reminders", len(reminders.entries) + len(reminders.without_email), "stdout")
     if args.json:
         print_json({**reminders.as_dict(), "mailto": reminders.mailto_urls()})
     elif args.mailto:

@@ -28,7 +28,8 @@ def register(commands) -> None:
                        "who is due to be erased, and what is held about them (nothing is written)")
     add_json_option(show)
     show.set_defaults(handler=_retention_show)
-    apply = add_command(verbs, "apply", "erase the personal data of everyone 'retention show' lists")
+    apply = add_command(verbs, "apply", "erase the personal data of everyone 'retention show' lists",
+                        requires_admin=True)
     apply.add_argument("--yes", action="store_true",
                        help=f"do not ask (otherwise you are asked to type '{CONFIRM_WORD}')")
     add_json_option(apply)
@@ -37,7 +38,8 @@ def register(commands) -> None:
     access_verbs = add_noun(commands, "subject-access", "a copy of everything held about one person")
     export = add_command(
         access_verbs, "export",
-        "write their records (JSON), signed PDFs and signatures into a new folder inside DIR")
+        "write their records (JSON), signed PDFs and signatures into a new folder inside DIR",
+        requires_admin=True)
     export.add_argument("staff_id", type=int, metavar="STAFF_ID",
                         help="their number in 'holbrook staff list'")
     add_output_option(export, folder=True, help_text="the folder to make the new folder in")
@@ -135,6 +137,8 @@ def _print_plan(plan, stream) -> None:
         print(f"{person.staff_id:>5}  {person.full_name}  ({person.role_label}, left {person.leaving_date}): "
               f"{person.acknowledgements} acknowledgements, {person.signed_pdfs} signed PDFs, "
               f"{person.quiz_attempts} quiz attempts, {person.reading_progress} sections read", file=stream)
+        if person.refusal:
+            print(f"       will NOT be erased: {person.refusal}", file=stream)
 
 
 def _plan_summary(plan) -> str:

@@ -30,12 +30,14 @@ def register(commands) -> None:
     show = add_command(signing_verbs, "show", "the current certificate and the earlier ones kept")
     add_json_option(show)
     show.set_defaults(handler=_signing_show)
-    create = add_command(signing_verbs, "create", "create the school's self-signed key (10 years)")
+    create = add_command(signing_verbs, "create", "create the school's self-signed key (10 years)",
+                         requires_admin=True)
     create.add_argument("--school", help="the name on the certificate (default: the policy's school)")
     create.add_argument("--replace", action="store_true",
                         help="replace the current key (its certificate is kept for earlier attestations)")
     create.set_defaults(handler=_signing_create)
-    load = add_command(signing_verbs, "import", "use a key and certificate from a PKCS#12 (.p12/.pfx) file")
+    load = add_command(signing_verbs, "import", "use a key and certificate from a PKCS#12 (.p12/.pfx) file",
+                       requires_admin=True)
     load.add_argument("file", type=Path, metavar="FILE.p12")
     load.add_argument("--password-file", type=Path, metavar="FILE",
                       help=f"read the password from FILE (else ${P12_PASSWORD_ENV}, else asked)")

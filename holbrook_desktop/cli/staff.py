@@ -1,4 +1,4 @@
-"""`holbrook staff …`: list and add members of staff, import HR's staff list, mark leavers."""
+"""`holbrook staff …`: list, add and edit members of staff, import HR's staff list, mark leavers."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def register(commands) -> None:
     staff_list.add_argument("--all", action="store_true", help="include leavers and inactive records")
     add_json_option(staff_list)
     staff_list.set_defaults(handler=_staff_list)
-    staff_add = add_command(staff_verbs, "add", "add a member of staff")
+    staff_add = add_command(staff_verbs, "add", "add a member of staff", requires_admin=True)
     staff_add.add_argument("--name", required=True, help="full name, as on their contract")
     staff_add.add_argument("--role", required=True, choices=ROLES, help="their role in the policy's scope")
     staff_add.add_argument("--start-date", type=date_option, default=None, metavar="DATE",
@@ -44,7 +44,8 @@ def register(commands) -> None:
     staff_add.set_defaults(handler=_staff_add)
 
     load = add_command(staff_verbs, "import",
-                       "add and update staff from HR's CSV or Excel file (a report row by row)")
+                       "add and update staff from HR's CSV or Excel file (a report row by row)",
+                       requires_admin=True)
     load.add_argument("file", type=Path, metavar="FILE",
                       help="a CSV (UTF-8 best) or an Excel workbook (.xlsx); columns matched by heading: "
                            "name, role, staff number, email, start date, leaving date (see the README)")
@@ -57,12 +58,32 @@ def register(commands) -> None:
     add_json_option(load)
     load.set_defaults(handler=_staff_import)
 
-    leave = add_command(staff_verbs, "leave", "record the day someone leaves (nothing is erased)")
+    leave = add_command(staff_verbs, "leave", "record the day someone leaves (nothing is erased)",
+                        requires_admin=True)
     leave.add_argument("staff_id", type=int, metavar="STAFF_ID", help="their number in 'holbrook staff list'")
     leave.add_argument("--date", required=True, type=date_option, metavar="DATE",
                        help="their last working day, DD/MM/YYYY or YYYY-MM-DD (a leaver from the day after)")
+    leave.add_argument("--yes", action="store_true",
+                       help="set it even though it is before their last acknowledgement")
     add_json_option(leave)
     leave.set_defaults(handler=_staff_leave)
+
+    edit = add_command(staff_verbs, "edit", "change what is on record about someone (audited field by field)",
+                       requires_admin=True)
+    edit.add_argument("staff_id", type=int, metavar="STAFF_ID", help="their number in 'holbrook staff list'")
+    edit.add_argument("--name", help="full name, as on their contract")
+    edit.add_argument("--preferred-name", help="the name they go by")
+    edit.add_argument("--role", choices=ROLES, help="their role in the policy's scope")
+    edit.add_argument("--staff-number", help="HR's staff number")
+    edit.add_argument("--email", help="work email address")
+    edit.add_argument("--start-date", type=date_option, metavar="DATE",
+                      help="first day at the school, DD/MM/YYYY or YYYY-MM-DD")
+    edit.add_argument("--leaving-date", type=date_option, metavar="DATE",
+                      help="their last working day, DD/MM/YYYY or YYYY-MM-DD")
+    edit.add_argument("--yes", action="store_true",
+                      help="set a leaving date even though it is before their last acknowledgement")
+    add_json_option(edit)
+    edit.set_defaults(handler=_staff_edit)
 
 
 def _staff_list(args: argparse.Namespace) -> int:
@@ -172,8 +193,53 @@ def _print_report(plan) -> None:
             print(f"{'':>5}  {'':<9}  {'':<28}  check: {warning}")
 
 
+EDIT_OPTIONS = {"name": "full_name", "preferred_name": "preferred_name", "role": "role",
+                "staff_number": "staff_number", "email": "work_email", "start_date": "start_date",
+                "leaving_date": "leaving_date"}
+
+
+def _staff_edit(args: argparse.Namespace) -> int:
+    from holbrook_desktop.core.errors import Refused
+    from holbrook_desktop.core.hr.staff_edit import NeedsConfirmation
+    from holbrook_desktop.core.records import StoreError
+
+    changes = {field: getattr(args, option) for option, field in EDIT_OPTIONS.items()
+               if getattr(args, option) is not None}
+    if not changes:
+        say("holbrook staff edit: say what to change, e.g. --name 'Ann Archer' or --email ann@school.org")
+        return EXIT_USAGE
+    with records_app(args) as app:
+        if app is None:
+            return EXIT_USAGE
+        before = app.require_records().staff.get(args.staff_id)
+        try:
+            member = app.hr.update_staff(args.staff_id, changes, confirmed=args.yes)
+        except NeedsConfirmation as exc:
+            say(f"holbrook staff edit: {exc} Give --yes to set it anyway; nothing was changed.")
+            return EXIT_USAGE
+        except Refused as exc:
+            say(f"holbrook staff edit: {exc} Nothing was changed.")
+            return EXIT_USAGE
+        except StoreError as exc:
+            say(f"holbrook staff edit: {exc}")
+            return EXIT_FAILED
+    assert before is not None
+    changed = {field: (getattr(before, field), getattr(member, field)) for field in EDIT_OPTIONS.values()
+               if getattr(before, field) != getattr(member, field)}
+    if args.json:
+        print_json({**dataclasses.asdict(member),
+                    "changed": {field: {"old": old, "new": new} for field, (old, new) in changed.items()}})
+    else:
+        for field, (old, new) in changed.items():
+            print(f"{field.replace('_', ' ')}: {old or '(none)'} → {new}")
+    say(f"{member.full_name} (id {member.id}): {len(changed)} fields changed" if changed
+        else "nothing differed; nothing was changed")
+    return EXIT_OK
+
+
 def _staff_leave(args: argparse.Namespace) -> int:
     from holbrook_desktop.core.dates import has_left
+    from holbrook_desktop.core.hr.staff_edit import NeedsConfirmation
     from holbrook_desktop.core.hr.staff_import import shown
     from holbrook_desktop.core.records import StoreError
 
@@ -181,7 +247,10 @@ def _staff_leave(args: argparse.Namespace) -> int:
         if app is None:
             return EXIT_USAGE
         try:
-            member = app.hr.mark_leaver(args.staff_id, args.date)
+            member = app.hr.mark_leaver(args.staff_id, args.date, confirmed=args.yes)
+        except NeedsConfirmation as exc:
+            say(f"holbrook staff leave: {exc} Give --yes to set it anyway; nothing was changed.")
+            return EXIT_USAGE
         except KeyError:
             say(f"holbrook staff leave: nobody on record has the number {args.staff_id} "
                 "(see 'holbrook staff list --all')")

@@ -245,6 +245,11 @@ def focus_stylesheet(theme: Theme | None = None) -> str:
         f"QToolBar QToolButton:focus {{ border-color: {c.highlight}; }}\n"
         "QPushButton:hover, QToolButton:hover { background: palette(midlight); }\n"
         "QPushButton:pressed, QToolButton:pressed, QToolButton:checked { background: palette(mid); }\n"
+        # A pressed toggle (a filter that is on) looks pressed: the selection's colours. (Not bold: the
+        # button keeps the width it was laid out with, and bold text would be cut.)
+        f"QPushButton:checked {{ background: {c.highlight}; color: {c.highlighted_text}; "
+        f"border: 2px solid {c.highlight}; margin: 0px; }}\n"
+        f"QPushButton:checked:focus {{ border: 2px solid {c.window_text}; }}\n"
         "QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateEdit { padding: 2px 4px; }\n"
         f"{toggles} {{ border: 2px solid transparent; border-radius: 3px; padding: 1px; }}\n"
         f"{toggles_focused} {{ border: 2px solid {c.highlight}; }}\n"

@@ -10,6 +10,7 @@ import pytest
 from holbrook_desktop.cli import main
 from holbrook_desktop.core.hr.due import DueRules, Status, add_months, status_for
 from holbrook_desktop.core.records import StaffMember
+from tests.conftest import as_admin, set_admin_password
 
 TODAY = date(2026, 11, 24)
 POLICY = SimpleNamespace(id="social-media", sha256="new", meta=SimpleNamespace(effective=date(2026, 9, 1)))
@@ -54,14 +55,16 @@ def test_rules_are_configurable_and_months_end_sensibly():
 # The export, through the command line -------------------------------------------------------
 
 def _run(capsys, *args):
-    code = main(list(args))
+    code = main(as_admin(list(args)))  # the administrator password given, where a command needs it
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
 
 @pytest.fixture
-def school(tmp_path, capsys):
+def school(tmp_path, capsys, password_on_stdin):
     data = str(tmp_path / "data")
+    assert _run(capsys, "--data-dir", data, "staff", "list")[0] == 0
+    set_admin_password(data)
     people = (("=HYPERLINK(\"http://x\",\"y\")", "-1"), ("Zoë Łukasiewicz", "T2"), ("Ann Smith", "T3"))
     for name, number in people:
         assert _run(capsys, "--data-dir", data, "staff", "add", "--name", name, "--role", "volunteer",

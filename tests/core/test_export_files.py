@@ -66,5 +66,5 @@ def test_every_export_is_private_whatever_the_umask(school, tmp_path, capsys):
         files += [*(tmp_path / "hr").iterdir(), *next(sar.iterdir()).iterdir()]
     finally:
         os.umask(before)
-    assert len(files) == 8
+    assert len(files) == 9  # the subject-access folder: README, data.json, summary.html, PDF, signature
     assert {path.name: path.stat().st_mode & 0o777 for path in files} == {path.name: 0o600 for path in files}

@@ -16,6 +16,7 @@ from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.reading.progress import SectionKey
 from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.core.records.acknowledgements import NewAcknowledgement
+from tests.conftest import as_admin, set_admin_password
 from tests.core.test_attestation_flow import _acknowledged, _installation
 from tests.core.test_quiz_records import content as content  # a fixture
 
@@ -83,14 +84,20 @@ def acknowledge(store, staff_id, method="drawn", note=None):
 
 
 def quentin(store, left=LONG_AGO) -> int:
-    """A leaver with everything: a drawn and an on-behalf acknowledgement, reading progress."""
+    """A leaver with everything: a drawn and an on-behalf acknowledgement, reading progress, all
+    before they left (activity after it would stop the erasure)."""
     staff_id = add_person(store, "Quentin Zebedee", email="quentin.zebedee@holbrook.example",
                           number="QZ-1971")
-    acknowledge(store, staff_id, "drawn")
-    acknowledge(store, staff_id, "on-behalf", note="Quentin signed the paper form")
-    store.acting_as(staff_id)
-    store.progress_for(staff_id).mark_opened(SectionKey("p", "v1", "1"))
-    store.acting_as(None)
+    clock = store.clock
+    store.clock = lambda: f"{left - timedelta(days=60)}T09:00:00.000000+00:00"
+    try:
+        acknowledge(store, staff_id, "drawn")
+        acknowledge(store, staff_id, "on-behalf", note="Quentin signed the paper form")
+        store.acting_as(staff_id)
+        store.progress_for(staff_id).mark_opened(SectionKey("p", "v1", "1"))
+        store.acting_as(None)
+    finally:
+        store.clock = clock
     leave(store, staff_id, left)
     return staff_id
 
@@ -262,11 +269,16 @@ def test_through_the_facade_a_signed_pdf_hr_kept_still_verifies_after_erasure(tm
     """The real flow: a drawn signature, a signed PDF; HR keeps a copy; the person leaves and is erased."""
     service, store = _installation(tmp_path / "data", content)
     try:
+        store.clock = lambda: f"{LONG_AGO - timedelta(days=60)}T09:00:00.000000+00:00"  # before leaving
         member, record = _acknowledged(service, store)
         kept_by_hr = service.attestation.pdf(record)
         service.sign_out()
         store.db.execute("UPDATE staff SET start_date = '2010-09-01', leaving_date = ?, active = 0 "
                          "WHERE id = ?", (LONG_AGO.isoformat(), member.id))
+        # All they did, done before they left (activity after leaving would stop the erasure).
+        before = f"{LONG_AGO - timedelta(days=60)}T08:00:00+00:00"
+        store.db.execute("UPDATE quiz_attempts SET started_at = ?, finished_at = ?", (before, before))
+        store.db.execute("UPDATE reading_progress SET first_opened = ?, completed_at = ?", (before, before))
         store.db.conn.commit()
         plan = service.hr.retention_plan()
         assert [p.staff_id for p in plan.people] == [member.id]
@@ -284,16 +296,17 @@ def test_through_the_facade_a_signed_pdf_hr_kept_still_verifies_after_erasure(tm
 
 
 def _run(capsys, *args):
-    code = main(list(args))
+    code = main(as_admin(list(args)))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
 
-def test_retention_show_and_apply_from_the_command_line(tmp_path, capsys, monkeypatch):
+def test_retention_show_and_apply_from_the_command_line(tmp_path, capsys, monkeypatch, password_on_stdin):
     data = tmp_path / "data"
     store = open_records(data)
     staff_id = quentin(store)
     store.close()
+    set_admin_password(data)
 
     code, out, err = _run(capsys, "--data-dir", str(data), "retention", "show", "--json")
     assert code == 0 and "Nothing was written" in err

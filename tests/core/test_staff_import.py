@@ -363,10 +363,10 @@ def test_cli_staff_leave(tmp_path, capsys):
     data = str(tmp_path / "data")
     _run(capsys, "--data-dir", data, "staff", "add", "--name", "Ann Smith", "--role", "office",
          "--start-date", "2024-09-01")
-    code, out, _ = _run(capsys, "--data-dir", data, "staff", "leave", "1", "--date", "31/08/2099")
-    assert (code, out.strip()) == (0, "Ann Smith (id 1) leaves on 31 Aug 2099.")
+    code, out, _ = _run(capsys, "--data-dir", data, "staff", "leave", "1", "--date", "31/08/2030")
+    assert (code, out.strip()) == (0, "Ann Smith (id 1) leaves on 31 Aug 2030.")
     code, out, _ = _run(capsys, "--data-dir", data, "staff", "list", "--json")
-    assert json.loads(out)["staff"][0]["leaving_date"] == "2099-08-31"
+    assert json.loads(out)["staff"][0]["leaving_date"] == "2030-08-31"
     assert _run(capsys, "--data-dir", data, "staff", "leave", "7", "--date", "2099-08-31")[0] == 2
     code, _, err = _run(capsys, "--data-dir", data, "staff", "leave", "1", "--date", "31/02/2099")
     assert code == 2 and "February 2099 has 28 days" in err

@@ -11,6 +11,7 @@ import pytest
 from holbrook_desktop.cli import main
 from holbrook_desktop.core.hr.retention import apply_retention, plan_retention
 from holbrook_desktop.core.hr.subject_access import UnknownStaff, export_subject_access
+from tests.conftest import set_admin_password
 from tests.core.test_retention import PNG, TODAY, acknowledge, add_person, open_records, quentin
 from tests.core.test_retention import store as store  # a fixture
 
@@ -31,7 +32,7 @@ def test_everything_about_them_is_in_a_new_private_folder(store, tmp_path):
     assert folder.name == f"subject-access_Zebedee-Quentin_{date.today().isoformat()}"
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["README.txt", "attestation-000001.pdf", "attestation-000002.pdf", "data.json",
-                     "signature-000001.png"]
+                     "signature-000001.png", "summary.html"]
     assert (folder / "signature-000001.png").read_bytes() == PNG
     assert (folder / "attestation-000001.pdf").read_bytes() == store.acknowledgements.pdf_bytes(drawn)
     data = _data(folder)
@@ -80,7 +81,7 @@ def test_an_erased_persons_export_says_so_and_holds_nothing_that_identifies_them
     apply_retention(store, plan_retention(store, years=6, today=TODAY))
     folder = export_subject_access(store, staff_id, tmp_path)
     assert folder.name == f"subject-access_erased-person-{staff_id}_{date.today().isoformat()}"
-    assert sorted(p.name for p in folder.iterdir()) == ["README.txt", "data.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["README.txt", "data.json", "summary.html"]
     data = _data(folder)
     assert data["erased"]["erased_at"] == data["staff"]["erased_at"] is not None
     assert "erased" in (folder / "README.txt").read_text(encoding="utf-8")
@@ -92,15 +93,18 @@ def test_an_erased_persons_export_says_so_and_holds_nothing_that_identifies_them
         assert gone not in text
 
 
-def test_subject_access_export_from_the_command_line(tmp_path, capsys):
+def test_subject_access_export_from_the_command_line(tmp_path, capsys, password_on_stdin):
     data = tmp_path / "data"
     store = open_records(data)
     staff_id = add_person(store, "Ann Smith")
     store.close()
+    set_admin_password(data)
     out = str(tmp_path / "o")
     assert main(["--data-dir", str(data), "subject-access", "export", str(staff_id), "-o", out,
-                 "--json"]) == 0
+                 "--json", "--password-stdin"]) == 0
     shown = json.loads(capsys.readouterr().out)
-    assert shown["files"] == ["README.txt", "data.json"] and shown["folder"].startswith(str(tmp_path / "o"))
-    assert main(["--data-dir", str(data), "subject-access", "export", "7", "-o", str(tmp_path / "o")]) == 2
+    assert shown["files"] == ["README.txt", "data.json", "summary.html"]
+    assert shown["folder"].startswith(str(tmp_path / "o"))
+    assert main(["--data-dir", str(data), "subject-access", "export", "7", "-o", str(tmp_path / "o"),
+                 "--password-stdin"]) == 2
     assert "no member of staff with number 7" in capsys.readouterr().err

@@ -163,8 +163,41 @@ class Tour:
         dialog.current.setText(SECRET)
         dialog.submit()
         self.shoot("5-admin-table")
+        view = window.admin.view
+        next(iter(view.table.count_buttons.values())).click()  # a filter pressed: it looks pressed
+        self.shoot("8-admin-filter-pressed")
+        view.table.view.selectRow(0)
+        self.shoot_dialog("9-edit-person", view.edit_staff_dialog())
+        self.shoot_dialog("10-erase-dialog", self._erase_dialog(view))
         window.admin.lock()
         return self.report
+
+    def _erase_dialog(self, view):
+        """Two leavers past the retention period, one of them active after leaving (not erased)."""
+        from datetime import date
+
+        from holbrook_desktop.core.records import NewStaffMember
+
+        active = next(s.member for s in view.table.model.statuses() if not s.member.leaving_date)
+        quiet = self.service.hr.add_staff(NewStaffMember("Hywel Pryce-Jones", "lunchtime", date(2019, 9, 2)))
+        self.service.admin.set_retention_years(1)
+        for member in (active, quiet):
+            self.store.staff.mark_leaver(member.id, date(2025, 1, 31))
+        dialog = view.retention_dialog()
+        if dialog is not None:
+            dialog.word.setText("era")
+        return dialog
+
+    def shoot_dialog(self, name: str, dialog) -> None:
+        if dialog is None:
+            self.report[name] = ["no dialog"]
+            return
+        app = QApplication.instance()
+        for _ in range(5):
+            app.processEvents()
+        dialog.grab().save(str(self.out / f"{name}.png"))
+        self.report[name] = layout_problems(dialog, dialog.size())
+        dialog.reject()
 
 
 def main(argv: list[str] | None = None) -> int:

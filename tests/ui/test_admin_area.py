@@ -186,22 +186,35 @@ def test_a_leaver_is_marked_from_the_table(admin_window, staff):
     assert [s.member.full_name for s in leavers] == ["Joanna Smith"]
 
 
-def test_leavers_past_retention_are_erased_from_the_admin_area(admin_window, staff, qtbot, tmp_path):
-    from PySide6.QtWidgets import QMessageBox
+def test_leavers_past_retention_are_erased_from_the_admin_area(admin_window, staff, qtbot, tmp_path,
+                                                              monkeypatch):
+    from holbrook_desktop.ui.admin import admin_view
+    from holbrook_desktop.ui.admin.erase_dialog import EraseDialog
 
     _unlock(admin_window)
     view = admin_window.admin.view
     assert view.retention_dialog() is None and "Nobody is past" in view.note.text()
     admin_window.service.admin.set_retention_years(1)
+    assert view.mark_leaver(staff["Seán Murphy"].id, date(2025, 1, 31))
+    # Zoë acknowledged today: a leaving date before that is asked about, and, confirmed, keeps her
+    # from being erased (her records show her here after it).
+    asked = []
+    monkeypatch.setattr(admin_view, "ask_to_confirm", lambda *args: asked.append(args[3]) or True)
     assert view.mark_leaver(staff["Zoë Ndiaye"].id, date(2025, 1, 31))
-    made = view.subject_access(staff["Zoë Ndiaye"].id, tmp_path)  # before erasure: what is held
+    assert asked and "anyway" in asked[0]
+    made = view.subject_access(staff["Seán Murphy"].id, tmp_path)  # before erasure: what is held
     assert made is not None and (made / "data.json").is_file()
-    box = view.retention_dialog()
-    assert isinstance(box, QMessageBox) and "1 leavers" in box.text()
-    assert "Zoë Ndiaye" in box.detailedText()
-    erase = next(b for b in box.buttons() if b.text() == "Erase")
-    erase.click()
+    dialog = view.retention_dialog()
+    assert isinstance(dialog, EraseDialog)
+    assert [dialog.names.item(i).text() for i in range(dialog.names.count())] == [
+        "Seán Murphy (Office), left 31/01/2025"]
+    assert "Zoë Ndiaye: their records show activity after their leaving date" in dialog.held.item(0).text()
+    assert dialog.cancel_button.isDefault() and not dialog.erase_button.isEnabled()
+    qtbot.keyClicks(dialog.word, "erase")
+    assert dialog.erase_button.isEnabled()
+    dialog.erase_button.click()
     qtbot.waitUntil(lambda: "Erased the personal data of 1" in view.note.text())
+    assert "Not erased: #" in view.note.text()
     names = [s.member.full_name for s in view.table.model.statuses()]
-    assert "Zoë Ndiaye" not in names
+    assert "Seán Murphy" not in names and "Zoë Ndiaye" in names
     assert admin_window.service.records.verify_audit().ok

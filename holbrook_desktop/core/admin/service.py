@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
+    from holbrook_desktop.core.admin.access import AdminSession
     from holbrook_desktop.core.admin.password import AdminPassword
     from holbrook_desktop.core.admin.school_profile import SchoolProfile
     from holbrook_desktop.core.admin.version_changes import VersionChanges
@@ -23,6 +24,19 @@ class AdminService:
         from holbrook_desktop.core.admin.password import AdminPassword
 
         return AdminPassword(self._app.require_records().settings)
+
+    def unlock(self, password: str, *, purpose: str = "admin area") -> AdminSession:
+        """The administrator's session if the password is right (AdminSignInRefused if not); the
+        try is audited either way."""
+        from holbrook_desktop.core.admin.access import unlock
+
+        return unlock(self._app.require_records(), password, purpose=purpose)
+
+    def unlock_without_password(self, via: str, *, purpose: str) -> AdminSession:
+        """As the PC's administrator account, or at a first run with no password set (audited)."""
+        from holbrook_desktop.core.admin.access import unlock_without_password
+
+        return unlock_without_password(self._app.require_records(), via, purpose=purpose)
 
     # The rules ---------------------------------------------------------------------------
 

@@ -51,6 +51,8 @@ class RetentionCandidate:
     signed_pdfs: int
     quiz_attempts: int
     reading_progress: int
+    # Why they will not be erased, though their period is over (activity after their leaving date).
+    refusal: str | None = None
 
     @property
     def role_label(self) -> str:
@@ -60,7 +62,8 @@ class RetentionCandidate:
         return {"staff_id": self.staff_id, "full_name": self.full_name, "role": self.role,
                 "leaving_date": self.leaving_date.isoformat(), "erase_from": self.erase_from.isoformat(),
                 "records": {"acknowledgements": self.acknowledgements, "signed_pdfs": self.signed_pdfs,
-                            "quiz_attempts": self.quiz_attempts, "reading_progress": self.reading_progress}}
+                            "quiz_attempts": self.quiz_attempts, "reading_progress": self.reading_progress},
+                "not_erased_because": self.refusal}
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,26 @@ def plan_retention(store: Store, *, years: int, today: date) -> RetentionPlan:
         if ends <= today:
             people.append(RetentionCandidate(
                 leaver.staff_id, leaver.full_name, leaver.role, leaving, ends, leaver.acknowledgements,
-                leaver.signed_pdfs, leaver.quiz_attempts, leaver.reading_progress))
+                leaver.signed_pdfs, leaver.quiz_attempts, leaver.reading_progress,
+                activity_after_leaving(store, leaver.staff_id, leaving)))
     return RetentionPlan(years, today, tuple(people), tuple(problems))
+
+
+def activity_after_leaving(store: Store, staff_id: int, leaving: date) -> str | None:
+    """Why erasing them now would be wrong, if their records show them here after their leaving date
+    (an acknowledgement, a quiz attempt or reading dated after it): the date is likely a slip, and
+    erasing on it would destroy the record of someone who may still work here. None if not."""
+    last = store.staff.last_activity(staff_id)
+    after = [(day, words) for at, words in ((last.acknowledgement, "an acknowledgement"),
+                                            (last.quiz_attempt, "a quiz attempt"),
+                                            (last.reading, "reading the policy"))
+             if at and (day := school_day(at)) > leaving]
+    if not after:
+        return None
+    day, words = max(after)
+    return (f"their records show activity after their leaving date ({words} on {for_people(day)}; they "
+            f"left on {for_people(leaving)}), so the leaving date may be wrong. Check it, correct it "
+            "if need be (Edit in the admin area, or 'holbrook staff edit'), then erase")
 
 
 class _NotErased(Refused):
@@ -179,7 +200,10 @@ def apply_retention(store: Store, plan: RetentionPlan) -> RetentionResult:
 
 def _erase_one(store: Store, staff_id: int, years: int, today: date) -> ErasedPerson:
     with store.change(ERASED_ACTION) as change:
-        _check_due(store.retention.leaving_within(change, staff_id), staff_id, years, today)
+        leaving = _check_due(store.retention.leaving_within(change, staff_id), staff_id, years, today)
+        activity = activity_after_leaving(store, staff_id, leaving)  # read in the change's transaction
+        if activity:
+            raise _NotErased(activity)
         counts = store.retention.kept_counts_within(change, staff_id)
         written = store.retention.erase_within(change, staff_id)
         event_id, done = written.event_id, written.person
@@ -194,7 +218,7 @@ def _erase_one(store: Store, staff_id: int, years: int, today: date) -> ErasedPe
     return ErasedPerson(staff_id, done.acknowledgements, deleted, rows_erased, event_id)
 
 
-def _check_due(row: tuple | None, staff_id: int, years: int, today: date) -> None:
+def _check_due(row: tuple | None, staff_id: int, years: int, today: date) -> date:
     if row is None:
         raise _NotErased(f"there is no member of staff with number {staff_id}")
     leaving_text, erased_at = row
@@ -210,6 +234,7 @@ def _check_due(row: tuple | None, staff_id: int, years: int, today: date) -> Non
     if ends > today:
         raise _NotErased(f"they left on {for_people(leaving)}; their records are kept for {years} years, "
                          f"until {for_people(ends)}")
+    return leaving
 
 
 def _delete_pdfs(data_dir: Path, relative_files: tuple[str, ...]) -> int:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
@@ -49,8 +50,26 @@ class HrService:
     def add_staff(self, new: NewStaffMember) -> StaffMember:
         return self._app.require_records().staff.add(new)
 
-    def mark_leaver(self, staff_id: int, leaving_date: date) -> StaffMember:
-        return self._app.require_records().staff.mark_leaver(staff_id, leaving_date)
+    def mark_leaver(self, staff_id: int, leaving_date: date, *, confirmed: bool = False) -> StaffMember:
+        """A possible year (InputRefused), and not before their last acknowledgement unless
+        `confirmed` (NeedsConfirmation, whose `question` the window asks)."""
+        from holbrook_desktop.core.hr.staff_edit import mark_leaver
+
+        app = self._app
+        return mark_leaver(app.require_records(), staff_id, leaving_date, today=app.today(),
+                           confirmed=confirmed)
+
+    def update_staff(self, staff_id: int, changes: Mapping[str, Any], *,
+                     confirmed: bool = False) -> StaffMember:
+        """Edit a person ({field: value} of name, preferred name, role, staff number, email, start and
+        leaving dates): checked, and audited field by field in one row (core/hr/staff_edit.py)."""
+        from holbrook_desktop.core.hr.staff_edit import update_staff
+
+        app = self._app
+        return update_staff(app.require_records(), staff_id, changes, today=app.today(), confirmed=confirmed)
+
+    def last_activity(self, staff_id: int):
+        return self._app.require_records().staff.last_activity(staff_id)
 
     def plan_staff_import(self, csv_path: Path, *, today: date | None = None) -> StaffImportPlan:
         """What importing this CSV would do, row by row; nothing is written."""
@@ -166,6 +185,13 @@ class HrService:
                             equivalent_versions={p.id: app.admin.equivalent_versions(p.id) for p in chosen},
                             rollout=app.admin.rollout_date(), as_of=as_of is not None)
 
+    def record_export(self, kind: str, rows: int, target: Path | str) -> None:
+        """An export of everyone's records is in the audit log ("export.<kind>"), with how many rows
+        (people, PDFs) it held and where it went; called once the file is written."""
+        records = self._app.require_records()
+        with records.change(f"export.{kind}") as change:
+            change.details = {"rows": rows, "file": str(target)}
+
     def reminder_list(self, statuses: list[PersonStatus]) -> ReminderList:
         from holbrook_desktop.core.hr.reminders import reminder_list
 
@@ -190,4 +216,16 @@ class HrService:
         `folder`; returns that folder."""
         from holbrook_desktop.core.hr.subject_access import export_subject_access
 
-        return export_subject_access(self._app.require_records(), staff_id, folder)
+        app = self._app
+        records = app.require_records()
+
+        def question(policy_id: str, question_id: str):
+            bank = app.quiz.bank(policy_id)
+            return bank.question(question_id) if bank is not None else None
+
+        made = export_subject_access(records, staff_id, folder, questions=question,
+                                     policy_titles={p.id: p.title for p in app.content.policies})
+        with records.change("export.subject-access") as change:
+            change.details = {"staff_id": staff_id, "file": str(made),
+                              "files": sorted(p.name for p in made.iterdir())}
+        return made

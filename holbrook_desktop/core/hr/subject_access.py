@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import shutil
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from holbrook_desktop import __version__
 from holbrook_desktop.core.errors import UnknownStaff  # raised here; callers import it from here too
 from holbrook_desktop.core.files import write_whole
 from holbrook_desktop.core.hr.roles import ROLE_LABELS
+from holbrook_desktop.core.hr.subject_access_summary import SUMMARY_FILE, QuestionLookup, summary_html
 from holbrook_desktop.core.paths import check_output_target
 
 if TYPE_CHECKING:
@@ -24,9 +26,13 @@ DATA_FILE = "data.json"
 README_FILE = "README.txt"
 
 
-def export_subject_access(store: Store, staff_id: int, folder: Path) -> Path:
-    """Write `data.json` (every stored row about them), their signed PDFs, their signature images and
-    a README.txt into a new folder inside `folder` (made if need be), and return it. The folder is
+def export_subject_access(store: Store, staff_id: int, folder: Path, *,
+                          questions: QuestionLookup | None = None,
+                          policy_titles: Mapping[str, str] | None = None) -> Path:
+    """Write `data.json` (every stored row about them), `summary.html` (the same for a person to read:
+    each quiz question's text from `questions`, the answer given and the right one), their signed
+    PDFs, their signature images and a README.txt into a new folder inside `folder` (made if need
+    be), and return it. The folder is
     private to this account (0700, files 0600); an existing one is never overwritten (…_2). If
     anything cannot be written, the half-made folder is removed and the OSError raised; if a signed
     PDF is missing or is not the file signed, likewise, with SignedPdfUnusable naming the record.
@@ -58,9 +64,11 @@ def export_subject_access(store: Store, staff_id: int, folder: Path) -> Path:
             "quiz_attempts": attempts,
             "acknowledgements": acknowledgements,
             "audit_log": audit_rows,
-            "files": sorted([DATA_FILE, README_FILE, *files]),
+            "files": sorted([DATA_FILE, README_FILE, SUMMARY_FILE, *files]),
         }
         write_whole(target / DATA_FILE, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+        summary = summary_html(data, questions or (lambda _policy, _question: None), policy_titles or {})
+        write_whole(target / SUMMARY_FILE, summary.encode("utf-8"))
         write_whole(target / README_FILE, _readme(person, data).encode("utf-8"))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # never a half-made copy of someone's data
@@ -162,6 +170,9 @@ def _readme(person: dict[str, Any], data: dict[str, Any]) -> str:
     lines += [
         "What is in this folder:",
         "",
+        "summary.html The records below, to read in a web browser: their record, each quiz question",
+        "             with the answer given and the right one, their acknowledgements, and the change",
+        "             log in words.",
         "data.json    Every record about them, in JSON (a plain-text format any text editor opens):",
         "             - staff: their record (name, role, staff number, work email, start and leaving",
         "               dates, who added them and when);",

@@ -84,6 +84,15 @@ class StaffMember:
         return self.school_role or self.role
 
 
+@dataclass(frozen=True)
+class LastActivity:
+    """The latest time (UTC, ISO 8601) of each kind of thing a person does here; None if never."""
+
+    acknowledgement: str | None
+    quiz_attempt: str | None
+    reading: str | None
+
+
 # The fields a change may touch (an import, an edit, a leaving date); never id, created_at, created_by.
 EDITABLE_FIELDS = ("full_name", "preferred_name", "role", "staff_number", "work_email", "start_date",
                    "leaving_date", "school_role")
@@ -218,6 +227,27 @@ class StaffDirectory:
                          change.at)
             changes["leaving_date"] = leaving
         return changes
+
+    def edit(self, staff_id: int, values: Mapping[str, Any]) -> StaffMember:
+        """Change what `values` gives ({field: value}, any of EDITABLE_FIELDS; blank text leaves a
+        field as it is), in one transaction: one "staff.update" audit row listing each changed
+        field's old and new value, and a "staff.leaver" row if the leaving date changes. Nothing is
+        written if nothing differs."""
+        with self._store.change("staff.update") as change:
+            self.update_within(change, staff_id, values)
+            change.skip()  # update_within wrote the rows for what changed, if anything did
+        return self._require(staff_id)
+
+    def last_activity(self, staff_id: int) -> LastActivity:
+        """When this person last acknowledged, took a quiz and read (UTC, ISO 8601; None if never)."""
+        db = self._store.db
+        acknowledged = db.execute("SELECT max(acknowledged_at) FROM acknowledgements WHERE staff_id = ?",
+                                  (staff_id,)).fetchone()[0]
+        quiz = db.execute("SELECT max(coalesce(finished_at, started_at)) FROM quiz_attempts "
+                          "WHERE staff_id = ?", (staff_id,)).fetchone()[0]
+        reading = db.execute("SELECT max(coalesce(completed_at, first_opened)) FROM reading_progress "
+                             "WHERE staff_id = ?", (staff_id,)).fetchone()[0]
+        return LastActivity(acknowledged, quiz, reading)
 
     def mark_leaver(self, staff_id: int, leaving_date: date) -> StaffMember:
         """Record the day someone leaves (it may be in the future: until then they are still due

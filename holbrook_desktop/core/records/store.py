@@ -117,6 +117,14 @@ class Store:
     def progress_for(self, staff_id: int) -> StaffReadingProgress:
         return StaffReadingProgress(self, staff_id)
 
+    def data_version(self) -> tuple[int, int]:
+        """Cheap to ask, and different once anything is written: SQLite's count of commits made by
+        other connections (another window, the command line) and the last audit row (this one's
+        own changes). A view polls it to know when to reload."""
+        others = self.db.execute("PRAGMA data_version").fetchone()[0]
+        last = self.db.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
+        return others, last
+
     def verify_audit(self) -> audit.ChainReport:
         return audit.verify(self.db)
 

@@ -53,6 +53,7 @@ class AdminAccess(QObject):
             self._window.show_notice(str(exc))
             return None
         dialog = AdminPasswordDialog(password, mode, self._window)
+        dialog.unlock_with = service.admin.unlock
         dialog.accepted.connect(self._after_first_set if mode == "first" else self.show_area)
         dialog.open()
         return dialog

@@ -6,8 +6,8 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -27,11 +27,16 @@ from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui.admin.content_page import ContentPage
 from holbrook_desktop.ui.admin.roles_page import RolesPage
 from holbrook_desktop.ui.admin.settings_page import SettingsPage
+from holbrook_desktop.ui.admin.staff_edit_dialog import ask_to_confirm, date_edit
 from holbrook_desktop.ui.admin.status_table import StatusTable
 from holbrook_desktop.ui.admin.versions_page import VersionsPage, fill_policy_choice
 from holbrook_desktop.ui.operation import Operation
 
 log = logging.getLogger(__name__)
+
+# How often the admin area, while shown, asks the records whether anything was written elsewhere
+# (another window, another PC, the command line): a cheap question, reloaded only on a change.
+POLL_MILLISECONDS = 3000
 
 
 class AdminView(QWidget):
@@ -76,6 +81,36 @@ class AdminView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.note)
         layout.addWidget(self.tabs, 1)
+        self._seen_version: tuple[int, int] | None = None
+        self.poll = QTimer(self)
+        self.poll.setInterval(POLL_MILLISECONDS)
+        self.poll.timeout.connect(self.reload_if_changed)
+
+    # Changes made elsewhere ------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.poll.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.poll.stop()
+        super().hideEvent(event)
+
+    def reload_if_changed(self) -> bool:
+        """Reload who is due if the records changed since the table was filled; True if it did."""
+        records = self.service.records
+        if records is None:
+            return False
+        try:
+            version = records.data_version()
+        except StoreError as exc:
+            log.warning("could not ask the records for changes: %s", exc)
+            return False
+        if version == self._seen_version:
+            return False
+        log.info("the records changed elsewhere: the admin area reloads")
+        self.reload_statuses()
+        return True
 
     def _due_tab(self) -> QWidget:
         page = QWidget(self)
@@ -116,6 +151,10 @@ class AdminView(QWidget):
                                     self.tr("Add and update staff from a CSV or Excel file, with a "
                                             "preview first"),
                                     self.import_staff_dialog)
+        self.edit_button = button(self.tr("Edit…"),
+                                  self.tr("Change the selected person's name, role, staff number, email "
+                                          "or dates"),
+                                  self.edit_staff_dialog)
         self.leaver_button = button(self.tr("Mark as leaver…"),
                                     self.tr("Give the selected person a leaving date"),
                                     self.mark_leaver_dialog)
@@ -130,7 +169,7 @@ class AdminView(QWidget):
                                        self.tr("Erase the personal data of leavers past the "
                                                "retention period"),
                                        self.retention_dialog)
-        for needs_one in (self.leaver_button, self.access_button, self.on_behalf_button):
+        for needs_one in (self.edit_button, self.leaver_button, self.access_button, self.on_behalf_button):
             needs_one.setEnabled(False)
         self.table.selectionChanged.connect(self._on_selection_changed)
         choose = QHBoxLayout()
@@ -145,8 +184,8 @@ class AdminView(QWidget):
         exports.addStretch(1)
         people = QHBoxLayout()
         people.addWidget(QLabel(self.tr("Staff:"), page))
-        for item in (self.import_button, self.leaver_button, self.on_behalf_button, self.access_button,
-                     self.retention_button):
+        for item in (self.import_button, self.edit_button, self.leaver_button, self.on_behalf_button,
+                     self.access_button, self.retention_button):
             people.addWidget(item)
         people.addStretch(1)
         layout = QVBoxLayout(page)
@@ -180,6 +219,9 @@ class AdminView(QWidget):
     def reload_statuses(self) -> None:
         titles = {p.id: p.title for p in self.service.content.policies}
         try:
+            # Asked first: a change made while the statuses are read shows at the next poll.
+            records = self.service.records
+            self._seen_version = records.data_version() if records is not None else None
             statuses = self.service.hr.statuses(self.policy_choice.currentData(), as_of=self.as_of_day())
         except StoreError as exc:
             self.tell(str(exc))
@@ -200,6 +242,8 @@ class AdminView(QWidget):
 
     def clear(self) -> None:
         """Locked: nothing of anyone's records stays in the widgets."""
+        self.poll.stop()
+        self._seen_version = None
         self.table.set_statuses([], {})
         self.table.search.clear()
         self.as_of.setDate(QDate(self.service.today()))
@@ -212,6 +256,7 @@ class AdminView(QWidget):
 
     def _on_selection_changed(self) -> None:
         one = len({s.member.id for s in self.table.selected_statuses()}) == 1
+        self.edit_button.setEnabled(one)
         self.leaver_button.setEnabled(one)
         self.access_button.setEnabled(one)
         self.on_behalf_button.setEnabled(one)
@@ -247,6 +292,7 @@ class AdminView(QWidget):
                 raise Refused(not_saved.replace("%2", exc.strerror or str(exc))) from exc
 
         def saved(count: int) -> None:
+            self._audit_export("acknowledgements", count, path)
             self.tell(self.tr("Saved %1 rows to %2.").replace("%1", str(count)).replace("%2", str(path)))
 
         return self._export("spreadsheet export", write, saved, self.tr("Save the spreadsheet"))
@@ -285,10 +331,17 @@ class AdminView(QWidget):
             log.info("governors' report written: %d people, %d bytes", len(statuses), len(pdf))
             return len(statuses)
 
-        def saved(_count: int) -> None:
+        def saved(count: int) -> None:
+            self._audit_export("report", count, path)
             self.tell(self.tr("The governors' report is saved as %1.").replace("%1", str(path)))
 
         return self._export("governors' report", write, saved, self.tr("Save the governors' report"))
+
+    def _audit_export(self, kind: str, rows: int, path: Path) -> None:
+        try:
+            self.service.hr.record_export(kind, rows, path)
+        except StoreError as exc:  # the file is written; the note of it could not be
+            log.warning("the %s export could not be audited: %s", kind, exc)
 
     def _export(self, name: str, write, saved, title: str) -> Operation:
         return Operation(self, name, write, title=title, on_done=saved,
@@ -331,19 +384,51 @@ class AdminView(QWidget):
         dialog.open()
         return dialog
 
+    def edit_staff_dialog(self) -> QDialog | None:
+        from holbrook_desktop.ui.admin.staff_edit_dialog import StaffEditDialog
+
+        member = self._selected_member()
+        if member is None:
+            return None
+        try:
+            member = self.service.require_records().staff.get(member.id) or member  # as on record now
+        except StoreError as exc:
+            self.tell(str(exc))
+            return None
+        dialog = StaffEditDialog(self.service, member, self)
+        dialog.accepted.connect(lambda: self._after_edit(dialog))
+        dialog.open()
+        return dialog
+
+    def _after_edit(self, dialog) -> None:
+        saved = dialog.saved_member
+        if saved is not None:
+            self.tell(self.tr("%1's record is saved; the audit log lists each change.").replace(
+                "%1", saved.full_name))
+        self.reload_statuses()
+
     def mark_leaver_dialog(self) -> QDialog | None:
         member = self._selected_member()
         if member is None:
             return None
-        dialog = LeavingDateDialog(member.full_name, self)
+        current = date.fromisoformat(member.leaving_date) if member.leaving_date else None
+        dialog = LeavingDateDialog(member.full_name, self, current=current)
         dialog.accepted.connect(lambda: self.mark_leaver(member.id, dialog.leaving_date()))
         dialog.open()
         return dialog
 
     def mark_leaver(self, staff_id: int, leaving_date: date) -> bool:
+        from holbrook_desktop.core.hr.staff_edit import NeedsConfirmation
+
         try:
-            member = self.service.hr.mark_leaver(staff_id, leaving_date)
-        except (KeyError, ValueError, StoreError) as exc:
+            try:
+                member = self.service.hr.mark_leaver(staff_id, leaving_date)
+            except NeedsConfirmation as exc:
+                if not ask_to_confirm(self, self.tr("Mark as leaver"), str(exc), exc.question):
+                    self.tell(self.tr("The leaving date was not changed."))
+                    return False
+                member = self.service.hr.mark_leaver(staff_id, leaving_date, confirmed=True)
+        except (Refused, StoreError) as exc:
             self.tell(str(exc))
             return False
         self.tell(self.tr("%1 leaves on %2. Their records are kept for %3 years after that.")
@@ -402,7 +487,7 @@ class AdminView(QWidget):
         return made
 
     def retention_dialog(self) -> QDialog | None:
-        from PySide6.QtWidgets import QMessageBox
+        from holbrook_desktop.ui.admin.erase_dialog import EraseDialog
 
         try:
             plan = self.service.hr.retention_plan()
@@ -413,18 +498,10 @@ class AdminView(QWidget):
             self.tell(self.tr("Nobody is past the retention period (%1 years after leaving).").replace(
                 "%1", str(plan.years)))
             return None
-        people = plan.people
-        names = "\n".join(f"• {p.full_name} ({p.role}), left {p.leaving_date:%d/%m/%Y}" for p in people)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Erase leavers' personal data"),
-                          self.tr("%1 leavers are past the retention period. Erase their personal data? "
-                                  "Anonymous counts are kept; this cannot be undone.").replace(
-                                      "%1", str(len(people))),
-                          QMessageBox.StandardButton.Cancel, self)
-        box.setDetailedText(names)
-        erase = box.addButton(self.tr("Erase"), QMessageBox.ButtonRole.DestructiveRole)
-        box.buttonClicked.connect(lambda clicked: self.apply_retention(plan) if clicked is erase else None)
-        box.open()
-        return box
+        dialog = EraseDialog(plan, self)
+        dialog.accepted.connect(lambda: self.apply_retention(plan))
+        dialog.open()
+        return dialog
 
     def apply_retention(self, plan) -> bool:
         """Erase now, on the records' thread (SQLite is used only where it was opened)."""
@@ -445,13 +522,12 @@ class AdminView(QWidget):
 
 
 class LeavingDateDialog(QDialog):
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    """Opens on the leaving date on record (today if there is none)."""
+
+    def __init__(self, name: str, parent: QWidget | None = None, *, current: date | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Mark as leaver"))
-        self.date = QDateEdit(QDate.currentDate(), self)
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setAccessibleName(self.tr("Leaving date"))
+        self.date = date_edit(current, self.tr("Leaving date"), self)
         form = QFormLayout()
         form.addRow(QLabel(self.tr("When does %1 leave (their last day)?").replace("%1", name), self))
         form.addRow(self.tr("Leaving date:"), self.date)

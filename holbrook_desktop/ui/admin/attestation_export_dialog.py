@@ -212,6 +212,7 @@ class AttestationExportDialog(QDialog):
     def _on_finished(self, result: AttestationExportResult) -> None:
         self._finished()
         self.result = result
+        self._audited(result)
         copied = self.tr("Copied %1 files to %2, %3 already there, %4 missing.").replace(
             "%1", str(result.copied)).replace("%2", str(result.folder)).replace(
             "%3", str(result.skipped_identical)).replace("%4", str(len(result.missing)))
@@ -228,6 +229,13 @@ class AttestationExportDialog(QDialog):
             self.details.show()
         self.open_button.show()
         self.exportFinished.emit(result)
+
+    def _audited(self, result: AttestationExportResult) -> None:
+        try:
+            self.service.hr.record_export("attestations", result.copied + result.skipped_identical,
+                                           result.folder)
+        except StoreError as exc:  # the copies are made; the note of it could not be written
+            log.warning("the attestation export could not be audited: %s", exc)
 
     def _on_failed(self, message: str) -> None:
         self._finished()

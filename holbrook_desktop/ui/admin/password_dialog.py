@@ -25,6 +25,8 @@ class AdminPasswordDialog(QDialog):
     def __init__(self, password: AdminPassword, mode: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._password = password
+        # For "unlock": the core's audited sign-in (app.admin.unlock); without it, the bare check.
+        self.unlock_with = None
         self.mode = mode
         self.setWindowTitle({"unlock": self.tr("Admin area"), "first": self.tr("Choose the administrator "
                              "password"), "change": self.tr("Change the administrator password")}[mode])
@@ -92,14 +94,24 @@ class AdminPasswordDialog(QDialog):
             self._show(str(exc), None)
 
     def _unlock(self) -> None:
-        result = self._password.check(self.current.text())
-        if result.ok:
+        from holbrook_desktop.core.admin.access import AdminSignInRefused
+
+        if self.unlock_with is None:
+            result = self._password.check(self.current.text())
+            message, wait = ("", 0) if result.ok else (result.message, result.wait_seconds)
+        else:
+            try:  # the core's sign-in: audited whether right or wrong
+                self.unlock_with(self.current.text())
+                message, wait = "", 0
+            except AdminSignInRefused as exc:
+                message, wait = str(exc), exc.wait_seconds
+        if not message:
             self.accept()
             return
         self.current.clear()
-        self._show(result.message, self.current)
-        if result.wait_seconds:
-            self._wait_left = result.wait_seconds
+        self._show(message, self.current)
+        if wait:
+            self._wait_left = wait
             self.ok_button.setEnabled(False)
             self._countdown.start()
 
