@@ -27,12 +27,13 @@ from holbrook_desktop.cli import (
     search,
     signing,
     staff,
+    sync,
 )
 from holbrook_desktop.cli.common import EXIT_OK, EXIT_USAGE, add_global_options
 
 # In this order in `holbrook --help`.
 NOUNS = (content, search, quiz, staff, audit, data_dir, backup, attestation, signing, export, admin,
-         retention, demo)
+         retention, demo, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

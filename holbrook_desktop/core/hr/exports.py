@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -36,7 +37,7 @@ class AcknowledgementRow:
     acknowledged_at: datetime | None
     quiz_score: str | None
     due: date | None
-    record_id: int | None
+    record_id: int | str | None  # "PC-NAME/000045" for a record made on another of the school's PCs
 
     def cells(self) -> tuple:
         return (self.name, self.role, self.staff_number, self.email, self.policy_id, self.status,
@@ -60,8 +61,15 @@ def rows_for(store, statuses: Sequence[PersonStatus]) -> list[AcknowledgementRow
     scores = store.quiz_attempts.scores(
         s.acknowledgement.quiz_attempt_id for s in statuses
         if s.acknowledgement is not None and s.acknowledgement.quiz_attempt_id is not None)
-    return [row_for(s, scores.get(s.acknowledgement.quiz_attempt_id) if s.acknowledgement else None)
+    from holbrook_desktop.core.records.events import labels_made_elsewhere
+
+    rows = [row_for(s, scores.get(s.acknowledgement.quiz_attempt_id) if s.acknowledgement else None)
             for s in statuses]
+    elsewhere = labels_made_elsewhere(store)
+    if elsewhere:
+        rows = [dataclasses.replace(row, record_id=elsewhere.get(row.record_id, row.record_id))
+                if isinstance(row.record_id, int) else row for row in rows]
+    return rows
 
 
 def neutralised(value: _V) -> _V | str:

@@ -104,6 +104,9 @@ class Store:
         """A change and its audit row, written together or not at all."""
         with write_transaction(self.db):
             change = Change(self.db, self.actor, self.clock())
+            # The time the records' triggers stamp a synced row's change with (migration 6).
+            self.db.execute("INSERT INTO sync_meta (key, value) VALUES ('now', ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (change.at,))
             yield change
             if not change.skipped:
                 audit.append(self.db, self.actor, action, change.details, change.at)
