@@ -61,14 +61,18 @@ def rows_for(store, statuses: Sequence[PersonStatus]) -> list[AcknowledgementRow
     scores = store.quiz_attempts.scores(
         s.acknowledgement.quiz_attempt_id for s in statuses
         if s.acknowledgement is not None and s.acknowledgement.quiz_attempt_id is not None)
-    from holbrook_desktop.core.records.events import labels_made_elsewhere
+    from holbrook_desktop.core.records.events import pc_names
 
     rows = [row_for(s, scores.get(s.acknowledgement.quiz_attempt_id) if s.acknowledgement else None)
             for s in statuses]
-    elsewhere = labels_made_elsewhere(store)
-    if elsewhere:
-        rows = [dataclasses.replace(row, record_id=elsewhere.get(row.record_id, row.record_id))
-                if isinstance(row.record_id, int) else row for row in rows]
+    here, names = pc_names(store)
+    for index, status in enumerate(statuses):
+        record = status.acknowledgement
+        origin = getattr(record, "origin_pc", None)
+        if record is not None and origin not in (None, here):
+            number = int(getattr(record, "origin_number", None) or 0)
+            label = f"{names.get(origin, origin[:8])}/{number:06d}"
+            rows[index] = dataclasses.replace(rows[index], record_id=label)
     return rows
 
 

@@ -80,6 +80,9 @@ class AcknowledgementSummary:
     acknowledged_at: str  # UTC, ISO 8601
     method: str
     quiz_attempt_id: int | None
+    # Where it was made, and its number there (core/records/events.py): HR's "PC-NAME/000045".
+    origin_pc: str | None = None
+    origin_number: int | None = None
 
 
 class LatestAcknowledgements(NamedTuple):

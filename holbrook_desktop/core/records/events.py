@@ -681,13 +681,9 @@ def next_own_seq(store) -> int:
                             (me,)).fetchone()[0]
 
 
-def labels_made_elsewhere(store) -> dict[int, str]:
-    """This PC's number → how HR sees it ("<PC name>/000045"), for every record made on another PC."""
-    rows = store.db.execute(
-        "SELECT a.id, coalesce(p.name, substr(a.origin_pc, 1, 8)), a.origin_number FROM acknowledgements a "
-        "LEFT JOIN sync_peers p ON p.pc_id = a.origin_pc WHERE a.origin_pc IS NOT NULL AND a.origin_pc != "
-        "(SELECT value FROM sync_meta WHERE key = 'pc_id')").fetchall()
-    return {row_id: f"{name}/{int(number):06d}" for row_id, name, number in rows}
+def pc_names(store) -> tuple[str, dict[str, str]]:
+    """This PC's id, and the name of every PC seen in the sync folder by id."""
+    return pc_id(store.db), dict(store.db.execute("SELECT pc_id, name FROM sync_peers").fetchall())
 
 
 def acknowledgement_label(store, record_id: int) -> str:
