@@ -211,3 +211,20 @@ def test_hrs_export_names_a_record_made_elsewhere_by_its_pc_and_number_there(sch
     finally:
         app.close()
         b.store = Store.open(data_dir, Actor("x", "cli"))
+
+
+def test_a_bundle_changed_after_signing_is_refused_and_nothing_of_it_applied(school):
+    import hashlib
+
+    shared, a, b = school
+    make_activity(a, 2, 1)
+    a.sync(shared)
+    path = _pc_dir(shared, a) / "bundle-1.json"
+    outer = json.loads(path.read_bytes())
+    outer["body"] = outer["body"].replace("PC-A Person 1", "Someone Else")
+    outer["body_sha256"] = hashlib.sha256(outer["body"].encode()).hexdigest()
+    path.write_text(json.dumps(outer))
+    report = b.sync(shared)
+    assert [(r.pc_name, r.file) for r in report.refused] == [("PC-A", "bundle-1.json")]
+    assert "signature does not verify" in report.refused[0].reason
+    assert b.store.staff.count() == 0 and records_events.contents(b.store).events == 0
