@@ -28,6 +28,7 @@ from holbrook_desktop.cli import (
     search,
     signing,
     staff,
+    sync,
 )
 from holbrook_desktop.cli.common import (
     EXIT_OK,
@@ -39,7 +40,7 @@ from holbrook_desktop.cli.common import (
 
 # In this order in `holbrook --help`.
 NOUNS = (content, search, quiz, staff, audit, data_dir, backup, records, attestation, signing, export,
-         admin, retention, demo)
+         admin, retention, demo, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

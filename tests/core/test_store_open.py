@@ -100,7 +100,8 @@ def test_a_new_database_uses_wal_and_enforces_foreign_keys(tmp_path):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        store.db.execute("INSERT INTO reading_progress VALUES (999, 'no-such-policy', 'x', '1', 'now', NULL)")
+        store.db.execute("INSERT INTO reading_progress (staff_id, policy_id, policy_sha256, section_number, "
+                         "first_opened, completed_at) VALUES (999, 'no-such-policy', 'x', '1', 'now', NULL)")
     store.close()
     plain = sqlite3.connect(db_file(tmp_path))  # WAL is a property of the file, not the connection
     assert plain.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

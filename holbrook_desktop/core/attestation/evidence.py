@@ -89,6 +89,8 @@ def check_evidence(store: Store) -> EvidenceReport:
                             f"{kept.pdf_file!r}, which the app never writes")
             continue
         checked += 1
+        if not kept.made_here:  # anchored in the audit log of the PC that made it
+            continue
         carried = read_audit_anchor(pdf)
         found = find_anchor(store, carried)
         name = f"{kept.pdf_file} (acknowledgement {kept.record_id})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import unicodedata
@@ -44,7 +45,7 @@ class AcknowledgementRow:
     acknowledged_at: datetime | None
     quiz_score: str | None  # "correct/total", as the records give it; written as two numbers
     due: date | None
-    record_id: int | None
+    record_id: int | str | None  # "PC-NAME/000045" for a record made on another of the school's PCs
     policy_title: str | None = None  # what the spreadsheet shows; the id where there is none
 
     def cells(self) -> tuple:
@@ -95,15 +96,26 @@ def rows_for(store, statuses: Sequence[PersonStatus],
     scores = store.quiz_attempts.scores(
         s.acknowledgement.quiz_attempt_id for s in statuses
         if s.acknowledgement is not None and s.acknowledgement.quiz_attempt_id is not None)
+    from holbrook_desktop.core.records.events import pc_names
+
     titles = policy_titles or {}
     keys: dict[int, tuple[tuple[str, str], int]] = {}  # one surname key a person, not one a status
     for s in statuses:
         if s.member.id not in keys:
             keys[s.member.id] = (surname_key(s.member.full_name), s.member.id)
     ordered = sorted(statuses, key=lambda s: keys[s.member.id])
-    return [row_for(s, scores.get(s.acknowledgement.quiz_attempt_id) if s.acknowledgement else None,
+    rows = [row_for(s, scores.get(s.acknowledgement.quiz_attempt_id) if s.acknowledgement else None,
                     titles.get(s.policy_id))
             for s in ordered]
+    here, names = pc_names(store)
+    for index, status in enumerate(ordered):
+        record = status.acknowledgement
+        origin = getattr(record, "origin_pc", None)
+        if record is not None and origin not in (None, here):
+            number = int(getattr(record, "origin_number", None) or 0)
+            label = f"{names.get(origin, origin[:8])}/{number:06d}"
+            rows[index] = dataclasses.replace(rows[index], record_id=label)
+    return rows
 
 
 def neutralised(value: _V) -> _V | str:

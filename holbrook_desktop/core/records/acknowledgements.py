@@ -94,6 +94,9 @@ class AcknowledgementSummary:
     acknowledged_at: str  # UTC, ISO 8601
     method: str
     quiz_attempt_id: int | None
+    # Where it was made, and its number there (core/records/events.py): HR's "PC-NAME/000045".
+    origin_pc: str | None = None
+    origin_number: int | None = None
 
 
 class LatestAcknowledgements(NamedTuple):
@@ -155,6 +158,9 @@ class KeptPdf:
     pdf_file: str  # relative to the data folder
     pdf_sha256: str
     audit_anchor: str
+    # Made on another of the school's PCs (core/records/events.py): its anchor is in that PC's audit
+    # log, not this one's.
+    made_here: bool = True
 
 
 class Acknowledgements:
@@ -402,9 +408,11 @@ class Acknowledgements:
     def kept_pdfs(self) -> list[KeptPdf]:
         """Every acknowledgement whose signed PDF is kept (all but erased people's), oldest first."""
         with audit.tolerant_text(self._store.db):  # a checker must name a damaged row, not stop at it
-            rows = self._store.db.execute("SELECT id, pdf_file, pdf_sha256, audit_anchor FROM "
-                                          "acknowledgements WHERE erased_at IS NULL ORDER BY id").fetchall()
-        return [KeptPdf(*row) for row in rows]
+            rows = self._store.db.execute(
+                "SELECT id, pdf_file, pdf_sha256, audit_anchor, origin_pc IS NULL OR origin_pc = "
+                "(SELECT value FROM sync_meta WHERE key = 'pc_id') FROM acknowledgements "
+                "WHERE erased_at IS NULL ORDER BY id").fetchall()
+        return [KeptPdf(row[0], row[1], row[2], row[3], made_here=bool(row[4])) for row in rows]
 
     def pdf_path(self, record: AcknowledgementRecord) -> Path:
         return self._store.path.parent / record.pdf_file
@@ -490,11 +498,11 @@ def _file_failure(path: Path, exc: OSError) -> str:
     return f"The signed attestation could not be saved as {path}: {why}. Nothing was recorded."
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def _write_private(path: Path, data: bytes, *, flush: bool = True) -> None:
     """Whole or not at all, readable by this account only (the folder is private too), and never over
     an existing file (FileExistsError): a signed PDF is evidence, written once."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except FileExistsError as exc:  # a file where the folder should be: not the PDF already there
         raise NotADirectoryError(errno.ENOTDIR, "a file is in the folder's place", str(path.parent)) from exc
-    write_new(path, data)
+    write_new(path, data, flush=flush)

@@ -221,6 +221,11 @@ def unaudited_acknowledgements(db: Database) -> list[int]:
             erased_at_time[at] = erased_at_time.get(at, 0) + 1
         elif isinstance(named, int):
             recorded.add(named)
+    # Acknowledgements made on another of the school's PCs: the row of the bundle that brought them
+    # names them (core/records/events.py).
+    recorded.update(row[0] for row in db.execute(
+        "SELECT j.value FROM audit_log a, json_each(a.details, '$.acknowledgement_ids') j "
+        "WHERE a.action = 'sync.bundle-applied' AND typeof(a.details) = 'text' AND json_valid(a.details)"))
     erased_column = "erased_at" if "erased_at" in acknowledgement_columns else "NULL"
     missing = []
     for record_id, at, erased_at in db.execute(

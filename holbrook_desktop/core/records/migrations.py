@@ -218,6 +218,114 @@ def m0007_acknowledgements_by_version(db: Database) -> None:
                                               index_name="acknowledgements_by_version")
 
 
+# A random version-4 UUID, in SQL (SQLite has no uuid function): for rows made by a trigger.
+_SQL_UUID = ("lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) "
+             "|| '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' "
+             "|| hex(randomblob(6)))")
+# The time of the change being written, as the app writes times (ISO 8601 with microseconds): the
+# Store's clock reading for the change (Store.change puts it in sync_meta 'now'), or SQLite's own
+# (to the millisecond) for a write from elsewhere, whichever is later.
+_SQL_NOW = ("max(coalesce((SELECT value FROM sync_meta WHERE key = 'now'), ''), "
+            "strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000+00:00')")
+# The tables whose rows are exchanged between the school's PCs (core/records/events.py), with the
+# SQL that names one row in a trigger.
+SYNCED_TABLES = ("staff", "reading_progress", "quiz_attempts", "acknowledgements", "settings",
+                 "policy_versions")
+
+
+def m0008_global_ids_and_sync(db: Database) -> None:
+    # Several PCs, one set of records: every row that travels gets a global id (uuid), the id of the
+    # PC that made it (origin_pc) and the time it last changed here (changed_at), which is what the
+    # events view compares with what was last exported. This folder's PC id is made once, here.
+    import uuid
+
+    db.execute("CREATE TABLE sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    pc_id = str(uuid.uuid4())
+    db.execute("INSERT INTO sync_meta (key, value) VALUES ('pc_id', ?)", (pc_id,))
+    for table in SYNCED_TABLES:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN uuid TEXT")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN origin_pc TEXT")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN changed_at TEXT")
+        rows = db.execute(f"SELECT rowid FROM {table}").fetchall()
+        db.conn.executemany(f"UPDATE {table} SET uuid = ?, origin_pc = ? WHERE rowid = ?",
+                            [(str(uuid.uuid4()), pc_id, row[0]) for row in rows])
+        db.execute(f"CREATE UNIQUE INDEX {table}_by_uuid ON {table}(uuid)")
+        # A row made here gets its ids; a change made here is stamped (once: sqlite-utils turns on
+        # recursive triggers, and a second change in the same millisecond has the stamp already).
+        # A change applied from another PC's bundle sets its own uuid and time and marks the
+        # transaction (sync_meta 'applying'), so these leave it alone.
+        db.execute(f"""
+            CREATE TRIGGER {table}_made_here AFTER INSERT ON {table} WHEN NEW.uuid IS NULL
+            BEGIN
+                UPDATE {table} SET uuid = {_SQL_UUID},
+                    origin_pc = (SELECT value FROM sync_meta WHERE key = 'pc_id'),
+                    changed_at = {_SQL_NOW}
+                WHERE rowid = NEW.rowid;
+            END""")
+        db.execute(f"""
+            CREATE TRIGGER {table}_changed_here AFTER UPDATE ON {table}
+            WHEN NEW.changed_at IS OLD.changed_at AND OLD.changed_at IS NOT {_SQL_NOW}
+                AND NOT EXISTS (SELECT 1 FROM sync_meta WHERE key = 'applying')
+            BEGIN
+                UPDATE {table} SET changed_at = {_SQL_NOW} WHERE rowid = NEW.rowid;
+            END""")
+    # An acknowledgement keeps its origin's identity wherever it is copied: the PC and the number
+    # it had there (its local number, `id`, may differ on another PC).
+    db.execute("ALTER TABLE acknowledgements ADD COLUMN origin_number INTEGER")
+    db.execute("UPDATE acknowledgements SET origin_number = id")
+    db.execute("""
+        CREATE TRIGGER acknowledgements_number_here AFTER INSERT ON acknowledgements
+        WHEN NEW.origin_number IS NULL
+        BEGIN
+            UPDATE acknowledgements SET origin_number = NEW.id WHERE rowid = NEW.rowid;
+        END""")
+    # Every event exported or applied, kept for good: the set whose union every PC ends with.
+    db.execute("""
+        CREATE TABLE sync_events (
+            event_id TEXT PRIMARY KEY,
+            pc_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            at TEXT NOT NULL,
+            body TEXT NOT NULL,
+            sha256 TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX sync_events_by_entity ON sync_events(kind, entity)")
+    db.execute("CREATE INDEX sync_events_by_bundle ON sync_events(pc_id, seq)")
+    # What each synced row looked like when last exported or applied: a local change is a difference.
+    db.execute("""
+        CREATE TABLE sync_entities (
+            kind TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            changed_at TEXT,
+            state TEXT NOT NULL,
+            PRIMARY KEY (kind, entity)
+        )""")
+    # Bundles applied (or written here), and bundles refused, by PC and number.
+    db.execute("""
+        CREATE TABLE sync_bundles (
+            pc_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            events INTEGER NOT NULL,
+            applied_at TEXT NOT NULL,
+            PRIMARY KEY (pc_id, seq)
+        )""")
+    db.execute("""
+        CREATE TABLE sync_refused (
+            pc_id TEXT NOT NULL,
+            file TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (pc_id, file)
+        )""")
+    db.execute("CREATE TABLE sync_waiting (kind TEXT NOT NULL, entity TEXT NOT NULL, "
+               "PRIMARY KEY (kind, entity))")
+    db.execute("CREATE TABLE sync_peers (pc_id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+               "public_key TEXT NOT NULL, first_seen TEXT NOT NULL, last_sync TEXT)")
+
+
 # The order is the schema's history: number n is MIGRATIONS[n - 1].
 MIGRATIONS: list[Callable[[Database], None]] = [
     m0001_staff_progress_versions_audit,
@@ -227,4 +335,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     m0005_erasure_and_resealed_audit,
     m0006_school_roles,
     m0007_acknowledgements_by_version,
+    m0008_global_ids_and_sync,
 ]

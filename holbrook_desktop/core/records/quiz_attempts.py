@@ -90,10 +90,13 @@ class QuizAttempts:
     def abandon_unfinished(self, staff_id: int) -> int:
         """Attempts this person left part-way (signed out, closed the window): kept, marked."""
         with self._store.change("quiz.abandoned") as change:
-            rows = change.db.execute("SELECT id FROM quiz_attempts WHERE staff_id = ? AND status = ?",
+            # Only attempts made on this PC: one in progress on another of the school's PCs is that
+            # PC's to close (its bundle would otherwise be overruled from here mid-quiz).
+            here = "AND (origin_pc IS NULL OR origin_pc = (SELECT value FROM sync_meta WHERE key = 'pc_id'))"
+            rows = change.db.execute(f"SELECT id FROM quiz_attempts WHERE staff_id = ? AND status = ? {here}",
                                      (staff_id, IN_PROGRESS)).fetchall()
-            change.db.execute("UPDATE quiz_attempts SET status = ?, finished_at = ? WHERE staff_id = ? "
-                              "AND status = ?", (ABANDONED, change.at, staff_id, IN_PROGRESS))
+            change.db.execute(f"UPDATE quiz_attempts SET status = ?, finished_at = ? WHERE staff_id = ? "
+                              f"AND status = ? {here}", (ABANDONED, change.at, staff_id, IN_PROGRESS))
             if not rows:
                 change.skip()
             change.details = {"staff_id": staff_id, "attempt_ids": [r[0] for r in rows]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -110,6 +111,10 @@ class Store:
         """A change and its audit row, written together or not at all."""
         with write_transaction(self.db):
             change = Change(self.db, self.actor, self.clock())
+            # The time the records' triggers stamp a synced row's change with (migration 6).
+            with contextlib.suppress(sqlite3.OperationalError):  # a file not yet at schema 6 (tests)
+                self.db.execute("INSERT INTO sync_meta (key, value) VALUES ('now', ?) "
+                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (change.at,))
             yield change
             if not change.skipped:
                 audit.append(self.db, self.actor, action, change.details, change.at)
