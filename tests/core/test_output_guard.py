@@ -205,7 +205,8 @@ def test_every_option_naming_a_path_is_guarded_or_only_read():
     found = list(_path_options())
     guarded = {command for command, _, _, is_output in found if is_output}
     assert guarded == {"export acknowledgements", "export attestations", "export report", "attestation save",
-                       "signing export-certificate", "subject-access export", "staff import", "sync set-folder"}
+                       "signing export-certificate", "subject-access export", "staff import",
+                       "sync set-folder"}
     unguarded = {(command, action.dest) for command, _, action, is_output in found if not is_output}
     # A new option naming a path must be an output (add_output_option / declare_output, and so checked
     # before the command runs) or be added here as one that is only read.
