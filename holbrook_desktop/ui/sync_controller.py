@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QSizePolicy
+from PySide6.QtWidgets import QLabel
 
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
@@ -71,7 +71,6 @@ class SyncController(QObject):
         self._window = window
         self.label = QLabel(window)
         self.label.setAccessibleName(self.tr("Sync with the school's other PCs"))
-        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.label.hide()
         self._warn = False  # a warning's colour while offline, failed or with a bundle refused
         theme.keep_styled(self.label, self._label_style)
@@ -199,6 +198,8 @@ class SyncController(QObject):
         admin = window.admin
         if admin.view is not None and window.is_showing_admin():
             admin.view.reload_if_changed()
+        if window.is_showing_start_screen():
+            window.start_screen.reload()  # people added on another PC can sign in here now
         if window.service.signed_in is None:
             return
         window.quiz_controller.refresh_offer()

@@ -52,6 +52,7 @@ def test_at_start_the_other_pcs_records_arrive_and_the_status_bar_says_synced(
     _synced(window, qtbot)
     assert window.sync.last.state == "synced"
     assert store.staff.count() == len(staff) + 2  # the window's own connection sees them
+    assert "STAFFROOM Person 1" in window.start_screen.shown_names()  # they can sign in here now
     assert window.sync.label.isVisible()
     assert window.sync.label.text().startswith("Synced ") and window.sync.label.text().endswith("· 2 PCs")
 

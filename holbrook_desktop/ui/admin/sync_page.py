@@ -27,10 +27,10 @@ from holbrook_desktop.core.sync import folder as sync
 log = logging.getLogger(__name__)
 
 
-def _when(stamp: str | None) -> str:
-    """"2026-12-06T14:32:10.123456+00:00" → "2026-12-06 14:32 UTC"; "never" for none."""
+def _when(stamp: str | None, never: str = "") -> str:
+    """"2026-12-06T14:32:10.123456+00:00" → "2026-12-06 14:32 UTC"; `never` for none."""
     if not stamp:
-        return "never"
+        return never
     return f"{stamp[:10]} {stamp[11:16]} UTC"
 
 
@@ -129,7 +129,7 @@ class SyncPage(QWidget):
         names = {pc["pc_id"]: pc["name"] for pc in found["pcs"]}
         this_pc = self.tr("%1 (this PC)")
         _fill(self.pcs, [[this_pc.replace("%1", pc["name"]) if pc["pc_id"] == found["pc_id"] else pc["name"],
-                          _when(pc["last_sync"]), str(pc["bundles"]), str(pc["events"])]
+                          _when(pc["last_sync"], self.tr("never")), str(pc["bundles"]), str(pc["events"])]
                          for pc in found["pcs"]])
         _fill(self.refused, [[names.get(r["pc_id"], r["pc_id"][:8]), r["file"], _when(r["at"]), r["reason"]]
                              for r in found["refused"]])
