@@ -36,6 +36,7 @@ from holbrook_desktop.ui.reading.search_panel import SearchPanel
 from holbrook_desktop.ui.reading_controller import ReadingController
 from holbrook_desktop.ui.session.idle_lock import DEFAULT_IDLE_MS, IdleLock
 from holbrook_desktop.ui.session_controller import SessionController
+from holbrook_desktop.ui.sync_controller import SyncController
 from holbrook_desktop.ui.window_actions import WindowActions
 
 if TYPE_CHECKING:
@@ -129,7 +130,6 @@ class MainWindow(QMainWindow):
 
         self.offer_admin_setup = False  # the app sets it: a fresh installation asks for the password
         from holbrook_desktop.ui.admin.admin_access import AdminAccess
-
         self.admin = AdminAccess(self)
         self.read_aloud = ReadAloud(self)
         # `commands`, not `actions`: QWidget.actions() is Qt's list of the window's actions.
@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.reading_controller = ReadingController(self)
         self.session_controller = SessionController(self)
         self.quiz_controller = QuizController(self)
+        self.sync = SyncController(self)  # several PCs: at each start screen and every few minutes
         self.printing = PolicyPrinting(self, service.content, self._stylesheet,
                                        self.reading_controller.current_policy, lambda: service.data_dir)
         self._connect_signals()

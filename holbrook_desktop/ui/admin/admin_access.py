@@ -111,6 +111,7 @@ class AdminAccess(QObject):
             self.view.lockRequested.connect(lambda: self.lock())
             self.view.changePasswordRequested.connect(self.change_password)
             self.view.contentChanged.connect(window.content_reloaded)
+            self.view.sync_page.syncRequested.connect(window.sync.run)
             window.pages.addWidget(self.view)
         self._open = True
         self.lock_action.setEnabled(True)

@@ -29,6 +29,7 @@ from holbrook_desktop.ui.admin.roles_page import RolesPage
 from holbrook_desktop.ui.admin.settings_page import SettingsPage
 from holbrook_desktop.ui.admin.staff_edit_dialog import ask_to_confirm, date_edit
 from holbrook_desktop.ui.admin.status_table import StatusTable
+from holbrook_desktop.ui.admin.sync_page import SyncPage
 from holbrook_desktop.ui.admin.versions_page import VersionsPage, fill_policy_choice
 from holbrook_desktop.ui.operation import Operation
 
@@ -77,6 +78,8 @@ class AdminView(QWidget):
         self.content_page = ContentPage(service, self)
         self.content_page.contentChanged.connect(self._on_content_changed)
         self.tabs.addTab(self.content_page, self.tr("Content"))
+        self.sync_page = SyncPage(service, self)
+        self.tabs.addTab(self.sync_page, self.tr("Several PCs"))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.note)
