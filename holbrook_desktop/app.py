@@ -16,7 +16,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from holbrook_desktop.core.admin.access import AdminSession
 from holbrook_desktop.core.content.service import ContentService
 from holbrook_desktop.core.dates import has_left
 from holbrook_desktop.core.errors import NotSignedIn, RecordsNotOpen, UnknownStaff
@@ -26,6 +25,7 @@ from holbrook_desktop.core.reading.service import ReadingService
 __all__ = ["AdminSession", "App", "Session", "open_app"]
 
 if TYPE_CHECKING:
+    from holbrook_desktop.core.admin.access import AdminSession
     from holbrook_desktop.core.admin.service import AdminService
     from holbrook_desktop.core.attestation.service import AttestationService
     from holbrook_desktop.core.hr.service import HrService
@@ -174,3 +174,12 @@ def open_app(content_dir: Path, data_dir: Path | None = None,
     """The app over a content folder; its records are opened with `App.open_records` (the window
     does that after it has appeared, the command line at once)."""
     return App(content_dir, data_dir, today=today)
+
+
+def __getattr__(name: str) -> object:
+    # AdminSession is re-exported here but loaded on first use: the window's start-up never needs it.
+    if name == "AdminSession":
+        from holbrook_desktop.core.admin.access import AdminSession
+
+        return AdminSession
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
