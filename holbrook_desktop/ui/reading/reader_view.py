@@ -131,7 +131,8 @@ class ReaderView(QTextBrowser):
                 if cursor.isNull() or cursor.selectionEnd() > end:
                     break
                 found = (cursor.selectionStart(), cursor.selectionEnd())
-                selections.append(self._selection(*found, QColor(colours.term_highlight)))
+                selections.append(self._selection(*found, QColor(colours.term_highlight),
+                                                  QColor(colours.term_text)))
         self.setExtraSelections(selections)
         self.scrollToAnchor(clause_anchor(clause_number))
         # Leave a few lines of context above the clause rather than pinning it to the edge.
@@ -142,7 +143,8 @@ class ReaderView(QTextBrowser):
     def highlighted_text(self) -> list[str]:
         return [selection.cursor.selectedText() for selection in self.extraSelections()]
 
-    def _selection(self, start: int, end: int, colour: QColor) -> QTextEdit.ExtraSelection:
+    def _selection(self, start: int, end: int, colour: QColor,
+                   ink: QColor | None = None) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
@@ -150,6 +152,8 @@ class ReaderView(QTextBrowser):
         selection.cursor = cursor
         text_format = QTextCharFormat()
         text_format.setBackground(colour)
+        if ink is not None:  # links and headings keep their own colours, unreadable on the marker
+            text_format.setForeground(ink)
         selection.format = text_format
         return selection
 

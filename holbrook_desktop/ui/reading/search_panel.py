@@ -63,9 +63,10 @@ class RichTextDelegate(QStyledItemDelegate):
         hit = index.data(HIT_ROLE)
         if option.state & QStyle.StateFlag.State_Selected and hit is not None:
             # On the selection colour every part of the text takes the palette's highlighted text.
+            # drawContents paints in the application's text colour whatever body's CSS says, so the
+            # colour goes on the text itself.
             colour = option.palette.highlightedText().color().name()
-            document.setDefaultStyleSheet(f"body {{ color: {colour}; }}")
-            document.setHtml(hit_html(hit, number_colour=None))
+            document.setHtml(f'<div style="color:{colour}">{hit_html(hit, number_colour=colour)}</div>')
         painter.save()
         painter.translate(option.rect.left() + 4, option.rect.top() + 3)
         document.drawContents(painter)
