@@ -24,6 +24,7 @@ from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.paths import resource_path
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import content_problems, theme
+from holbrook_desktop.ui.accessibility import caption
 from holbrook_desktop.ui.attestation import attestation_check
 from holbrook_desktop.ui.preferences import Preferences
 from holbrook_desktop.ui.quiz.quiz_bar import QuizBar
@@ -77,15 +78,15 @@ class MainWindow(QMainWindow):
         self.reader = ReaderView(service.content.section_page, self._stylesheet, self)
         self.quiz_bar = QuizBar(self)
         self.signed_in_label = QLabel(self)
-        self.signed_in_label.setAccessibleName(self.tr("Signed in"))
+        caption(self.signed_in_label, self.tr("Signed in"))
         self.switch_person_button = QPushButton(self.tr("Not you? Switch person"), self)
         self.switch_person_button.setAccessibleDescription(
             self.tr("Signs you out and goes back to the list of staff"))
         self.switch_person_button.setAutoDefault(False)
         self.progress_label = QLabel(self)
-        self.progress_label.setAccessibleName(self.tr("Reading progress"))
+        caption(self.progress_label, self.tr("Reading progress"))
         self.records_note = QLabel(self)
-        self.records_note.setAccessibleName(self.tr("Records"))
+        caption(self.records_note, self.tr("Records"))
         theme.keep_styled(self.records_note, theme.warning_style)
         # A long note must not set the window's minimum width; the whole of it is in the tooltip.
         self.records_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -246,7 +247,7 @@ class MainWindow(QMainWindow):
         """The window appears at once; the records (sqlite-utils, checks, backup) follow."""
         waiting = QLabel(self.tr("Opening the staff records…"), self)
         waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        waiting.setAccessibleName(self.tr("Opening the staff records"))
+        caption(waiting, self.tr("Opening the staff records"))
         self._opening_page = waiting
         self.pages.addWidget(waiting)
         self.pages.setCurrentWidget(waiting)

@@ -399,3 +399,123 @@ def test_radio_buttons_and_check_boxes_are_drawn_in_the_themes_ink(name, qtbot, 
         inset = max(2, box.width() // 10)
         corner = QColor(image.pixel(box.left() + inset, box.top() + inset))
         assert contrast(corner, ink) > 3, f"the radio button is drawn square on the {name} theme"
+
+
+# The walk: every screen's words reach a screen reader ---------------------------------------
+
+from PySide6.QtGui import QAccessible  # noqa: E402
+
+from holbrook_desktop.ui.accessibility import announcements, plain  # noqa: E402
+
+
+def heard(widget: QWidget) -> str:
+    """What QAccessible exposes for a widget: its name, description and value."""
+    interface = QAccessible.queryAccessibleInterface(widget)
+    assert interface is not None and interface.isValid(), _describe(widget)
+    parts = [interface.text(kind) for kind in (QAccessible.Text.Name, QAccessible.Text.Description,
+                                               QAccessible.Text.Value)]
+    return plain(" ".join(part for part in parts if part))
+
+
+def _showing(widget: QWidget, root: QWidget) -> bool:
+    return widget.isVisible() and widget.window() is root.window() and widget.width() > 0
+
+
+def assert_every_word_heard(root: QWidget, page: str, at_least: int = 1) -> None:
+    """Every visible label's words are in its accessible name, description or value; every control
+    that takes Tab has a non-empty accessible name; nothing takes Tab while unseen."""
+    labels = [label for label in root.findChildren(QLabel)
+              if _showing(label, root) and plain(label.text())]
+    assert len(labels) >= at_least, f"{page}: only {len(labels)} labels showing; is the page shown?"
+    hidden = [f"{_describe(label)}: {plain(label.text())[:60]!r} heard as {heard(label)[:60]!r}"
+              for label in labels if plain(label.text()) not in heard(label)]
+    assert not hidden, f"{page}: visible words a screen reader cannot reach:\n  " + "\n  ".join(hidden)
+    unnamed = []
+    for widget in root.findChildren(QWidget):
+        if not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isEnabled():
+            continue
+        if widget.window() is not root.window() or _inside_composite(widget) or widget.focusProxy():
+            continue
+        if not widget.isVisible():
+            continue
+        interface = QAccessible.queryAccessibleInterface(widget)
+        if not interface.text(QAccessible.Text.Name).strip():
+            unnamed.append(_describe(widget))
+    assert not unnamed, f"{page}: Tab stops without a name:\n  " + "\n  ".join(unnamed)
+
+
+def test_walk_the_start_screen_reader_and_search(staff_window, qtbot):
+    assert_every_word_heard(staff_window, "start screen", at_least=3)
+    qtbot.keyClicks(staff_window.start_screen.field, "s")
+    assert_every_word_heard(staff_window, "start screen, matching names", at_least=3)
+    staff_window.start_screen.show_add_form()
+    assert_every_word_heard(staff_window, "add-me form")
+
+
+def test_walk_the_reader_and_search(window, qtbot):
+    assert_every_word_heard(window, "reader")
+    qtbot.keyClicks(window.search_panel.field, "photos")
+    qtbot.keyClick(window.search_panel.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.search_panel.summary.isVisible() and bool(window.search_panel.summary.text()))
+    assert_every_word_heard(window, "reader with search results")
+
+
+def test_walk_the_quiz_result_and_acknowledgement(open_quiz_window, qtbot, store, staff):  # noqa: F811
+    window = open_quiz_window()
+    _mark_read(window, store, staff["Siân O’Brien"].id)
+    _sign_in(window, qtbot)
+    assert_every_word_heard(window, "reader, signed in")
+    assert window.take_quiz() and window.is_showing_quiz()
+    view = window.quiz_view
+    assert_every_word_heard(view, "quiz question", at_least=3)
+    while not view.is_showing_result():
+        view.choose(0)
+        view.check_answer()
+        assert_every_word_heard(view, "quiz feedback", at_least=3)
+        view.next_question()
+    assert_every_word_heard(view, "quiz result", at_least=2)
+
+
+def test_walk_the_acknowledgement_page(passed_window):  # noqa: F811
+    assert passed_window.acknowledge_policy()
+    assert_every_word_heard(passed_window, "acknowledgement page", at_least=3)
+
+
+def test_walk_the_admin_area_and_its_dialogs(open_staff_window, store, staff, qtbot, tmp_path):
+    from holbrook_desktop.core.admin.password import AdminPassword
+
+    AdminPassword(store.settings).set_first(SECRET)
+    window = open_staff_window()
+    dialog = window.admin.open_admin()
+    dialog.current.setText("not the password")
+    dialog.submit()
+    assert_every_word_heard(dialog, "admin password, refused")
+    dialog.current.setText(SECRET)
+    dialog.submit()
+    view = window.admin.view
+    for index in range(view.tabs.count()):
+        view.tabs.setCurrentIndex(index)
+        assert_every_word_heard(window, f"admin tab {view.tabs.tabText(index)!r}")
+    view.tabs.setCurrentIndex(0)
+    csv = tmp_path / "staff.csv"
+    csv.write_text("Full name,Role,Staff number,Start date\nCat Lee,Caretaker,T3,01/09/2024\n"
+                   "Ann Bee,Teacher,T9,01/09/2024\n", encoding="utf-8")
+    for opened in (view.open_reminders(), view.open_attestation_export(), view.import_staff(csv)):
+        assert opened is not None
+        qtbot.addWidget(opened)
+        opened.show()
+        qtbot.waitExposed(opened)
+        assert_every_word_heard(opened, type(opened).__name__)
+        opened.reject()
+
+
+def test_walk_help_and_about(window, qtbot):
+    from holbrook_desktop.ui.about_dialog import AboutDialog
+    from holbrook_desktop.ui.help_page import HelpDialog
+
+    for dialog in (AboutDialog(window), HelpDialog(window)):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert_every_word_heard(dialog, type(dialog).__name__, at_least=0)
+        dialog.reject()

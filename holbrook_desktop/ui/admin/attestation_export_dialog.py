@@ -32,6 +32,7 @@ from holbrook_desktop.core.attestation.export import (
 from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import caption
 from holbrook_desktop.ui.operation import Operation
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class AttestationExportDialog(QDialog):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.setAccessibleName(self.tr("What happened"))
+        caption(self.message, self.tr("What happened"))
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
         self.details.setAccessibleName(self.tr("PDFs that could not be copied"))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.admin.password import AdminPassword, PasswordRefused, problem_with
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import caption
 
 
 class AdminPasswordDialog(QDialog):
@@ -48,7 +49,7 @@ class AdminPasswordDialog(QDialog):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setStyleSheet(theme.error_style())
-        self.message.setAccessibleName(self.tr("Problem"))
+        caption(self.message, self.tr("Problem"))
         self.message.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)

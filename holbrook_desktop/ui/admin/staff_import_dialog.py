@@ -44,6 +44,7 @@ from holbrook_desktop.core.hr.staff_import import (
 )
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import caption
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
@@ -134,7 +135,7 @@ class StaffImportDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.counts.setFont(font)
-        self.counts.setAccessibleName(self.tr("What the import will do"))
+        caption(self.counts, self.tr("What the import will do"))
         self.about_file = QLabel(self)
         self.about_file.setWordWrap(True)
         self.about_file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -163,7 +164,7 @@ class StaffImportDialog(QDialog):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setStyleSheet(theme.error_style())
-        self.message.setAccessibleName(self.tr("Problem"))
+        caption(self.message, self.tr("Problem"))
         self.message.hide()
         self.buttons = QDialogButtonBox(self)
         self.import_button = self.buttons.addButton(self.tr("&Import"),

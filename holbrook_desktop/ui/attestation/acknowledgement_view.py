@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import caption
 from holbrook_desktop.ui.attestation.signature_pad import SignatureField
 from holbrook_desktop.ui.operation import Operation
 from holbrook_desktop.ui.quiz.quiz_style import (
@@ -95,10 +96,10 @@ class AcknowledgementView(QWidget):
         self.heading.setWordWrap(True)
         self.details = wrapping_label("", self)
         theme.keep_styled(self.details, theme.quiet_style)
-        self.details.setAccessibleName(self.tr("Policy version and quiz result"))
+        caption(self.details, self.tr("Policy version and quiz result"))
         self.declaration = wrapping_label("", self, font=scaled(base, 1.15))
         theme.keep_styled(self.declaration, theme.story_style)
-        self.declaration.setAccessibleName(self.tr("Declaration"))
+        caption(self.declaration, self.tr("Declaration"))
         self.declaration.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.name_label = QLabel(self.tr("Type your &full name"), self)
         self.name_field = QLineEdit(self)
@@ -118,7 +119,7 @@ class AcknowledgementView(QWidget):
             self.tr("For keyboard users. Your record will say that you confirmed with your typed name."))
         self.problem = wrapping_label("", self)
         theme.keep_styled(self.problem, theme.note_style)
-        self.problem.setAccessibleName(self.tr("What to put right"))
+        caption(self.problem, self.tr("What to put right"))
         self.problem.hide()
         self.back_button = big_button(self.tr("Back to the policy"), self)
         self.sign_button = big_button(self.tr("&Sign"), self)
@@ -377,4 +378,6 @@ def _centred_scroll(content: QWidget, parent: QWidget) -> QScrollArea:
     scroll.setWidget(holder)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
+    # A Tab stop (the arrows scroll a long declaration at large text), so it is named.
+    scroll.setAccessibleName(scroll.tr("Acknowledgement page; the arrow keys scroll it"))
     return scroll

@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import caption
 from holbrook_desktop.ui.quiz.quiz_style import (
     COLUMN_WIDTH,
     big_button,
@@ -56,19 +57,19 @@ class QuizResultPage(QWidget):
         base = self.font()
         self.title = QLabel(self)
         theme.keep_styled(self.title, theme.quiet_style)
-        self.title.setAccessibleName(self.tr("Quiz"))
+        caption(self.title, self.tr("Quiz"))
         self.score = QLabel(self)
         self.score.setFont(scaled(base, 2.0, bold=True))
         theme.keep_styled(self.score, theme.ink_style)
-        self.score.setAccessibleName(self.tr("Score"))
+        caption(self.score, self.tr("Score"))
         self.outcome = wrapping_label("", self, font=scaled(base, 1.3, bold=True))
-        self.outcome.setAccessibleName(self.tr("Passed or not"))
+        caption(self.outcome, self.tr("Passed or not"))
         self.next_step = wrapping_label("", self, font=scaled(base, 1.15))
         theme.keep_styled(self.next_step, theme.ink_style)
-        self.next_step.setAccessibleName(self.tr("Next step"))
+        caption(self.next_step, self.tr("Next step"))
         self.save_notice = wrapping_label("", self)
         theme.keep_styled(self.save_notice, theme.note_style)
-        self.save_notice.setAccessibleName(self.tr("Notice"))
+        caption(self.save_notice, self.tr("Notice"))
         self.save_notice.hide()
         self.save_again_button = big_button(self.tr("Try saving again"), self)
         self.save_again_button.hide()

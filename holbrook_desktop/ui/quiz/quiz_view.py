@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import caption
 from holbrook_desktop.ui.quiz.quiz_option import OptionRow
 from holbrook_desktop.ui.quiz.quiz_result import QuizResultPage, answer_lines
 from holbrook_desktop.ui.quiz.quiz_style import (
@@ -90,20 +91,20 @@ class QuizView(QWidget):
         page = QWidget(self)
         self.title = QLabel(page)
         theme.keep_styled(self.title, theme.quiet_style)
-        self.title.setAccessibleName(self.tr("Quiz"))
+        caption(self.title, self.tr("Quiz"))
         self.progress_label = QLabel(page)
         self.progress_label.setFont(scaled(base, 1.15, bold=True))
-        self.progress_label.setAccessibleName(self.tr("Progress"))
+        caption(self.progress_label, self.tr("Progress"))
         self.progress_bar = QProgressBar(page)
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumHeight(10)
         self.progress_bar.setAccessibleName(self.tr("Questions answered"))
         self.scenario = wrapping_label("", page, font=scaled(base, 1.35))
         theme.keep_styled(self.scenario, theme.story_style)
-        self.scenario.setAccessibleName(self.tr("Scenario"))
+        caption(self.scenario, self.tr("Scenario"))
         self.prompt = wrapping_label("", page, font=scaled(base, 1.3, bold=True))
         theme.keep_styled(self.prompt, theme.ink_style)
-        self.prompt.setAccessibleName(self.tr("Question"))
+        caption(self.prompt, self.tr("Question"))
         self.instruction = wrapping_label("", page)
         theme.keep_styled(self.instruction, theme.quiet_style)
         self.options_box = QWidget(page)
@@ -115,10 +116,10 @@ class QuizView(QWidget):
         self.feedback_box = QFrame(page)
         self.feedback_box.setObjectName("feedback")
         self.verdict = wrapping_label("", self.feedback_box, font=scaled(base, 1.3, bold=True))
-        self.verdict.setAccessibleName(self.tr("Right or wrong"))
+        caption(self.verdict, self.tr("Right or wrong"))
         self.explanation = wrapping_label("", self.feedback_box, font=scaled(base, 1.15))
         theme.keep_styled(self.explanation, transparent_ink)
-        self.explanation.setAccessibleName(self.tr("Why"))
+        caption(self.explanation, self.tr("Why"))
         self.clause_row = QHBoxLayout()
         self.clause_row.setSpacing(8)
         feedback_layout = QVBoxLayout(self.feedback_box)
@@ -156,7 +157,7 @@ class QuizView(QWidget):
 
         self.notice = wrapping_label("", page)
         theme.keep_styled(self.notice, theme.note_style)
-        self.notice.setAccessibleName(self.tr("Notice"))
+        caption(self.notice, self.tr("Notice"))
         self.notice.hide()
         self.check_button = big_button(self.tr("Check answer"), page)
         self.check_button.setAccessibleDescription(self.tr("Enter checks your answer"))

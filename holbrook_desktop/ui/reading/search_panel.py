@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import caption
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.content.search import SearchHit
@@ -94,7 +95,7 @@ class SearchPanel(QWidget):
             self.tr("Type words to find; Down moves to the results, Enter opens the first.")
         )
         self.summary = QLabel(self)
-        self.summary.setAccessibleName(self.tr("Search result count"))
+        caption(self.summary, self.tr("Search result count"))
         self.summary.setWordWrap(True)
         self.results = QListView(self)
         self.results.setAccessibleName(self.tr("Search results"))

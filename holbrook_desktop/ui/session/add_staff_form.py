@@ -22,6 +22,7 @@ from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.records.errors import DuplicateStaff, StoreError
 from holbrook_desktop.core.records.staff import NewStaffMember, StaffMember
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import caption
 
 
 class StartDateEdit(QDateEdit):
@@ -44,7 +45,7 @@ class AddStaffForm(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.9)  # as “Who are you?”
         font.setBold(True)
         self.heading.setFont(font)
-        self.heading.setAccessibleName(self.tr("Add yourself"))
+        caption(self.heading, self.tr("Add yourself"))
         self.hint = QLabel(self.tr("Your name goes on the staff list of this PC, so that your reading "
                                    "is kept for you. Fields marked * are needed."), self)
         self.hint.setWordWrap(True)
@@ -71,7 +72,7 @@ class AddStaffForm(QWidget):
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet(theme.error_style())
-        self.error.setAccessibleName(self.tr("Problem with the form"))
+        caption(self.error, self.tr("Problem with the form"))
         self.error.hide()
 
         self.add_button = QPushButton(self.tr("&Add me and start reading"), self)

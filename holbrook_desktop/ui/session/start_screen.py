@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.identity import os_user
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import caption
 from holbrook_desktop.ui.session.add_staff_form import AddStaffForm
 from holbrook_desktop.ui.session.staff_list_model import (
     STAFF_ID_ROLE,
@@ -56,7 +57,7 @@ class StartScreen(QWidget):
         self.heading.setFont(font)
         self.intro = QLabel(self.intro_text(), self)
         self.intro.setWordWrap(True)
-        self.intro.setAccessibleName(self.tr("What you will do"))
+        caption(self.intro, self.tr("What you will do"))
         self.intro.setVisible(bool(self.intro.text()))
         self.hint = QLabel(self.tr("Type part of your name, choose it with the arrow keys and press "
                                    "Enter. Your reading is then kept for you."), self)
@@ -64,7 +65,7 @@ class StartScreen(QWidget):
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         theme.keep_styled(self.note, theme.note_style)
-        self.note.setAccessibleName(self.tr("Notice"))
+        caption(self.note, self.tr("Notice"))
         self.note.hide()
         self.field = QLineEdit(self)
         field_font = QFont(self.field.font())
@@ -89,7 +90,7 @@ class StartScreen(QWidget):
         self.count = QLabel(self)
         self.count.setWordWrap(True)
         theme.keep_styled(self.count, theme.quiet_style)
-        self.count.setAccessibleName(self.tr("Matching staff"))
+        caption(self.count, self.tr("Matching staff"))
         self.sign_in_button = QPushButton(self.tr("&Sign in"), self)
         self.sign_in_button.setDefault(True)
         self.new_button = QPushButton(self.tr("I’m &new – add me"), self)

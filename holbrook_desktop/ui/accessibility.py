@@ -1,0 +1,82 @@
+"""What a screen reader hears beyond focus: messages announced, captions that keep the words, roles.
+
+Qt 6.8 and later carry announcements (`QAccessibleAnnouncementEvent`: AT-SPI's "announcement", UIA's
+notification); older Qt gets an Alert event on the message's widget, which screen readers also speak.
+`announcements()` repeats every announcement as a signal, so tests (and a log) can hear them too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QTextDocument
+from PySide6.QtWidgets import QLabel, QWidget
+
+log = logging.getLogger(__name__)
+
+try:  # Qt 6.8+
+    from PySide6.QtGui import QAccessibleAnnouncementEvent
+except ImportError:  # pragma: no cover - older PySide6
+    QAccessibleAnnouncementEvent = None  # type: ignore[assignment,misc]
+
+
+class Announcer(QObject):
+    said = Signal(str, bool)  # the words, and whether they interrupt (assertive)
+
+
+_announcer: list[Announcer] = []
+
+
+def announcements() -> Announcer:
+    if not _announcer:
+        _announcer.append(Announcer())
+    return _announcer[0]
+
+
+def plain(text: str) -> str:
+    """A label's words as heard: rich text without its tags, whitespace run together."""
+    if "<" in text:
+        document = QTextDocument()
+        document.setHtml(text)
+        text = document.toPlainText()
+    else:  # a shortcut's "&" is not heard; "&&" is one "&"
+        text = re.sub(r"&(&?)", r"\1", text)
+    return " ".join(text.split())
+
+
+def announce(widget: QWidget, text: str, assertive: bool = False) -> None:
+    """Have a screen reader say `text` now (politely, after what it is saying, unless assertive)."""
+    words = plain(text)
+    if not words:
+        return
+    announcements().said.emit(words, assertive)
+    if not QAccessible.isActive():
+        return  # no assistive technology listening: nothing to build
+    try:
+        if QAccessibleAnnouncementEvent is not None:
+            event = QAccessibleAnnouncementEvent(widget, words)
+            event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive if assertive
+                                else QAccessible.AnnouncementPoliteness.Polite)
+        else:  # pragma: no cover - older Qt
+            event = QAccessibleEvent(widget, QAccessible.Event.Alert)
+        QAccessible.updateAccessibility(event)
+    except RuntimeError:  # the widget went away meanwhile
+        log.debug("announcement dropped: %s", words)
+
+
+def caption(label: QLabel, words: str) -> None:
+    """Say what a label is (`words`, e.g. "Scenario") without hiding what it shows: its name stays its
+    own text, and the caption becomes its description."""
+    label.setAccessibleName("")
+    label.setAccessibleDescription(words)
+
+
+def mark_required(widget: QWidget) -> None:
+    """A field that must be filled: said in its description, as Qt has no "required" state to set."""
+    note = widget.tr("Required.") if hasattr(widget, "tr") else "Required."
+    described = widget.accessibleDescription()
+    if note not in described:
+        widget.setAccessibleDescription(f"{note} {described}".strip())
+    widget.setProperty("required", True)
