@@ -519,3 +519,85 @@ def test_walk_help_and_about(window, qtbot):
         qtbot.waitExposed(dialog)
         assert_every_word_heard(dialog, type(dialog).__name__, at_least=0)
         dialog.reject()
+
+
+# Messages announced -----------------------------------------------------------------------
+
+@pytest.fixture
+def spoken(qapp):
+    said: list[tuple[str, bool]] = []
+
+    def hear(text: str, assertive: bool) -> None:
+        said.append((text, assertive))
+
+    announcements().said.connect(hear)
+    yield said
+    announcements().said.disconnect(hear)
+
+
+def test_a_search_count_and_a_section_read_are_announced(window, qtbot, spoken):
+    qtbot.waitUntil(lambda: any(text == "Section marked as read. 1 of 13 sections read"
+                                for text, _ in spoken), timeout=3000)
+    qtbot.keyClicks(window.search_panel.field, "photos")
+    qtbot.keyClick(window.search_panel.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: any("clauses found" in text or "clause found" in text for text, _ in spoken))
+
+
+def test_quiz_questions_errors_and_results_are_announced(open_quiz_window, qtbot, store, staff, spoken):  # noqa: F811
+    window = open_quiz_window()
+    _mark_read(window, store, staff["Siân O’Brien"].id)
+    _sign_in(window, qtbot)
+    assert window.take_quiz()
+    view = window.quiz_view
+    # The question arrives: the focus is on answer 1, and the scenario and the question are said.
+    assert QApplication.focusWidget() is view.option_button(0)
+    text, assertive = spoken[-1]
+    assert view.scenario.text() in text and view.prompt.text() in text and assertive
+    assert text.index(view.scenario.text()) < text.index(view.prompt.text())
+    assert view.options_box.accessibleName() == view.prompt.text()
+    assert view.options_box.accessibleDescription() == view.scenario.text()
+    view.check_answer()  # nothing chosen
+    assert spoken[-1][0].startswith("Choose an answer first") and spoken[-1][1]
+    while not view.is_showing_result():
+        view.choose(0)
+        view.check_answer()
+        view.next_question()
+    result = spoken[-1][0]
+    assert ("Passed" in result or "Not passed" in result) and view.result_page.score.text() in result
+
+
+def test_a_wrong_admin_password_is_announced(open_staff_window, store, spoken):
+    from holbrook_desktop.core.admin.password import AdminPassword
+
+    AdminPassword(store.settings).set_first(SECRET)
+    window = open_staff_window()
+    dialog = window.admin.open_admin()
+    dialog.current.setText("not it")
+    dialog.submit()
+    assert spoken and spoken[-1][1] and spoken[-1][0] == plain(dialog.message.text())
+    dialog.reject()
+
+
+def test_form_errors_and_a_refused_signature_are_announced(staff_window, passed_window, spoken):  # noqa: F811
+    screen = staff_window.start_screen
+    screen.show_add_form()
+    screen.form.submit()
+    assert spoken and spoken[-1][1] and spoken[-1][0] == plain(screen.form.error_text())
+    assert passed_window.acknowledge_policy()
+    view = passed_window.acknowledgement_view
+    assert not view.sign()
+    assert spoken[-1][1] and spoken[-1][0] == plain(view.problem.text())
+
+
+def test_an_announcement_reaches_qt_accessibility_when_it_is_on(qtbot, spoken):
+    from holbrook_desktop.ui.accessibility import announce
+
+    label = QLabel("3 clauses found")
+    qtbot.addWidget(label)
+    was = QAccessible.isActive()
+    QAccessible.setActive(True)
+    try:
+        announce(label, "3 clauses found")  # a real QAccessibleAnnouncementEvent, without error
+    finally:
+        QAccessible.setActive(was)
+    assert spoken == [("3 clauses found", False)]

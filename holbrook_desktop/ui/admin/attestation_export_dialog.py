@@ -32,7 +32,7 @@ from holbrook_desktop.core.attestation.export import (
 from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.accessibility import announce, caption
 from holbrook_desktop.ui.operation import Operation
 
 log = logging.getLogger(__name__)
@@ -253,6 +253,7 @@ class AttestationExportDialog(QDialog):
     def _say(self, text: str, *, problem: bool) -> None:
         self.message.setStyleSheet(theme.error_style() if problem else "")
         self.message.setText(text)
+        announce(self.message, text, assertive=problem)
 
     # Closing while copying: stop, and wait for the file being copied --------------------------
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.admin.password import AdminPassword, PasswordRefused, problem_with
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.accessibility import announce, caption
 
 
 class AdminPasswordDialog(QDialog):
@@ -132,3 +132,4 @@ class AdminPasswordDialog(QDialog):
         if field is not None:
             field.setFocus(Qt.FocusReason.OtherFocusReason)
             field.selectAll()
+        announce(self.message, text, assertive=True)

@@ -44,7 +44,7 @@ from holbrook_desktop.core.hr.staff_import import (
 )
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.accessibility import announce, caption
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
@@ -285,4 +285,5 @@ class StaffImportDialog(QDialog):
 
     def _show_message(self, text: str | None) -> None:
         self.message.setText(text or "")
+        announce(self.message, text or "", assertive=True)
         self.message.setVisible(bool(text))

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.accessibility import announce, caption
 from holbrook_desktop.ui.attestation.signature_pad import SignatureField
 from holbrook_desktop.ui.operation import Operation
 from holbrook_desktop.ui.quiz.quiz_style import (
@@ -244,6 +244,7 @@ class AcknowledgementView(QWidget):
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.show()
+        announce(self.problem, text, assertive=True)
 
     def _clear_problem(self, *_args) -> None:
         if self.offer is not None and self.offer.ready:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.accessibility import announce, caption
 from holbrook_desktop.ui.quiz.quiz_style import (
     COLUMN_WIDTH,
     big_button,
@@ -159,6 +159,9 @@ class QuizResultPage(QWidget):
         self.acknowledge_button.setVisible(result.passed and not problem)
         self.review.setHtml(self.review_html(session, result))
         self.focus_next_step()
+        # After the focus has moved, so the button's name does not cut the result short.
+        announce(self.outcome, " ".join(label.text() for label in (self.outcome, self.score, self.save_notice)
+                                        if label.text()))
 
     def focus_next_step(self) -> None:
         if self.save_again_button.isVisibleTo(self):

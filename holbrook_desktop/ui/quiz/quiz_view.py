@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.accessibility import announce, caption
 from holbrook_desktop.ui.quiz.quiz_option import OptionRow
 from holbrook_desktop.ui.quiz.quiz_result import QuizResultPage, answer_lines
 from holbrook_desktop.ui.quiz.quiz_style import (
@@ -290,8 +290,14 @@ class QuizView(QWidget):
         self.next_button.hide()
         self.pages.setCurrentWidget(self.question_page)
         self.scroll.verticalScrollBar().setValue(0)
+        # The answers sit in a group named by the question, described by the scenario: moving into
+        # it a screen reader says both; and they are announced, after the focus has gone to answer 1.
+        self.options_box.setAccessibleName(question.prompt)
+        self.options_box.setAccessibleDescription(question.scenario)
         if self._rows:
             self._rows[0].button.setFocus(Qt.FocusReason.OtherFocusReason)
+        announce(self.scenario, " ".join((self.progress_label.text(), question.scenario, question.prompt,
+                                          self.instruction.text())), assertive=True)
 
     def _instruction(self, kind: str, prompt: str, count: int) -> str:
         if kind == "true-false":
@@ -437,6 +443,7 @@ class QuizView(QWidget):
     def _show_notice(self, text: str | None) -> None:
         self.notice.setText(text or "")
         self.notice.setVisible(bool(text))
+        announce(self.notice, text or "", assertive=True)
 
     # The result ----------------------------------------------------------------------------
 

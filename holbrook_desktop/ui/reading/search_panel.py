@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.accessibility import announce, caption
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.content.search import SearchHit
@@ -146,6 +146,7 @@ class SearchPanel(QWidget):
             summary = self.tr("%1 clauses found · Esc returns to the contents").replace("%1", str(count))
         self.summary.setText(summary)
         self._show_results(True)
+        announce(self.summary, summary)
 
     def hits(self) -> list[SearchHit]:
         return [self._model.item(row).data(HIT_ROLE) for row in range(self._model.rowCount())]

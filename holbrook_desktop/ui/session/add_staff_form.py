@@ -22,7 +22,7 @@ from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.records.errors import DuplicateStaff, StoreError
 from holbrook_desktop.core.records.staff import NewStaffMember, StaffMember
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.accessibility import announce, caption
 
 
 class StartDateEdit(QDateEdit):
@@ -164,6 +164,7 @@ class AddStaffForm(QWidget):
         self.error.setVisible(bool(text))
         if field is not None:
             field.setFocus(Qt.FocusReason.OtherFocusReason)
+        announce(self.error, text or "", assertive=True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Line edits, the role list and the date pass Enter and Esc up to here.
