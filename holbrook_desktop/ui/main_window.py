@@ -35,6 +35,7 @@ from holbrook_desktop.ui.reading.read_aloud import ReadAloud
 from holbrook_desktop.ui.reading.reader_view import ReaderView
 from holbrook_desktop.ui.reading.search_panel import SearchPanel
 from holbrook_desktop.ui.reading_controller import ReadingController
+from holbrook_desktop.ui.screen_fit import fit_to_screen
 from holbrook_desktop.ui.session.idle_lock import DEFAULT_IDLE_MS, IdleLock
 from holbrook_desktop.ui.session_controller import SessionController
 from holbrook_desktop.ui.window_actions import WindowActions
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         geometry = preferences.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1200, 760)
+        fit_to_screen(self)
         if records_pending:
             self._show_opening_records()
         elif self.start_screen is not None:

@@ -456,7 +456,8 @@ def test_walk_the_reader_and_search(window, qtbot):
     assert_every_word_heard(window, "reader")
     qtbot.keyClicks(window.search_panel.field, "photos")
     qtbot.keyClick(window.search_panel.field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.search_panel.summary.isVisible() and bool(window.search_panel.summary.text()))
+    summary = window.search_panel.summary
+    qtbot.waitUntil(lambda: summary.isVisible() and bool(summary.text()))
     assert_every_word_heard(window, "reader with search results")
 
 
@@ -601,3 +602,81 @@ def test_an_announcement_reaches_qt_accessibility_when_it_is_on(qtbot, spoken):
     finally:
         QAccessible.setActive(was)
     assert spoken == [("3 clauses found", False)]
+
+
+# WCAG 2.2 AA contrast: 4.5:1 for text, 3:1 for the parts of a control -------------------------
+
+TEXT_AA, PARTS_AA = 4.5, 3.0
+
+
+@pytest.mark.parametrize("chosen", list(theme.Theme))
+def test_every_theme_meets_wcag_aa_for_text_and_controls(chosen):
+    from holbrook_desktop.ui.attestation import signature_pad as pad
+
+    c = theme.COLOURS[chosen]
+    text = {
+        "selected search result": (c.highlighted_text, c.highlight),
+        "found words in the policy": (c.term_text, c.term_highlight),
+        "text in a found clause": (c.text, c.clause_highlight),
+        "link in a found clause": (c.link, c.clause_highlight),
+        "heading in a found clause": (c.heading, c.clause_highlight),
+        "placeholder": (c.placeholder, c.base),  # (disabled controls are exempt in WCAG 1.4.3)
+        "warning": (c.warning, c.window), "removed": (c.removed, c.base), "added": (c.added, c.base),
+        "“Sign here” hint": (pad.HINT, pad.PAPER), "signature ink": (pad.INK, pad.PAPER),
+        "visited link": (c.link_visited, c.base),
+    }
+    parts = {
+        "control border on the window": (c.border, c.window), "control border on base": (c.border, c.base),
+        "focus ring on the window": (c.highlight, c.window), "focus ring on base": (c.highlight, c.base),
+        "signature box border": (pad.BORDER, pad.PAPER),
+        "answer ticked (indicator) on base": (c.highlight, c.base),
+    }
+    weak = {what: round(contrast(*pair), 2) for what, pair in text.items() if contrast(*pair) < TEXT_AA}
+    weak |= {what: round(contrast(*pair), 2) for what, pair in parts.items() if contrast(*pair) < PARTS_AA}
+    # The signature box is white paper in every theme: its edge shows by the paper or by the border.
+    edge = max(contrast(pad.PAPER, c.window), contrast(pad.BORDER, c.window))
+    if edge < PARTS_AA:
+        weak["signature box on the window"] = round(edge, 2)
+    assert not weak, f"{chosen.value}: under WCAG 2.2 AA: {weak}"
+
+
+def test_the_stylesheet_draws_control_borders_in_the_border_colour():
+    for chosen, c in theme.COLOURS.items():
+        assert f"border: 1px solid {c.border}" in theme.focus_stylesheet(chosen)
+
+
+def test_a_selected_search_result_is_drawn_in_the_selection_ink(window, qtbot):
+    """The delegate once set body's colour in CSS, which drawContents ignores: dark text on the
+    selection colour. Read the pixels of the selected row."""
+    panel = window.search_panel
+    qtbot.keyClicks(panel.field, "photos")
+    qtbot.keyClick(panel.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.results.model().rowCount() > 0)
+    panel.results.setCurrentIndex(panel.results.model().index(0, 0))
+    panel.results.setFocus()
+    rect = panel.results.visualRect(panel.results.model().index(0, 0))
+    image = panel.results.viewport().grab(rect).toImage()
+    palette = panel.results.palette()
+    ink = palette.color(QPalette.ColorRole.HighlightedText)
+    selection = palette.color(QPalette.ColorRole.Highlight)
+    colours = [QColor(image.pixel(x, y)) for x in range(image.width()) for y in range(image.height())]
+    inked = [colour for colour in colours if contrast(colour, selection) > 3]
+    assert inked, "no text visible on the selected result"
+    assert all(contrast(colour, ink) < contrast(colour, QColor(theme.colours().text)) or
+               contrast(colour, selection) > 4.5 for colour in inked[:50])
+
+
+# The window fits the screen ----------------------------------------------------------------
+
+def test_first_start_never_opens_larger_than_the_screen(qtbot, data_dir):
+    from holbrook_desktop.app import App
+    from holbrook_desktop.ui.main_window import MainWindow
+    from holbrook_desktop.ui.preferences import Preferences
+    from tests.conftest import REAL_CONTENT
+
+    window = MainWindow(App(REAL_CONTENT), Preferences(data_dir))  # no saved size: the 1200×760 default
+    qtbot.addWidget(window)
+    area = window.screen().availableGeometry()
+    assert area.width() < 1200 or area.height() < 800, "the offscreen screen is as large as the default"
+    assert window.width() <= area.width() and window.height() <= area.height()
+    assert area.contains(window.geometry().topLeft())

@@ -1,0 +1,32 @@
+"""Windows never larger than the screen they open on (small laptops, a taskbar, 150 % or 200 % scaling)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+
+def available_area(widget: QWidget) -> QRect:
+    """The screen's area less taskbars and docks, in the logical pixels Qt lays out in."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 768)
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Shrink a window (its frame included, roughly) to the available area and move it onto it. If even
+    its minimum size will not fit, it opens maximised: the layouts scroll inside."""
+    area = available_area(window)
+    frame_extra = 40  # a title bar and borders the frame adds, before the window is shown
+    width = min(window.width(), area.width())
+    height = min(window.height(), area.height() - frame_extra)
+    minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
+    if minimum.width() > area.width() or minimum.height() > area.height() - frame_extra:
+        window.setMinimumSize(0, 0)
+        window.resize(width, height)
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+        return
+    window.resize(width, height)
+    x = min(max(window.x(), area.left()), area.right() - width + 1)
+    y = min(max(window.y(), area.top()), area.bottom() - height - frame_extra + 1)
+    window.move(x, y)
