@@ -11,8 +11,8 @@ import logging
 import re
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QTextDocument
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleInterface, QTextDocument
+from PySide6.QtWidgets import QAccessibleWidget, QLabel, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +80,49 @@ def mark_required(widget: QWidget) -> None:
     if note not in described:
         widget.setAccessibleDescription(f"{note} {described}".strip())
     widget.setProperty("required", True)
+
+
+# Roles Qt does not give on its own ------------------------------------------------------------
+
+ROLE_PROPERTY = "holbrookAccessibleRole"
+_factory_installed: list[bool] = []
+
+
+class _HeadingInterface(QAccessibleWidget):
+    """A label that is a heading: role Heading, named by its own words."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__(label, QAccessible.Role.Heading)
+        self._label = label
+
+    def text(self, kind: QAccessible.Text) -> str:
+        if kind == QAccessible.Text.Name:
+            return self._label.accessibleName() or plain(self._label.text())
+        return super().text(kind)
+
+
+def _interface_for(_class_name: str, target: QObject) -> QAccessibleInterface | None:
+    role = target.property(ROLE_PROPERTY) if target is not None else None
+    if role == "heading" and isinstance(target, QLabel):
+        return _HeadingInterface(target)
+    if role == "canvas" and isinstance(target, QWidget):
+        return QAccessibleWidget(target, QAccessible.Role.Canvas)
+    return None
+
+
+def _install_factory() -> None:
+    if not _factory_installed:
+        QAccessible.installFactory(_interface_for)
+        _factory_installed.append(True)
+
+
+def heading(label: QLabel) -> None:
+    """Mark a label as a heading (before anything asks for its accessible interface)."""
+    _install_factory()
+    label.setProperty(ROLE_PROPERTY, "heading")
+
+
+def canvas(widget: QWidget) -> None:
+    """Mark a drawing surface (the signature pad) as a canvas, named by its accessible name."""
+    _install_factory()
+    widget.setProperty(ROLE_PROPERTY, "canvas")

@@ -680,3 +680,53 @@ def test_first_start_never_opens_larger_than_the_screen(qtbot, data_dir):
     assert area.width() < 1200 or area.height() < 800, "the offscreen screen is as large as the default"
     assert window.width() <= area.width() and window.height() <= area.height()
     assert area.contains(window.geometry().topLeft())
+
+
+# Links and selections heard; roles ---------------------------------------------------------
+
+def test_tabbing_to_a_link_and_following_it_are_heard(window, qtbot, spoken):
+    from holbrook_desktop.core.content.render import Location
+
+    window.show_location(Location("social-media", "2"))
+    reader = window.reader
+    reader.setFocus()
+    qtbot.waitUntil(reader.hasFocus)
+    spoken.clear()
+    for _ in range(20):  # Tab moves from link to link inside the policy text
+        qtbot.keyClick(reader, Qt.Key.Key_Tab)
+        if any(text.startswith("Link: ") for text, _ in spoken):
+            break
+    link = next(text for text, _ in spoken if text.startswith("Link: "))
+    assert reader.textCursor().selectedText() in link
+    before = reader.location()
+    qtbot.keyClick(reader, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: reader.location() != before)
+    assert spoken[-1][0] == plain(f"Opened {reader.page_heading()}") and reader.page_heading()
+
+
+def test_moving_through_the_matching_names_is_heard(staff_window, qtbot, spoken):
+    screen = staff_window.start_screen
+    qtbot.keyClicks(screen.field, "s")
+    spoken.clear()
+    qtbot.keyClick(screen.field, Qt.Key.Key_Down)
+    name = screen.current_name()
+    assert screen.field.hasFocus() and name
+    assert spoken and spoken[-1][0].startswith(f"{name}, ") and " of " in spoken[-1][0]
+
+
+def test_headings_the_signature_pad_and_required_fields_say_what_they_are(passed_window, staff_window):  # noqa: F811
+    screen = staff_window.start_screen
+    role = QAccessible.queryAccessibleInterface(screen.heading).role()
+    assert role == QAccessible.Role.Heading and heard(screen.heading).startswith("Who are you?")
+    form = screen.form
+    for field in (form.full_name, form.role, form.start_date):
+        assert "Required" in heard(field), _describe(field)
+    assert "Required" not in heard(form.preferred_name)
+    assert passed_window.acknowledge_policy()
+    view = passed_window.acknowledgement_view
+    pad = view.signature_field.pad
+    interface = QAccessible.queryAccessibleInterface(pad)
+    assert interface.role() == QAccessible.Role.Canvas
+    assert interface.text(QAccessible.Text.Name) == "Signature"
+    assert "Required" in heard(view.name_field)
+    assert QAccessible.queryAccessibleInterface(view.heading).role() == QAccessible.Role.Heading

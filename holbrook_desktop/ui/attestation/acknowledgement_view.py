@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import announce, caption
+from holbrook_desktop.ui.accessibility import announce, caption, heading, mark_required
 from holbrook_desktop.ui.attestation.signature_pad import SignatureField
 from holbrook_desktop.ui.operation import Operation
 from holbrook_desktop.ui.quiz.quiz_style import (
@@ -91,6 +91,7 @@ class AcknowledgementView(QWidget):
     def _build_form(self) -> QWidget:
         base = self.font()
         self.heading = QLabel(self)
+        heading(self.heading)
         self.heading.setFont(scaled(base, 1.6, bold=True))
         theme.keep_styled(self.heading, theme.heading_style)
         self.heading.setWordWrap(True)
@@ -106,6 +107,7 @@ class AcknowledgementView(QWidget):
         self.name_field.setFont(scaled(base, 1.15))
         self.name_field.setAccessibleName(self.tr("Your full name"))
         self.name_label.setBuddy(self.name_field)
+        mark_required(self.name_field)
         self.name_hint = wrapping_label("", self)
         theme.keep_styled(self.name_hint, theme.quiet_style)
         self.declare_box = QCheckBox(self.tr("I &make this declaration"), self)

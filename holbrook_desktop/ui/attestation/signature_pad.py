@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVB
 
 from holbrook_desktop.core.attestation.signature import Signature
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import canvas
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ class SignaturePad(QWidget):
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(self.tr("Signature"))
+        canvas(self)
         self.setAccessibleDescription(self.tr(
             "Draw your signature with the mouse, a pen or your finger. Press Delete to clear, Ctrl+Z to "
             "undo the last stroke. If you cannot draw, use the typed-name option instead."))

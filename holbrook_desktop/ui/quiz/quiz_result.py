@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QW
 
 from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.accessibility import announce, caption
+from holbrook_desktop.ui.accessibility import heading as mark_heading
 from holbrook_desktop.ui.quiz.quiz_style import (
     COLUMN_WIDTH,
     big_button,
@@ -63,6 +64,7 @@ class QuizResultPage(QWidget):
         theme.keep_styled(self.score, theme.ink_style)
         caption(self.score, self.tr("Score"))
         self.outcome = wrapping_label("", self, font=scaled(base, 1.3, bold=True))
+        mark_heading(self.outcome)  # "Passed" / "Not passed": the page's heading
         caption(self.outcome, self.tr("Passed or not"))
         self.next_step = wrapping_label("", self, font=scaled(base, 1.15))
         theme.keep_styled(self.next_step, theme.ink_style)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import announce, caption
+from holbrook_desktop.ui.accessibility import announce, caption, heading
 from holbrook_desktop.ui.quiz.quiz_option import OptionRow
 from holbrook_desktop.ui.quiz.quiz_result import QuizResultPage, answer_lines
 from holbrook_desktop.ui.quiz.quiz_style import (
@@ -93,6 +93,7 @@ class QuizView(QWidget):
         theme.keep_styled(self.title, theme.quiet_style)
         caption(self.title, self.tr("Quiz"))
         self.progress_label = QLabel(page)
+        heading(self.progress_label)  # "Question 3 of 10": a screen reader's H key finds it
         self.progress_label.setFont(scaled(base, 1.15, bold=True))
         caption(self.progress_label, self.tr("Progress"))
         self.progress_bar = QProgressBar(page)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from holbrook_desktop.core.content.render import SCHEME, Location, clause_anchor, parse_href
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce
 
 ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 50, 300, 10
 # Long lines tire the eye: the text column stops growing past this width (at 100% zoom).
@@ -75,7 +76,37 @@ class ReaderView(QTextBrowser):
         location = parse_href(url.toString())
         if location is not None:
             self.locationChanged.emit(location)
+            if self.page_heading():
+                announce(self, self.tr("Opened %1").replace("%1", self.page_heading()))
         QTimer.singleShot(0, self._check_end_visible)  # after layout has settled
+
+    def page_heading(self) -> str:
+        """The first heading on the page shown (what a screen reader is told on arriving)."""
+        block = self.document().begin()
+        while block.isValid():
+            if block.blockFormat().headingLevel() > 0 and block.text().strip():
+                return block.text().strip()
+            block = block.next()
+        return ""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        moved = super().focusNextPrevChild(next)
+        self._say_link()
+        return moved
+
+    def _say_link(self) -> None:
+        """Tab onto a link selects it, with no signal (`highlighted` comes only from the mouse)."""
+        cursor = self.textCursor()
+        if not self.hasFocus() or not cursor.hasSelection():
+            return
+        probe = QTextCursor(self.document())
+        probe.setPosition(cursor.selectionStart() + 1)
+        if not probe.charFormat().isAnchor():
+            return
+        url = QUrl(probe.charFormat().anchorHref())
+        target = url.fragment() or url.path().strip("/") or url.toString()
+        announce(self, self.tr("Link: %1 (%2). Enter follows it.").replace(
+            "%1", cursor.selectedText()).replace("%2", target))
 
     def _follow_theme(self) -> None:
         self.document().setDefaultStyleSheet(theme.reader_stylesheet(self._base_css))

@@ -22,7 +22,7 @@ from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.records.errors import DuplicateStaff, StoreError
 from holbrook_desktop.core.records.staff import NewStaffMember, StaffMember
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import announce, caption
+from holbrook_desktop.ui.accessibility import announce, caption, heading, mark_required
 
 
 class StartDateEdit(QDateEdit):
@@ -41,6 +41,7 @@ class AddStaffForm(QWidget):
         super().__init__(parent)
         self._add = add
         self.heading = QLabel(self.tr("Add yourself"), self)
+        heading(self.heading)
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.9)  # as “Who are you?”
         font.setBold(True)
@@ -68,6 +69,8 @@ class AddStaffForm(QWidget):
         self.staff_number = QLineEdit(self)
         self.staff_number.setAccessibleName(self.tr("Staff number (optional)"))
         self.staff_number.setPlaceholderText(self.tr("Optional, if the office gave you one"))
+        for needed in (self.full_name, self.role, self.start_date):  # the * a screen reader cannot see
+            mark_required(needed)
 
         self.error = QLabel(self)
         self.error.setWordWrap(True)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.identity import os_user
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.accessibility import announce, caption, heading
 from holbrook_desktop.ui.session.add_staff_form import AddStaffForm
 from holbrook_desktop.ui.session.staff_list_model import (
     STAFF_ID_ROLE,
@@ -51,6 +51,7 @@ class StartScreen(QWidget):
         self.proxy.setSourceModel(self.model)
 
         self.heading = QLabel(self.tr("Who are you?"), self)
+        heading(self.heading)
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
@@ -147,6 +148,7 @@ class StartScreen(QWidget):
         self.field.installEventFilter(self)
         self.people.activated.connect(self._request_sign_in)
         self.people.selectionModel().currentChanged.connect(self._update_buttons)
+        self.people.selectionModel().currentChanged.connect(self._say_current)
         self.sign_in_button.clicked.connect(self.sign_in_current)
         self.new_button.clicked.connect(self.show_add_form)
         self.form.added.connect(self._on_added)
@@ -259,6 +261,13 @@ class StartScreen(QWidget):
             summary = self.tr("%1 people match.").replace("%1", f"{shown:,}")
         self.count.setText(summary)
         self._update_buttons()
+
+    def _say_current(self, current: QModelIndex, *_args: object) -> None:
+        # Up and Down in the name box move through the list while the focus stays in the box: the
+        # list's own focus events are not sent, so the name is announced. (In the list, Qt says it.)
+        if current.isValid() and not self.people.hasFocus():
+            announce(self.people, self.tr("%1, %2 of %3").replace("%1", str(current.data())).replace(
+                "%2", str(current.row() + 1)).replace("%3", str(self.proxy.rowCount())))
 
     def _update_buttons(self, *_args: object) -> None:
         self.sign_in_button.setEnabled(self.people.currentIndex().isValid())
