@@ -730,3 +730,58 @@ def test_headings_the_signature_pad_and_required_fields_say_what_they_are(passed
     assert interface.text(QAccessible.Text.Name) == "Signature"
     assert "Required" in heard(view.name_field)
     assert QAccessible.queryAccessibleInterface(view.heading).role() == QAccessible.Role.Heading
+
+
+# Keyboard ------------------------------------------------------------------------------------
+
+def test_ctrl_end_reaches_the_end_of_a_section_and_counts_it(window, qtbot):
+    from holbrook_desktop.core.content.render import Location
+
+    window.show_location(Location("social-media", "5"))  # long: its end is out of sight
+    reader = window.reader
+    reader.setFocus()
+    qtbot.waitUntil(reader.hasFocus)
+    scroll = reader.verticalScrollBar()
+    assert scroll.maximum() > 0 and scroll.value() == 0
+    qtbot.keyClick(reader, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert scroll.value() == scroll.maximum()
+    qtbot.waitUntil(lambda: window.contents.is_marked_read("social-media", "5"), timeout=3000)
+    qtbot.keyClick(reader, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert scroll.value() == 0
+
+
+def test_the_admin_table_is_one_tab_stop(open_staff_window, store, qtbot):
+    from holbrook_desktop.core.admin.password import AdminPassword
+
+    AdminPassword(store.settings).set_first(SECRET)
+    window = open_staff_window()
+    dialog = window.admin.open_admin()
+    dialog.current.setText(SECRET)
+    dialog.submit()
+    table = window.admin.view.findChildren(QAbstractItemView)
+    views = [view for view in table if view.isVisible() and view.model() is not None
+             and view.model().rowCount() > 1 and view.model().columnCount() > 1]
+    assert views
+    view = views[0]
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert view.currentIndex().column() == 1 and view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert not view.hasFocus(), "Tab walked the cells instead of leaving the table"
+
+
+def test_an_answer_ticked_by_its_key_is_scrolled_into_view(open_quiz_window, qtbot, store, staff):  # noqa: F811
+    window = open_quiz_window()
+    _mark_read(window, store, staff["Siân O’Brien"].id)
+    _sign_in(window, qtbot)
+    assert window.take_quiz()
+    view = window.quiz_view
+    window.resize(700, 420)  # a small screen at large text: the last answer is below the fold
+    qtbot.wait(50)
+    last = len(view.option_texts()) - 1
+    view.scroll.verticalScrollBar().setValue(0)
+    view.choose(last)
+    row = view.option_button(last).parentWidget()
+    top = row.mapTo(view.scroll.viewport(), row.rect().topLeft()).y()
+    assert top >= 0 and top + row.height() <= view.scroll.viewport().height() + 1

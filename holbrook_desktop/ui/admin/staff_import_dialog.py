@@ -142,6 +142,7 @@ class StaffImportDialog(QDialog):
         self.rejected_only = QCheckBox(self.tr("Show only the &rejected rows"), self)
         self.model = ImportPlanModel(self)
         self.view = QTableView(self)
+        self.view.setTabKeyNavigation(False)  # one Tab stop: the arrows move inside, Tab leaves
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -348,6 +348,7 @@ class QuizView(QWidget):
         button = self._rows[position].button
         button.click()
         button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.scroll.ensureWidgetVisible(self._rows[position])  # a key may tick an answer out of sight
         self._show_notice(None)
 
     def check_answer(self) -> None:

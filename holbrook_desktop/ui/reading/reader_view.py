@@ -89,6 +89,21 @@ class ReaderView(QTextBrowser):
             block = block.next()
         return ""
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # A read-only browser ignores Ctrl+Home and Ctrl+End; readers expect the start and the end of
+        # the section (and the end is where the section counts as read).
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.key() in (
+                Qt.Key.Key_End, Qt.Key.Key_Home):
+            scroll = self.verticalScrollBar()
+            at_end = event.key() == Qt.Key.Key_End
+            scroll.setValue(scroll.maximum() if at_end else scroll.minimum())
+            cursor = self.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End if at_end else QTextCursor.MoveOperation.Start)
+            self.setTextCursor(cursor)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def focusNextPrevChild(self, next: bool) -> bool:
         moved = super().focusNextPrevChild(next)
         self._say_link()
