@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import re
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleInterface, QTextDocument
-from PySide6.QtWidgets import QAccessibleWidget, QLabel, QWidget
+from PySide6.QtWidgets import QAccessibleWidget, QApplication, QLabel, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -126,3 +126,33 @@ def canvas(widget: QWidget) -> None:
     """Mark a drawing surface (the signature pad) as a canvas, named by its accessible name."""
     _install_factory()
     widget.setProperty(ROLE_PROPERTY, "canvas")
+
+
+# Focus -------------------------------------------------------------------------------------
+
+class _FocusGuard(QObject):
+    """When the focused control disappears, Qt gives the focus to the next in the Tab chain; for a
+    button that ends the session ("Switch person"), a following Enter or Space would sign out."""
+
+    def __init__(self, button: QWidget, fallback: QWidget) -> None:
+        super().__init__(button)
+        self._button, self._fallback = button, fallback
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._moved)
+
+    def _moved(self, old: QWidget | None, now: QWidget | None) -> None:
+        if now is not self._button or old is None:
+            return
+        try:
+            gone = not old.isVisible()
+        except RuntimeError:  # deleted as it lost the focus
+            gone = True
+        if gone and self._fallback.isVisible():
+            self._fallback.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def keep_focus_off(button: QWidget, fallback: QWidget) -> None:
+    """`button` takes the focus from Tab, Shift+Tab or a click, never because another control vanished:
+    then `fallback` gets it."""
+    _FocusGuard(button, fallback)

@@ -24,7 +24,7 @@ from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.paths import resource_path
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import content_problems, theme
-from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.accessibility import caption, keep_focus_off
 from holbrook_desktop.ui.attestation import attestation_check
 from holbrook_desktop.ui.preferences import Preferences
 from holbrook_desktop.ui.quiz.quiz_bar import QuizBar
@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
         reading.progressChanged.connect(quiz.refresh_offer)
 
         self.switch_person_button.clicked.connect(session.switch_person)
+        keep_focus_off(self.switch_person_button, self.reader)
         self.idle_lock.expired.connect(session.on_idle)
         session.signedIn.connect(lambda _member: reading.start_afresh())
         session.personLeft.connect(quiz.forget)

@@ -33,6 +33,7 @@ from tests.ui.test_quiz_screen import (  # noqa: F401 (the fixtures)
     _sign_in,
     make_quiz_content,
     open_quiz_window,
+    quiz_window,
 )
 
 CONTROLS = (QAbstractButton, QLineEdit, QAbstractItemView, QComboBox, QAbstractSpinBox, QTextEdit, QSlider)
@@ -785,3 +786,19 @@ def test_an_answer_ticked_by_its_key_is_scrolled_into_view(open_quiz_window, qtb
     row = view.option_button(last).parentWidget()
     top = row.mapTo(view.scroll.viewport(), row.rect().topLeft()).y()
     assert top >= 0 and top + row.height() <= view.scroll.viewport().height() + 1
+
+
+def test_switch_person_does_not_take_the_focus_when_another_button_vanishes(quiz_window, qtbot, store,  # noqa: F811
+                                                                            staff):
+    window = quiz_window
+    _mark_read(window, store, staff["Siân O’Brien"].id)
+    _sign_in(window, qtbot)
+    switch, take = window.switch_person_button, window.quiz_bar.take_button
+    assert switch.isVisible() and take.isVisible()  # take comes just before switch in the Tab chain
+    take.setFocus()
+    qtbot.waitUntil(take.hasFocus)
+    take.hide()  # as the quiz bar's buttons do when the offer changes
+    assert not switch.hasFocus(), "Enter now would sign the person out"
+    assert window.reader.hasFocus()
+    switch.setFocus(Qt.FocusReason.TabFocusReason)  # reached on purpose, it keeps the focus
+    assert switch.hasFocus()
