@@ -35,7 +35,7 @@ from holbrook_desktop.ui.reading.read_aloud import ReadAloud
 from holbrook_desktop.ui.reading.reader_view import ReaderView
 from holbrook_desktop.ui.reading.search_panel import SearchPanel
 from holbrook_desktop.ui.reading_controller import ReadingController
-from holbrook_desktop.ui.screen_fit import fit_to_screen
+from holbrook_desktop.ui.screen_fit import fit_to_screen, scrolling
 from holbrook_desktop.ui.session.idle_lock import DEFAULT_IDLE_MS, IdleLock
 from holbrook_desktop.ui.session_controller import SessionController
 from holbrook_desktop.ui.window_actions import WindowActions
@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self.reading_page = splitter
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.reading_page)
-        self.setCentralWidget(self.pages)
+        self.setCentralWidget(scrolling(self.pages))
         self.start_screen: StartScreen | None = None
         self.quiz_view: QuizView | None = None
         self.acknowledgement_view: AcknowledgementView | None = None  # made on first use

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 
 def available_area(widget: QWidget) -> QRect:
@@ -30,3 +30,14 @@ def fit_to_screen(window: QWidget) -> None:
     x = min(max(window.x(), area.left()), area.right() - width + 1)
     y = min(max(window.y(), area.top()), area.bottom() - height - frame_extra + 1)
     window.move(x, y)
+
+
+def scrolling(content: QWidget) -> QScrollArea:
+    """`content` in a frameless scroll area: when the window is smaller than the page needs (a small
+    screen, large text), the page scrolls instead of pushing its buttons out of reach."""
+    area = QScrollArea(content.parentWidget())
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the controls inside take the keyboard
+    return area

@@ -802,3 +802,25 @@ def test_switch_person_does_not_take_the_focus_when_another_button_vanishes(quiz
     assert window.reader.hasFocus()
     switch.setFocus(Qt.FocusReason.TabFocusReason)  # reached on purpose, it keeps the focus
     assert switch.hasFocus()
+
+
+def test_the_admin_area_scrolls_rather_than_push_its_buttons_off_a_small_window(open_staff_window, store,
+                                                                                double_font, qtbot):
+    from PySide6.QtWidgets import QScrollArea
+
+    from holbrook_desktop.core.admin.password import AdminPassword
+
+    AdminPassword(store.settings).set_first(SECRET)
+    window = open_staff_window(size=(1000, 560))
+    dialog = window.admin.open_admin()
+    dialog.current.setText(SECRET)
+    dialog.submit()
+    area = window.centralWidget()
+    assert isinstance(area, QScrollArea) and area.widget() is window.pages
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0)  # at double text it does not fit
+    lowest = max((button for button in window.admin.view.findChildren(QAbstractButton) if button.isVisible()),
+                 key=lambda button: button.mapTo(window.pages, button.rect().bottomLeft()).y())
+    assert lowest.mapTo(window.pages, lowest.rect().bottomLeft()).y() <= window.pages.height()
+    area.ensureWidgetVisible(lowest)
+    top = lowest.mapTo(area.viewport(), lowest.rect().topLeft()).y()
+    assert 0 <= top <= area.viewport().height() - lowest.height()

@@ -45,11 +45,12 @@ def _shots_dir(tmp_path: Path, name: str) -> Path:
     return (Path(base) if base else tmp_path) / name
 
 
-def _tour(x_server: str, out: Path, *, scale: int, zoom: int, size: str) -> dict[str, list[str]]:
+def _tour(x_server: str, out: Path, *, scale: int, zoom: int, size: str,
+          extra: tuple[str, ...] = ()) -> dict[str, list[str]]:
     env = {**os.environ, "DISPLAY": x_server, "QT_QPA_PLATFORM": "xcb", "QT_SCALE_FACTOR": str(scale)}
     env.pop("HOLBROOK_DATA_DIR", None)
     command = [sys.executable, "-m", "tests.ui.screenshot_tour", str(out), "--zoom", str(zoom),
-               "--size", size, "--demo-staff", "30"]
+               "--size", size, "--demo-staff", "30", *extra]
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -74,3 +75,19 @@ def test_every_screen_fits_without_clipped_text(x_server, tmp_path, label, scale
     problems = {screen: found for screen, found in report.items() if found}
     assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
     _check_pictures(out, 1366 * scale, 768 * scale)
+
+
+@pytest.mark.parametrize(("label", "size", "extra"), [
+    ("1024x768", "1024x768", ()),
+    ("1366x768-text-200pc", "1366x768", ("--text", "200")),
+    ("1024x768-high-contrast", "1024x768", ("--theme", "high-contrast")),
+])
+def test_a_small_screen_large_text_and_high_contrast(x_server, tmp_path, label, size, extra):
+    """The oldest school laptops, the system's text at 200 % and the high-contrast theme: nothing cut
+    short (a page larger than the window scrolls), every screen drawn."""
+    out = _shots_dir(tmp_path, label)
+    report = _tour(x_server, out, scale=1, zoom=100, size=size, extra=extra)
+    problems = {screen: found for screen, found in report.items() if found}
+    assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
+    width, height = (int(n) for n in size.split("x"))
+    _check_pictures(out, width, height)
