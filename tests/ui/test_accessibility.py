@@ -824,3 +824,16 @@ def test_the_admin_area_scrolls_rather_than_push_its_buttons_off_a_small_window(
     area.ensureWidgetVisible(lowest)
     top = lowest.mapTo(area.viewport(), lowest.rect().topLeft()).y()
     assert 0 <= top <= area.viewport().height() - lowest.height()
+
+
+def test_a_dialog_never_opens_larger_than_the_screen(window, qtbot):
+    from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
+
+    dialog = QDialog(window)
+    QVBoxLayout(dialog).addWidget(QPushButton("OK", dialog))
+    qtbot.addWidget(dialog)
+    area = window.screen().availableGeometry()
+    dialog.resize(area.width() + 400, area.height() + 400)  # as a dialog laid out for large text
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() <= area.width() and dialog.height() <= area.height()

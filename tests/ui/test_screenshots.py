@@ -56,14 +56,14 @@ def _tour(x_server: str, out: Path, *, scale: int, zoom: int, size: str,
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
 
-def _check_pictures(out: Path, width: int, height: int) -> None:
+def _check_pictures(out: Path, width: int, height: int, least: int = 5) -> None:
     for name in SCREENS:
         image = QImage(str(out / f"{name}.png"))
         assert not image.isNull(), f"{name}.png was not written"
         assert (image.width(), image.height()) == (width, height), name
         # Not one flat colour: something was drawn (a sample of pixels is enough).
         colours = {image.pixel(x, y) for x in range(0, width, 37) for y in range(0, height, 29)}
-        assert len(colours) > 5, f"{name}.png looks blank"
+        assert len(colours) > least, f"{name}.png looks blank"
 
 
 @pytest.mark.parametrize(("label", "scale", "zoom"), [("1366x768", 1, 100), ("1366x768-200pc", 2, 200)])
@@ -90,4 +90,5 @@ def test_a_small_screen_large_text_and_high_contrast(x_server, tmp_path, label, 
     problems = {screen: found for screen, found in report.items() if found}
     assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
     width, height = (int(n) for n in size.split("x"))
-    _check_pictures(out, width, height)
+    # Black, white and yellow: the high-contrast theme draws in few colours on purpose.
+    _check_pictures(out, width, height, least=2 if "high-contrast" in extra else 5)
