@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop import APP_NAME, __version__
 from holbrook_desktop.core import paths
+from holbrook_desktop.ui.accessibility import caption
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
@@ -88,7 +89,7 @@ class AboutDialog(QDialog):
         self.copy_button.setToolTip(self.tr("Copy the version and folders, to paste into a message to IT"))
         self.copy_button.clicked.connect(self.copy_details)
         self.copied = QLabel(self)
-        self.copied.setAccessibleName(self.tr("Copied"))
+        caption(self.copied, self.tr("Copied"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)

@@ -24,6 +24,7 @@ from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.paths import resource_path
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import content_problems, theme
+from holbrook_desktop.ui.accessibility import caption, keep_focus_off
 from holbrook_desktop.ui.attestation import attestation_check
 from holbrook_desktop.ui.preferences import Preferences
 from holbrook_desktop.ui.quiz.quiz_bar import QuizBar
@@ -34,6 +35,7 @@ from holbrook_desktop.ui.reading.read_aloud import ReadAloud
 from holbrook_desktop.ui.reading.reader_view import ReaderView
 from holbrook_desktop.ui.reading.search_panel import SearchPanel
 from holbrook_desktop.ui.reading_controller import ReadingController
+from holbrook_desktop.ui.screen_fit import fit_to_screen, scrolling
 from holbrook_desktop.ui.session.idle_lock import DEFAULT_IDLE_MS, IdleLock
 from holbrook_desktop.ui.session_controller import SessionController
 from holbrook_desktop.ui.sync_controller import SyncController
@@ -78,15 +80,15 @@ class MainWindow(QMainWindow):
         self.reader = ReaderView(service.content.section_page, self._stylesheet, self)
         self.quiz_bar = QuizBar(self)
         self.signed_in_label = QLabel(self)
-        self.signed_in_label.setAccessibleName(self.tr("Signed in"))
+        caption(self.signed_in_label, self.tr("Signed in"))
         self.switch_person_button = QPushButton(self.tr("Not you? Switch person"), self)
         self.switch_person_button.setAccessibleDescription(
             self.tr("Signs you out and goes back to the list of staff"))
         self.switch_person_button.setAutoDefault(False)
         self.progress_label = QLabel(self)
-        self.progress_label.setAccessibleName(self.tr("Reading progress"))
+        caption(self.progress_label, self.tr("Reading progress"))
         self.records_note = QLabel(self)
-        self.records_note.setAccessibleName(self.tr("Records"))
+        caption(self.records_note, self.tr("Records"))
         theme.keep_styled(self.records_note, theme.warning_style)
         # A long note must not set the window's minimum width; the whole of it is in the tooltip.
         self.records_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -119,7 +121,7 @@ class MainWindow(QMainWindow):
         self.reading_page = splitter
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.reading_page)
-        self.setCentralWidget(self.pages)
+        self.setCentralWidget(scrolling(self.pages))
         self.start_screen: StartScreen | None = None
         self.quiz_view: QuizView | None = None
         self.acknowledgement_view: AcknowledgementView | None = None  # made on first use
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         geometry = preferences.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1200, 760)
+        fit_to_screen(self)
         if records_pending:
             self._show_opening_records()
         elif self.start_screen is not None:
@@ -219,6 +222,7 @@ class MainWindow(QMainWindow):
         reading.progressChanged.connect(quiz.refresh_offer)
 
         self.switch_person_button.clicked.connect(session.switch_person)
+        keep_focus_off(self.switch_person_button, self.reader)
         self.idle_lock.expired.connect(session.on_idle)
         session.signedIn.connect(lambda _member: reading.start_afresh())
         session.personLeft.connect(quiz.forget)
@@ -250,7 +254,7 @@ class MainWindow(QMainWindow):
         """The window appears at once; the records (sqlite-utils, checks, backup) follow."""
         waiting = QLabel(self.tr("Opening the staff records…"), self)
         waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        waiting.setAccessibleName(self.tr("Opening the staff records"))
+        caption(waiting, self.tr("Opening the staff records"))
         self._opening_page = waiting
         self.pages.addWidget(waiting)
         self.pages.setCurrentWidget(waiting)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from holbrook_desktop import APP_NAME
 from holbrook_desktop.core.records.errors import StoreError
+from holbrook_desktop.ui.accessibility import announce
 from holbrook_desktop.ui.content_problems import no_content_page
 
 if TYPE_CHECKING:
@@ -220,6 +221,8 @@ class ReadingController(QObject):
         self.update_hint()
         if just_read:
             self._window.statusBar().showMessage(self.tr("Section marked as read."), 4000)
+            announce(self._window.progress_label, self.tr("Section marked as read. %1").replace(
+                "%1", self._window.progress_label.text()))
         self.progressChanged.emit()
 
     def _tell_store_error(self, exc: StoreError) -> None:

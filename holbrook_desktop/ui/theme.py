@@ -78,6 +78,8 @@ class Colours:
     term_highlight: str  # the words found in it
     removed: str  # the versions page's difference colours
     added: str
+    border: str  # the edge of a control: 3:1 or better on the window and on base (WCAG 1.4.11)
+    term_text: str  # the words found, on term_highlight
 
 
 LIGHT = Colours(
@@ -93,6 +95,7 @@ LIGHT = Colours(
     error="#96120a", warning="#8a3b00",
     key_background="#dfe8f3", key_text="#17365d", key_border="#8fa6c1",
     clause_highlight="#fff4c2", term_highlight="#ffd54a", removed="#96120a", added="#0b5d1e",
+    border="#6b7682", term_text="#1c2530",
 )
 
 DARK = Colours(
@@ -108,6 +111,7 @@ DARK = Colours(
     error="#ffaaa0", warning="#ffc58a",
     key_background="#2c3a4d", key_text="#d6e6ff", key_border="#5d7a9e",
     clause_highlight="#4a3f00", term_highlight="#7a5c00", removed="#ffaaa0", added="#a6e9b3",
+    border="#8d98a4", term_text="#ffffff",
 )
 
 # Black, white and yellow, as the Windows and GNOME high-contrast themes: every text colour is at
@@ -125,6 +129,7 @@ HIGH_CONTRAST = Colours(
     error="#ff9d9d", warning="#ffff00",
     key_background="#000000", key_text="#ffffff", key_border="#ffffff",
     clause_highlight="#3d3d00", term_highlight="#ffff00", removed="#ff9d9d", added="#7dff7d",
+    border="#ffffff", term_text="#000000",
 )
 
 COLOURS = {Theme.LIGHT: LIGHT, Theme.DARK: DARK, Theme.HIGH_CONTRAST: HIGH_CONTRAST}
@@ -237,7 +242,7 @@ def focus_stylesheet(theme: Theme | None = None) -> str:
     toggles = ", ".join(TOGGLES)
     toggles_focused = ", ".join(f"{name}:focus" for name in TOGGLES)
     return (
-        f"{rest} {{ border: 1px solid {c.mid}; margin: 1px; border-radius: 3px; }}\n"
+        f"{rest} {{ border: 1px solid {c.border}; margin: 1px; border-radius: 3px; }}\n"
         f"{focused} {{ border: 2px solid {c.highlight}; margin: 0px; }}\n"
         "QPushButton, QToolButton { background: palette(button); padding: 4px 10px; }\n"
         "QToolButton { padding: 3px 6px; }\n"

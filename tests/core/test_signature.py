@@ -31,3 +31,16 @@ def test_the_png_shows_ink_where_the_strokes_were():
     assert image.size == (400, 150)
     assert image.getpixel((120, 40)) < 100  # on a stroke: dark
     assert image.getpixel((380, 10)) == 255  # far from any stroke: white
+
+
+def test_the_same_signature_is_judged_alike_whatever_the_pads_width():
+    """The pad's width follows the window; the rule must not ask a longer signature of a wider one."""
+    modest = [[(30, 100), (110, 50), (190, 105), (260, 60)]]  # about 270 units of ink, 230 across
+    for width in (420, 800, 1400, 2400):
+        assert Signature.from_points(width, 150, modest).problem() is None, width
+        assert "too short" in Signature.from_points(width, 150, [[(100, 75), (160, 75)]]).problem()
+    # A taller pad (large text) is judged in proportion to its height: the same shape, scaled, passes.
+    scaled = [[(x * 2, y * 2) for x, y in modest[0]]]
+    assert Signature.from_points(900, 300, scaled).problem() is None
+    half = [[(x / 2, y / 2) for x, y in modest[0]]]
+    assert "too short" in Signature.from_points(900, 300, half).problem()

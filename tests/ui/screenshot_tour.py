@@ -207,11 +207,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--theme", help="light, dark or high-contrast (HOLBROOK_THEME)")
     parser.add_argument("--size", default="1366x768", help="the window, in logical pixels (1366x768)")
     parser.add_argument("--demo-staff", type=int, default=40, help="the sample school's size")
+    parser.add_argument("--text", type=int, default=100, help="the system's text size, per cent")
     args = parser.parse_args(argv)
     if args.theme:
         os.environ["HOLBROOK_THEME"] = args.theme
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if args.text != 100:  # as a system text-size setting: every font grows, not the pixels
+        font = app.font()
+        font.setPointSizeF(font.pointSizeF() * args.text / 100)
+        app.setFont(font)
     _apply_theme(app)
     with tempfile.TemporaryDirectory() as folder:
         from holbrook_desktop.core.demo import build_demo

@@ -33,6 +33,7 @@ from tests.ui.test_quiz_screen import (  # noqa: F401 (the fixtures)
     _sign_in,
     make_quiz_content,
     open_quiz_window,
+    quiz_window,
 )
 
 CONTROLS = (QAbstractButton, QLineEdit, QAbstractItemView, QComboBox, QAbstractSpinBox, QTextEdit, QSlider)
@@ -399,3 +400,440 @@ def test_radio_buttons_and_check_boxes_are_drawn_in_the_themes_ink(name, qtbot, 
         inset = max(2, box.width() // 10)
         corner = QColor(image.pixel(box.left() + inset, box.top() + inset))
         assert contrast(corner, ink) > 3, f"the radio button is drawn square on the {name} theme"
+
+
+# The walk: every screen's words reach a screen reader ---------------------------------------
+
+from PySide6.QtGui import QAccessible  # noqa: E402
+
+from holbrook_desktop.ui.accessibility import announcements, plain  # noqa: E402
+
+
+def heard(widget: QWidget) -> str:
+    """What QAccessible exposes for a widget: its name, description and value."""
+    interface = QAccessible.queryAccessibleInterface(widget)
+    assert interface is not None and interface.isValid(), _describe(widget)
+    parts = [interface.text(kind) for kind in (QAccessible.Text.Name, QAccessible.Text.Description,
+                                               QAccessible.Text.Value)]
+    return plain(" ".join(part for part in parts if part))
+
+
+def _showing(widget: QWidget, root: QWidget) -> bool:
+    return widget.isVisible() and widget.window() is root.window() and widget.width() > 0
+
+
+def assert_every_word_heard(root: QWidget, page: str, at_least: int = 1) -> None:
+    """Every visible label's words are in its accessible name, description or value; every control
+    that takes Tab has a non-empty accessible name; nothing takes Tab while unseen."""
+    labels = [label for label in root.findChildren(QLabel)
+              if _showing(label, root) and plain(label.text())]
+    assert len(labels) >= at_least, f"{page}: only {len(labels)} labels showing; is the page shown?"
+    hidden = [f"{_describe(label)}: {plain(label.text())[:60]!r} heard as {heard(label)[:60]!r}"
+              for label in labels if plain(label.text()) not in heard(label)]
+    assert not hidden, f"{page}: visible words a screen reader cannot reach:\n  " + "\n  ".join(hidden)
+    unnamed = []
+    for widget in root.findChildren(QWidget):
+        if not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isEnabled():
+            continue
+        if widget.window() is not root.window() or _inside_composite(widget) or widget.focusProxy():
+            continue
+        if not widget.isVisible():
+            continue
+        interface = QAccessible.queryAccessibleInterface(widget)
+        if not interface.text(QAccessible.Text.Name).strip():
+            unnamed.append(_describe(widget))
+    assert not unnamed, f"{page}: Tab stops without a name:\n  " + "\n  ".join(unnamed)
+
+
+def test_walk_the_start_screen_reader_and_search(staff_window, qtbot):
+    assert_every_word_heard(staff_window, "start screen", at_least=3)
+    qtbot.keyClicks(staff_window.start_screen.field, "s")
+    assert_every_word_heard(staff_window, "start screen, matching names", at_least=3)
+    staff_window.start_screen.show_add_form()
+    assert_every_word_heard(staff_window, "add-me form")
+
+
+def test_walk_the_reader_and_search(window, qtbot):
+    assert_every_word_heard(window, "reader")
+    qtbot.keyClicks(window.search_panel.field, "photos")
+    qtbot.keyClick(window.search_panel.field, Qt.Key.Key_Return)
+    summary = window.search_panel.summary
+    qtbot.waitUntil(lambda: summary.isVisible() and bool(summary.text()))
+    assert_every_word_heard(window, "reader with search results")
+
+
+def test_walk_the_quiz_result_and_acknowledgement(open_quiz_window, qtbot, store, staff):  # noqa: F811
+    window = open_quiz_window()
+    _mark_read(window, store, staff["Siân O’Brien"].id)
+    _sign_in(window, qtbot)
+    assert_every_word_heard(window, "reader, signed in")
+    assert window.take_quiz() and window.is_showing_quiz()
+    view = window.quiz_view
+    assert_every_word_heard(view, "quiz question", at_least=3)
+    while not view.is_showing_result():
+        view.choose(0)
+        view.check_answer()
+        assert_every_word_heard(view, "quiz feedback", at_least=3)
+        view.next_question()
+    assert_every_word_heard(view, "quiz result", at_least=2)
+
+
+def test_walk_the_acknowledgement_page(passed_window):  # noqa: F811
+    assert passed_window.acknowledge_policy()
+    assert_every_word_heard(passed_window, "acknowledgement page", at_least=3)
+
+
+def test_walk_the_admin_area_and_its_dialogs(open_staff_window, store, staff, qtbot, tmp_path):
+    from holbrook_desktop.core.admin.password import AdminPassword
+
+    AdminPassword(store.settings).set_first(SECRET)
+    window = open_staff_window()
+    dialog = window.admin.open_admin()
+    dialog.current.setText("not the password")
+    dialog.submit()
+    assert_every_word_heard(dialog, "admin password, refused")
+    dialog.current.setText(SECRET)
+    dialog.submit()
+    view = window.admin.view
+    for index in range(view.tabs.count()):
+        view.tabs.setCurrentIndex(index)
+        assert_every_word_heard(window, f"admin tab {view.tabs.tabText(index)!r}")
+    view.tabs.setCurrentIndex(0)
+    csv = tmp_path / "staff.csv"
+    csv.write_text("Full name,Role,Staff number,Start date\nCat Lee,Caretaker,T3,01/09/2024\n"
+                   "Ann Bee,Teacher,T9,01/09/2024\n", encoding="utf-8")
+    for opened in (view.open_reminders(), view.open_attestation_export(), view.import_staff(csv)):
+        assert opened is not None
+        qtbot.addWidget(opened)
+        opened.show()
+        qtbot.waitExposed(opened)
+        assert_every_word_heard(opened, type(opened).__name__)
+        opened.reject()
+
+
+def test_walk_help_and_about(window, qtbot):
+    from holbrook_desktop.ui.about_dialog import AboutDialog
+    from holbrook_desktop.ui.help_page import HelpDialog
+
+    for dialog in (AboutDialog(window), HelpDialog(window)):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert_every_word_heard(dialog, type(dialog).__name__, at_least=0)
+        dialog.reject()
+
+
+# Messages announced -----------------------------------------------------------------------
+
+@pytest.fixture
+def spoken(qapp):
+    said: list[tuple[str, bool]] = []
+
+    def hear(text: str, assertive: bool) -> None:
+        said.append((text, assertive))
+
+    announcements().said.connect(hear)
+    yield said
+    announcements().said.disconnect(hear)
+
+
+def test_a_search_count_and_a_section_read_are_announced(window, qtbot, spoken):
+    qtbot.waitUntil(lambda: any(text == "Section marked as read. 1 of 13 sections read"
+                                for text, _ in spoken), timeout=3000)
+    qtbot.keyClicks(window.search_panel.field, "photos")
+    qtbot.keyClick(window.search_panel.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: any("clauses found" in text or "clause found" in text for text, _ in spoken))
+
+
+def test_quiz_questions_errors_and_results_are_announced(open_quiz_window, qtbot, store, staff, spoken):  # noqa: F811
+    window = open_quiz_window()
+    _mark_read(window, store, staff["Siân O’Brien"].id)
+    _sign_in(window, qtbot)
+    assert window.take_quiz()
+    view = window.quiz_view
+    # The question arrives: the focus is on answer 1, and the scenario and the question are said.
+    assert QApplication.focusWidget() is view.option_button(0)
+    text, assertive = spoken[-1]
+    assert view.scenario.text() in text and view.prompt.text() in text and assertive
+    assert text.index(view.scenario.text()) < text.index(view.prompt.text())
+    assert view.options_box.accessibleName() == view.prompt.text()
+    assert view.options_box.accessibleDescription() == view.scenario.text()
+    view.check_answer()  # nothing chosen
+    assert spoken[-1][0].startswith("Choose an answer first") and spoken[-1][1]
+    while not view.is_showing_result():
+        view.choose(0)
+        view.check_answer()
+        view.next_question()
+    result = spoken[-1][0]
+    assert ("Passed" in result or "Not passed" in result) and view.result_page.score.text() in result
+
+
+def test_a_wrong_admin_password_is_announced(open_staff_window, store, spoken):
+    from holbrook_desktop.core.admin.password import AdminPassword
+
+    AdminPassword(store.settings).set_first(SECRET)
+    window = open_staff_window()
+    dialog = window.admin.open_admin()
+    dialog.current.setText("not it")
+    dialog.submit()
+    assert spoken and spoken[-1][1] and spoken[-1][0] == plain(dialog.message.text())
+    dialog.reject()
+
+
+def test_form_errors_and_a_refused_signature_are_announced(staff_window, passed_window, spoken):  # noqa: F811
+    screen = staff_window.start_screen
+    screen.show_add_form()
+    screen.form.submit()
+    assert spoken and spoken[-1][1] and spoken[-1][0] == plain(screen.form.error_text())
+    assert passed_window.acknowledge_policy()
+    view = passed_window.acknowledgement_view
+    assert not view.sign()
+    assert spoken[-1][1] and spoken[-1][0] == plain(view.problem.text())
+
+
+def test_an_announcement_reaches_qt_accessibility_when_it_is_on(qtbot, spoken):
+    from holbrook_desktop.ui.accessibility import announce
+
+    label = QLabel("3 clauses found")
+    qtbot.addWidget(label)
+    was = QAccessible.isActive()
+    QAccessible.setActive(True)
+    try:
+        announce(label, "3 clauses found")  # a real QAccessibleAnnouncementEvent, without error
+    finally:
+        QAccessible.setActive(was)
+    assert spoken == [("3 clauses found", False)]
+
+
+# WCAG 2.2 AA contrast: 4.5:1 for text, 3:1 for the parts of a control -------------------------
+
+TEXT_AA, PARTS_AA = 4.5, 3.0
+
+
+@pytest.mark.parametrize("chosen", list(theme.Theme))
+def test_every_theme_meets_wcag_aa_for_text_and_controls(chosen):
+    from holbrook_desktop.ui.attestation import signature_pad as pad
+
+    c = theme.COLOURS[chosen]
+    text = {
+        "selected search result": (c.highlighted_text, c.highlight),
+        "found words in the policy": (c.term_text, c.term_highlight),
+        "text in a found clause": (c.text, c.clause_highlight),
+        "link in a found clause": (c.link, c.clause_highlight),
+        "heading in a found clause": (c.heading, c.clause_highlight),
+        "placeholder": (c.placeholder, c.base),  # (disabled controls are exempt in WCAG 1.4.3)
+        "warning": (c.warning, c.window), "removed": (c.removed, c.base), "added": (c.added, c.base),
+        "“Sign here” hint": (pad.HINT, pad.PAPER), "signature ink": (pad.INK, pad.PAPER),
+        "visited link": (c.link_visited, c.base),
+    }
+    parts = {
+        "control border on the window": (c.border, c.window), "control border on base": (c.border, c.base),
+        "focus ring on the window": (c.highlight, c.window), "focus ring on base": (c.highlight, c.base),
+        "signature box border": (pad.BORDER, pad.PAPER),
+        "answer ticked (indicator) on base": (c.highlight, c.base),
+    }
+    weak = {what: round(contrast(*pair), 2) for what, pair in text.items() if contrast(*pair) < TEXT_AA}
+    weak |= {what: round(contrast(*pair), 2) for what, pair in parts.items() if contrast(*pair) < PARTS_AA}
+    # The signature box is white paper in every theme: its edge shows by the paper or by the border.
+    edge = max(contrast(pad.PAPER, c.window), contrast(pad.BORDER, c.window))
+    if edge < PARTS_AA:
+        weak["signature box on the window"] = round(edge, 2)
+    assert not weak, f"{chosen.value}: under WCAG 2.2 AA: {weak}"
+
+
+def test_the_stylesheet_draws_control_borders_in_the_border_colour():
+    for chosen, c in theme.COLOURS.items():
+        assert f"border: 1px solid {c.border}" in theme.focus_stylesheet(chosen)
+
+
+def test_a_selected_search_result_is_drawn_in_the_selection_ink(window, qtbot):
+    """The delegate once set body's colour in CSS, which drawContents ignores: dark text on the
+    selection colour. Read the pixels of the selected row."""
+    panel = window.search_panel
+    qtbot.keyClicks(panel.field, "photos")
+    qtbot.keyClick(panel.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.results.model().rowCount() > 0)
+    panel.results.setCurrentIndex(panel.results.model().index(0, 0))
+    panel.results.setFocus()
+    rect = panel.results.visualRect(panel.results.model().index(0, 0))
+    image = panel.results.viewport().grab(rect).toImage()
+    palette = panel.results.palette()
+    ink = palette.color(QPalette.ColorRole.HighlightedText)
+    selection = palette.color(QPalette.ColorRole.Highlight)
+    colours = [QColor(image.pixel(x, y)) for x in range(image.width()) for y in range(image.height())]
+    inked = [colour for colour in colours if contrast(colour, selection) > 3]
+    assert inked, "no text visible on the selected result"
+    assert all(contrast(colour, ink) < contrast(colour, QColor(theme.colours().text)) or
+               contrast(colour, selection) > 4.5 for colour in inked[:50])
+
+
+# The window fits the screen ----------------------------------------------------------------
+
+def test_first_start_never_opens_larger_than_the_screen(qtbot, data_dir):
+    from holbrook_desktop.app import App
+    from holbrook_desktop.ui.main_window import MainWindow
+    from holbrook_desktop.ui.preferences import Preferences
+    from tests.conftest import REAL_CONTENT
+
+    window = MainWindow(App(REAL_CONTENT), Preferences(data_dir))  # no saved size: the 1200×760 default
+    qtbot.addWidget(window)
+    area = window.screen().availableGeometry()
+    assert area.width() < 1200 or area.height() < 800, "the offscreen screen is as large as the default"
+    assert window.width() <= area.width() and window.height() <= area.height()
+    assert area.contains(window.geometry().topLeft())
+
+
+# Links and selections heard; roles ---------------------------------------------------------
+
+def test_tabbing_to_a_link_and_following_it_are_heard(window, qtbot, spoken):
+    from holbrook_desktop.core.content.render import Location
+
+    window.show_location(Location("social-media", "2"))
+    reader = window.reader
+    reader.setFocus()
+    qtbot.waitUntil(reader.hasFocus)
+    spoken.clear()
+    for _ in range(20):  # Tab moves from link to link inside the policy text
+        qtbot.keyClick(reader, Qt.Key.Key_Tab)
+        if any(text.startswith("Link: ") for text, _ in spoken):
+            break
+    link = next(text for text, _ in spoken if text.startswith("Link: "))
+    assert reader.textCursor().selectedText() in link
+    before = reader.location()
+    qtbot.keyClick(reader, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: reader.location() != before)
+    assert spoken[-1][0] == plain(f"Opened {reader.page_heading()}") and reader.page_heading()
+
+
+def test_moving_through_the_matching_names_is_heard(staff_window, qtbot, spoken):
+    screen = staff_window.start_screen
+    qtbot.keyClicks(screen.field, "s")
+    spoken.clear()
+    qtbot.keyClick(screen.field, Qt.Key.Key_Down)
+    name = screen.current_name()
+    assert screen.field.hasFocus() and name
+    assert spoken and spoken[-1][0].startswith(f"{name}, ") and " of " in spoken[-1][0]
+
+
+def test_headings_the_signature_pad_and_required_fields_say_what_they_are(passed_window, staff_window):  # noqa: F811
+    screen = staff_window.start_screen
+    role = QAccessible.queryAccessibleInterface(screen.heading).role()
+    assert role == QAccessible.Role.Heading and heard(screen.heading).startswith("Who are you?")
+    form = screen.form
+    for field in (form.full_name, form.role, form.start_date):
+        assert "Required" in heard(field), _describe(field)
+    assert "Required" not in heard(form.preferred_name)
+    assert passed_window.acknowledge_policy()
+    view = passed_window.acknowledgement_view
+    pad = view.signature_field.pad
+    interface = QAccessible.queryAccessibleInterface(pad)
+    assert interface.role() == QAccessible.Role.Canvas
+    assert interface.text(QAccessible.Text.Name) == "Signature"
+    assert "Required" in heard(view.name_field)
+    assert QAccessible.queryAccessibleInterface(view.heading).role() == QAccessible.Role.Heading
+
+
+# Keyboard ------------------------------------------------------------------------------------
+
+def test_ctrl_end_reaches_the_end_of_a_section_and_counts_it(window, qtbot):
+    from holbrook_desktop.core.content.render import Location
+
+    window.show_location(Location("social-media", "5"))  # long: its end is out of sight
+    reader = window.reader
+    reader.setFocus()
+    qtbot.waitUntil(reader.hasFocus)
+    scroll = reader.verticalScrollBar()
+    assert scroll.maximum() > 0 and scroll.value() == 0
+    qtbot.keyClick(reader, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert scroll.value() == scroll.maximum()
+    qtbot.waitUntil(lambda: window.contents.is_marked_read("social-media", "5"), timeout=3000)
+    qtbot.keyClick(reader, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert scroll.value() == 0
+
+
+def test_the_admin_table_is_one_tab_stop(open_staff_window, store, qtbot):
+    from holbrook_desktop.core.admin.password import AdminPassword
+
+    AdminPassword(store.settings).set_first(SECRET)
+    window = open_staff_window()
+    dialog = window.admin.open_admin()
+    dialog.current.setText(SECRET)
+    dialog.submit()
+    table = window.admin.view.findChildren(QAbstractItemView)
+    views = [view for view in table if view.isVisible() and view.model() is not None
+             and view.model().rowCount() > 1 and view.model().columnCount() > 1]
+    assert views
+    view = views[0]
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert view.currentIndex().column() == 1 and view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert not view.hasFocus(), "Tab walked the cells instead of leaving the table"
+
+
+def test_an_answer_ticked_by_its_key_is_scrolled_into_view(open_quiz_window, qtbot, store, staff):  # noqa: F811
+    window = open_quiz_window()
+    _mark_read(window, store, staff["Siân O’Brien"].id)
+    _sign_in(window, qtbot)
+    assert window.take_quiz()
+    view = window.quiz_view
+    window.resize(700, 420)  # a small screen at large text: the last answer is below the fold
+    qtbot.wait(50)
+    last = len(view.option_texts()) - 1
+    view.scroll.verticalScrollBar().setValue(0)
+    view.choose(last)
+    row = view.option_button(last).parentWidget()
+    top = row.mapTo(view.scroll.viewport(), row.rect().topLeft()).y()
+    assert top >= 0 and top + row.height() <= view.scroll.viewport().height() + 1
+
+
+def test_switch_person_does_not_take_the_focus_when_another_button_vanishes(quiz_window, qtbot, store,  # noqa: F811
+                                                                            staff):
+    window = quiz_window
+    _mark_read(window, store, staff["Siân O’Brien"].id)
+    _sign_in(window, qtbot)
+    switch, take = window.switch_person_button, window.quiz_bar.take_button
+    assert switch.isVisible() and take.isVisible()  # take comes just before switch in the Tab chain
+    take.setFocus()
+    qtbot.waitUntil(take.hasFocus)
+    take.hide()  # as the quiz bar's buttons do when the offer changes
+    assert not switch.hasFocus(), "Enter now would sign the person out"
+    assert window.reader.hasFocus()
+    switch.setFocus(Qt.FocusReason.TabFocusReason)  # reached on purpose, it keeps the focus
+    assert switch.hasFocus()
+
+
+def test_the_admin_area_scrolls_rather_than_push_its_buttons_off_a_small_window(open_staff_window, store,
+                                                                                double_font, qtbot):
+    from PySide6.QtWidgets import QScrollArea
+
+    from holbrook_desktop.core.admin.password import AdminPassword
+
+    AdminPassword(store.settings).set_first(SECRET)
+    window = open_staff_window(size=(1000, 560))
+    dialog = window.admin.open_admin()
+    dialog.current.setText(SECRET)
+    dialog.submit()
+    area = window.centralWidget()
+    assert isinstance(area, QScrollArea) and area.widget() is window.pages
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0)  # at double text it does not fit
+    lowest = max((button for button in window.admin.view.findChildren(QAbstractButton) if button.isVisible()),
+                 key=lambda button: button.mapTo(window.pages, button.rect().bottomLeft()).y())
+    assert lowest.mapTo(window.pages, lowest.rect().bottomLeft()).y() <= window.pages.height()
+    area.ensureWidgetVisible(lowest)
+    top = lowest.mapTo(area.viewport(), lowest.rect().topLeft()).y()
+    assert 0 <= top <= area.viewport().height() - lowest.height()
+
+
+def test_a_dialog_never_opens_larger_than_the_screen(window, qtbot):
+    from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
+
+    dialog = QDialog(window)
+    QVBoxLayout(dialog).addWidget(QPushButton("OK", dialog))
+    qtbot.addWidget(dialog)
+    area = window.screen().availableGeometry()
+    dialog.resize(area.width() + 400, area.height() + 400)  # as a dialog laid out for large text
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() <= area.width() and dialog.height() <= area.height()

@@ -61,7 +61,8 @@ def test_about_without_records_says_so(qtbot, window):
 def test_the_start_screen_says_what_staff_will_do_from_the_real_text(qtbot, staff_window):
     intro = staff_window.start_screen.intro
     estimate = staff_window.service.reading.estimate()
-    assert intro.isVisible() and intro.accessibleName()
+    # Its words are its accessible name (a screen reader reads them); what it is, the description.
+    assert intro.isVisible() and intro.accessibleDescription() and not intro.accessibleName()
     assert intro.text() == (
         f"You’ll read the Social Media Policy (about {estimate.minutes} minutes) and answer "
         f"{estimate.quiz_questions} short everyday situations, then sign to say you’ve understood it. "

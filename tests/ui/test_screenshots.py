@@ -47,24 +47,25 @@ def _shots_dir(tmp_path: Path, name: str) -> Path:
     return (Path(base) if base else tmp_path) / name
 
 
-def _tour(x_server: str, out: Path, *, scale: int, zoom: int, size: str) -> dict[str, list[str]]:
+def _tour(x_server: str, out: Path, *, scale: int, zoom: int, size: str,
+          extra: tuple[str, ...] = ()) -> dict[str, list[str]]:
     env = {**os.environ, "DISPLAY": x_server, "QT_QPA_PLATFORM": "xcb", "QT_SCALE_FACTOR": str(scale)}
     env.pop("HOLBROOK_DATA_DIR", None)
     command = [sys.executable, "-m", "tests.ui.screenshot_tour", str(out), "--zoom", str(zoom),
-               "--size", size, "--demo-staff", "30"]
+               "--size", size, "--demo-staff", "30", *extra]
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
 
-def _check_pictures(out: Path, width: int, height: int) -> None:
+def _check_pictures(out: Path, width: int, height: int, least: int = 5) -> None:
     for name in SCREENS:
         image = QImage(str(out / f"{name}.png"))
         assert not image.isNull(), f"{name}.png was not written"
         assert (image.width(), image.height()) == (width, height), name
         # Not one flat colour: something was drawn (a sample of pixels is enough).
         colours = {image.pixel(x, y) for x in range(0, width, 37) for y in range(0, height, 29)}
-        assert len(colours) > 5, f"{name}.png looks blank"
+        assert len(colours) > least, f"{name}.png looks blank"
 
 
 @pytest.mark.parametrize(("label", "scale", "zoom"), [("1366x768", 1, 100), ("1366x768-200pc", 2, 200)])
@@ -76,3 +77,20 @@ def test_every_screen_fits_without_clipped_text(x_server, tmp_path, label, scale
     problems = {screen: found for screen, found in report.items() if found}
     assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
     _check_pictures(out, 1366 * scale, 768 * scale)
+
+
+@pytest.mark.parametrize(("label", "size", "extra"), [
+    ("1024x768", "1024x768", ()),
+    ("1366x768-text-200pc", "1366x768", ("--text", "200")),
+    ("1024x768-high-contrast", "1024x768", ("--theme", "high-contrast")),
+])
+def test_a_small_screen_large_text_and_high_contrast(x_server, tmp_path, label, size, extra):
+    """The oldest school laptops, the system's text at 200 % and the high-contrast theme: nothing cut
+    short (a page larger than the window scrolls), every screen drawn."""
+    out = _shots_dir(tmp_path, label)
+    report = _tour(x_server, out, scale=1, zoom=100, size=size, extra=extra)
+    problems = {screen: found for screen, found in report.items() if found}
+    assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
+    width, height = (int(n) for n in size.split("x"))
+    # Black, white and yellow: the high-contrast theme draws in few colours on purpose.
+    _check_pictures(out, width, height, least=2 if "high-contrast" in extra else 5)

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 Point = tuple[float, float]
 Stroke = tuple[Point, ...]
 
-# A dot, a tick or a short dash is not a signature: the ink must run for at least this share of
-# the pad's width, and reach across at least this share of it.
-MIN_INK_SHARE = 0.6
-MIN_SPAN_SHARE = 0.2
+# A dot, a tick or a short dash is not a signature. The rule is judged on the strokes scaled, as
+# drawn (same proportions), to a pad LOGICAL_HEIGHT units tall: the pad's height is fixed while its
+# width follows the window, so a rule in shares of the width asked a longer signature of whoever had
+# a wider window. The ink must run for at least MIN_INK units and reach across at least MIN_SPAN.
+LOGICAL_HEIGHT = 150.0
+MIN_INK = 240.0
+MIN_SPAN = 80.0
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,23 @@ class Signature:
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         return (max(xs) - min(xs), max(ys) - min(ys))
 
+    def normalised(self) -> Signature:
+        """The same strokes scaled evenly so that the pad is LOGICAL_HEIGHT units tall."""
+        if self.height <= 0:
+            return self
+        scale = LOGICAL_HEIGHT / self.height
+        strokes = [[(x * scale, y * scale) for x, y in stroke] for stroke in self.strokes]
+        return Signature.from_points(self.width * scale, LOGICAL_HEIGHT, strokes)
+
     def problem(self) -> str | None:
         """Why this cannot be accepted as a signature, or None if it can."""
         if self.is_empty:
             return "Please sign in the box: it is empty."
         if self.width <= 0 or self.height <= 0:
             return "The signature box has no size."
-        span_x, _ = self.span()
-        if self.ink_length() < MIN_INK_SHARE * self.width or span_x < MIN_SPAN_SHARE * self.width:
+        judged = self.normalised()
+        span_x, _ = judged.span()
+        if judged.ink_length() < MIN_INK or span_x < MIN_SPAN:
             return "That is too short to be a signature. Please sign as you would on paper."
         return None
 

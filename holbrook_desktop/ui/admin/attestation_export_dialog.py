@@ -31,6 +31,7 @@ from holbrook_desktop.core.attestation.export import (
 from holbrook_desktop.core.errors import Refused
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce, caption
 from holbrook_desktop.ui.operation import Operation
 from holbrook_desktop.ui.save_target import choose_save_folder
 
@@ -96,7 +97,7 @@ class AttestationExportDialog(QDialog):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.setAccessibleName(self.tr("What happened"))
+        caption(self.message, self.tr("What happened"))
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
         self.details.setAccessibleName(self.tr("PDFs that could not be copied"))
@@ -260,6 +261,7 @@ class AttestationExportDialog(QDialog):
     def _say(self, text: str, *, problem: bool) -> None:
         self.message.setStyleSheet(theme.error_style() if problem else "")
         self.message.setText(text)
+        announce(self.message, text, assertive=problem)
 
     # Closing while copying: stop, and wait for the file being copied --------------------------
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.content.install import ContentCheck, ContentRefused
 from holbrook_desktop.core.paths import shipped_content_dir
 from holbrook_desktop.core.records.errors import StoreError
+from holbrook_desktop.ui.accessibility import caption
 
 MAX_ERRORS_SHOWN = 40
 
@@ -35,7 +36,7 @@ class ContentPage(QWidget):
         self.in_use = QLabel(self)
         self.in_use.setWordWrap(True)
         self.in_use.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.in_use.setAccessibleName(self.tr("Content in use"))
+        caption(self.in_use, self.tr("Content in use"))
         self.choose_button = QPushButton(self.tr("&Check a new content folder…"), self)
         self.choose_button.setToolTip(self.tr("Choose the folder of a new policy version; it is checked "
                                               "before anything changes"))

@@ -32,6 +32,7 @@ from holbrook_desktop.core.admin.settings import SettingRefused
 from holbrook_desktop.core.records.backups import BACKUP_FOLDER
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import caption
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
@@ -63,7 +64,7 @@ def _problem_label(parent: QWidget) -> QLabel:
     label = QLabel(parent)
     label.setWordWrap(True)
     theme.keep_styled(label, theme.error_style)
-    label.setAccessibleName(parent.tr("Problem"))
+    caption(label, parent.tr("Problem"))
     label.hide()
     return label
 
@@ -332,7 +333,7 @@ class DonePage(QWizardPage):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setAccessibleName(self.tr("Where things are"))
+        caption(self.summary, self.tr("Where things are"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addStretch(1)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.admin.password import AdminPassword, PasswordRefused, problem_with
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce, caption
 
 
 class AdminPasswordDialog(QDialog):
@@ -50,7 +51,7 @@ class AdminPasswordDialog(QDialog):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setStyleSheet(theme.error_style())
-        self.message.setAccessibleName(self.tr("Problem"))
+        caption(self.message, self.tr("Problem"))
         self.message.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
@@ -143,3 +144,4 @@ class AdminPasswordDialog(QDialog):
         if field is not None:
             field.setFocus(Qt.FocusReason.OtherFocusReason)
             field.selectAll()
+        announce(self.message, text, assertive=True)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.core.hr.reminders import NO_EMAIL_HEADING, ReminderList
+from holbrook_desktop.ui.accessibility import caption
 
 
 def _bcc_count(url: str) -> int:
@@ -54,7 +55,7 @@ class ReminderDialog(QDialog):
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.note.setAccessibleName(self.tr("What happened"))
+        caption(self.note, self.tr("What happened"))
         if len(self.urls) > 1:
             self.note.setText(self.tr("The list is long: %1 emails will open, each with up to %2 addresses "
                                       "in Bcc.").replace("%1", str(len(self.urls)))

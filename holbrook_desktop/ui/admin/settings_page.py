@@ -24,6 +24,7 @@ from holbrook_desktop.core.admin.school_profile import SchoolProfileRefused
 from holbrook_desktop.core.admin.settings import LIMITS, RETENTION_LIMITS, SettingRefused
 from holbrook_desktop.core.hr.due import DueRules
 from holbrook_desktop.core.records.errors import StoreError
+from holbrook_desktop.ui.accessibility import caption
 
 RULE_LABELS = {
     "new_starter_days": "Days a new starter has to acknowledge",
@@ -76,7 +77,7 @@ class SettingsPage(QWidget):
         school.addRow(self.tr("Logo:"), logo_row)
         self.school_note = QLabel(school_box)
         self.school_note.setWordWrap(True)
-        self.school_note.setAccessibleName(self.tr("School settings"))
+        caption(self.school_note, self.tr("School settings"))
         school.addRow(self.school_note)
 
         rules_box = QGroupBox(self.tr("Who is due"), self)

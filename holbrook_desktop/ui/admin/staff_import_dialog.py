@@ -46,6 +46,7 @@ from holbrook_desktop.core.hr.staff_import import (
 )
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce, caption
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
@@ -143,13 +144,14 @@ class StaffImportDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.counts.setFont(font)
-        self.counts.setAccessibleName(self.tr("What the import will do"))
+        caption(self.counts, self.tr("What the import will do"))
         self.about_file = QLabel(self)
         self.about_file.setWordWrap(True)
         self.about_file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.rejected_only = QCheckBox(self.tr("Show only the &rejected rows"), self)
         self.model = ImportPlanModel(self)
         self.view = QTableView(self)
+        self.view.setTabKeyNavigation(False)  # one Tab stop: the arrows move inside, Tab leaves
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -172,7 +174,7 @@ class StaffImportDialog(QDialog):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setStyleSheet(theme.error_style())
-        self.message.setAccessibleName(self.tr("Problem"))
+        caption(self.message, self.tr("Problem"))
         self.message.hide()
         self.buttons = QDialogButtonBox(self)
         self.import_button = self.buttons.addButton(self.tr("&Import"),
@@ -327,4 +329,5 @@ class StaffImportDialog(QDialog):
 
     def _show_message(self, text: str | None) -> None:
         self.message.setText(text or "")
+        announce(self.message, text or "", assertive=True)
         self.message.setVisible(bool(text))

@@ -182,6 +182,7 @@ class StatusTable(QWidget):
         self.search.textChanged.connect(lambda _text: self._update_shown())
         self.shown = QLabel(self)
         self.view = QTableView(self)
+        self.view.setTabKeyNavigation(False)  # one Tab stop: the arrows move inside, Tab leaves
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # the ones needing action first

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.dates import school_day
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce, caption, heading, mark_required
 from holbrook_desktop.ui.attestation.signature_pad import SignatureField
 from holbrook_desktop.ui.operation import Operation
 from holbrook_desktop.ui.quiz.quiz_style import (
@@ -91,21 +92,23 @@ class AcknowledgementView(QWidget):
     def _build_form(self) -> QWidget:
         base = self.font()
         self.heading = QLabel(self)
+        heading(self.heading)
         self.heading.setFont(scaled(base, 1.6, bold=True))
         theme.keep_styled(self.heading, theme.heading_style)
         self.heading.setWordWrap(True)
         self.details = wrapping_label("", self)
         theme.keep_styled(self.details, theme.quiet_style)
-        self.details.setAccessibleName(self.tr("Policy version and quiz result"))
+        caption(self.details, self.tr("Policy version and quiz result"))
         self.declaration = wrapping_label("", self, font=scaled(base, 1.15))
         theme.keep_styled(self.declaration, theme.story_style)
-        self.declaration.setAccessibleName(self.tr("Declaration"))
+        caption(self.declaration, self.tr("Declaration"))
         self.declaration.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.name_label = QLabel(self.tr("Type your &full name"), self)
         self.name_field = QLineEdit(self)
         self.name_field.setFont(scaled(base, 1.15))
         self.name_field.setAccessibleName(self.tr("Your full name"))
         self.name_label.setBuddy(self.name_field)
+        mark_required(self.name_field)
         self.name_hint = wrapping_label("", self)
         theme.keep_styled(self.name_hint, theme.quiet_style)
         self.declare_box = QCheckBox(self.tr("I &make this declaration"), self)
@@ -119,7 +122,7 @@ class AcknowledgementView(QWidget):
             self.tr("For keyboard users. Your record will say that you confirmed with your typed name."))
         self.problem = wrapping_label("", self)
         theme.keep_styled(self.problem, theme.note_style)
-        self.problem.setAccessibleName(self.tr("What to put right"))
+        caption(self.problem, self.tr("What to put right"))
         self.problem.hide()
         self.back_button = big_button(self.tr("Back to the policy"), self)
         self.sign_button = big_button(self.tr("&Sign"), self)
@@ -244,6 +247,7 @@ class AcknowledgementView(QWidget):
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.show()
+        announce(self.problem, text, assertive=True)
 
     def _clear_problem(self, *_args) -> None:
         if self.offer is not None and self.offer.ready:
@@ -379,4 +383,6 @@ def _centred_scroll(content: QWidget, parent: QWidget) -> QScrollArea:
     scroll.setWidget(holder)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
+    # A Tab stop (the arrows scroll a long declaration at large text), so it is named.
+    scroll.setAccessibleName(scroll.tr("Acknowledgement page; the arrow keys scroll it"))
     return scroll

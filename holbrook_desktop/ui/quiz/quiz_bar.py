@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import caption
 
 
 def offer_style() -> str:
@@ -38,7 +39,7 @@ class QuizBar(QFrame):
         self.setAccessibleName(self.tr("Quiz"))
         self.text = QLabel(self)
         self.text.setWordWrap(True)
-        self.text.setAccessibleName(self.tr("About the quiz"))
+        caption(self.text, self.tr("About the quiz"))
         self.take_button = QPushButton(self.tr("&Take the quiz"), self)
         self.take_button.setAccessibleDescription(self.tr("Starts the quiz on this policy"))
         self.back_button = QPushButton(self.tr("&Back to the quiz"), self)

@@ -22,7 +22,7 @@ def row_style(state: str) -> tuple[str, str]:
     """state → (background, border) in the current theme; one border width in every state: no jump."""
     c = theme.colours()
     return {
-        "plain": (c.base, f"2px solid {c.mid}"),
+        "plain": (c.base, f"2px solid {c.border}"),
         "chosen": (c.alternate_base, f"2px solid {c.story_accent}"),
         "right": (c.right_background, f"2px solid {c.right_border}"),
         "wrong": (c.wrong_background, f"2px solid {c.wrong_border}"),

@@ -9,6 +9,8 @@ from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce, caption
+from holbrook_desktop.ui.accessibility import heading as mark_heading
 from holbrook_desktop.ui.quiz.quiz_style import (
     COLUMN_WIDTH,
     big_button,
@@ -56,19 +58,20 @@ class QuizResultPage(QWidget):
         base = self.font()
         self.title = QLabel(self)
         theme.keep_styled(self.title, theme.quiet_style)
-        self.title.setAccessibleName(self.tr("Quiz"))
+        caption(self.title, self.tr("Quiz"))
         self.score = QLabel(self)
         self.score.setFont(scaled(base, 2.0, bold=True))
         theme.keep_styled(self.score, theme.ink_style)
-        self.score.setAccessibleName(self.tr("Score"))
+        caption(self.score, self.tr("Score"))
         self.outcome = wrapping_label("", self, font=scaled(base, 1.3, bold=True))
-        self.outcome.setAccessibleName(self.tr("Passed or not"))
+        mark_heading(self.outcome)  # "Passed" / "Not passed": the page's heading
+        caption(self.outcome, self.tr("Passed or not"))
         self.next_step = wrapping_label("", self, font=scaled(base, 1.15))
         theme.keep_styled(self.next_step, theme.ink_style)
-        self.next_step.setAccessibleName(self.tr("Next step"))
+        caption(self.next_step, self.tr("Next step"))
         self.save_notice = wrapping_label("", self)
         theme.keep_styled(self.save_notice, theme.note_style)
-        self.save_notice.setAccessibleName(self.tr("Notice"))
+        caption(self.save_notice, self.tr("Notice"))
         self.save_notice.hide()
         self.save_again_button = big_button(self.tr("Try saving again"), self)
         self.save_again_button.hide()
@@ -158,6 +161,9 @@ class QuizResultPage(QWidget):
         self.acknowledge_button.setVisible(result.passed and not problem)
         self.review.setHtml(self.review_html(session, result))
         self.focus_next_step()
+        # After the focus has moved, so the button's name does not cut the result short.
+        announce(self.outcome, " ".join(label.text() for label in (self.outcome, self.score, self.save_notice)
+                                        if label.text()))
 
     def focus_next_step(self) -> None:
         if self.save_again_button.isVisibleTo(self):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce, caption, heading
 from holbrook_desktop.ui.quiz.quiz_option import OptionRow
 from holbrook_desktop.ui.quiz.quiz_result import QuizResultPage, answer_lines
 from holbrook_desktop.ui.quiz.quiz_style import (
@@ -90,20 +91,21 @@ class QuizView(QWidget):
         page = QWidget(self)
         self.title = QLabel(page)
         theme.keep_styled(self.title, theme.quiet_style)
-        self.title.setAccessibleName(self.tr("Quiz"))
+        caption(self.title, self.tr("Quiz"))
         self.progress_label = QLabel(page)
+        heading(self.progress_label)  # "Question 3 of 10": a screen reader's H key finds it
         self.progress_label.setFont(scaled(base, 1.15, bold=True))
-        self.progress_label.setAccessibleName(self.tr("Progress"))
+        caption(self.progress_label, self.tr("Progress"))
         self.progress_bar = QProgressBar(page)
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumHeight(10)
         self.progress_bar.setAccessibleName(self.tr("Questions answered"))
         self.scenario = wrapping_label("", page, font=scaled(base, 1.35))
         theme.keep_styled(self.scenario, theme.story_style)
-        self.scenario.setAccessibleName(self.tr("Scenario"))
+        caption(self.scenario, self.tr("Scenario"))
         self.prompt = wrapping_label("", page, font=scaled(base, 1.3, bold=True))
         theme.keep_styled(self.prompt, theme.ink_style)
-        self.prompt.setAccessibleName(self.tr("Question"))
+        caption(self.prompt, self.tr("Question"))
         self.instruction = wrapping_label("", page)
         theme.keep_styled(self.instruction, theme.quiet_style)
         self.options_box = QWidget(page)
@@ -115,10 +117,10 @@ class QuizView(QWidget):
         self.feedback_box = QFrame(page)
         self.feedback_box.setObjectName("feedback")
         self.verdict = wrapping_label("", self.feedback_box, font=scaled(base, 1.3, bold=True))
-        self.verdict.setAccessibleName(self.tr("Right or wrong"))
+        caption(self.verdict, self.tr("Right or wrong"))
         self.explanation = wrapping_label("", self.feedback_box, font=scaled(base, 1.15))
         theme.keep_styled(self.explanation, transparent_ink)
-        self.explanation.setAccessibleName(self.tr("Why"))
+        caption(self.explanation, self.tr("Why"))
         self.clause_row = QHBoxLayout()
         self.clause_row.setSpacing(8)
         feedback_layout = QVBoxLayout(self.feedback_box)
@@ -156,7 +158,7 @@ class QuizView(QWidget):
 
         self.notice = wrapping_label("", page)
         theme.keep_styled(self.notice, theme.note_style)
-        self.notice.setAccessibleName(self.tr("Notice"))
+        caption(self.notice, self.tr("Notice"))
         self.notice.hide()
         self.check_button = big_button(self.tr("Check answer"), page)
         self.check_button.setAccessibleDescription(self.tr("Enter checks your answer"))
@@ -289,8 +291,14 @@ class QuizView(QWidget):
         self.next_button.hide()
         self.pages.setCurrentWidget(self.question_page)
         self.scroll.verticalScrollBar().setValue(0)
+        # The answers sit in a group named by the question, described by the scenario: moving into
+        # it a screen reader says both; and they are announced, after the focus has gone to answer 1.
+        self.options_box.setAccessibleName(question.prompt)
+        self.options_box.setAccessibleDescription(question.scenario)
         if self._rows:
             self._rows[0].button.setFocus(Qt.FocusReason.OtherFocusReason)
+        announce(self.scenario, " ".join((self.progress_label.text(), question.scenario, question.prompt,
+                                          self.instruction.text())), assertive=True)
 
     def _instruction(self, kind: str, prompt: str, count: int) -> str:
         if kind == "true-false":
@@ -340,6 +348,7 @@ class QuizView(QWidget):
         button = self._rows[position].button
         button.click()
         button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.scroll.ensureWidgetVisible(self._rows[position])  # a key may tick an answer out of sight
         self._show_notice(None)
 
     def check_answer(self) -> None:
@@ -436,6 +445,7 @@ class QuizView(QWidget):
     def _show_notice(self, text: str | None) -> None:
         self.notice.setText(text or "")
         self.notice.setVisible(bool(text))
+        announce(self.notice, text or "", assertive=True)
 
     # The result ----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from holbrook_desktop.core.content.render import SCHEME, Location, clause_anchor, parse_href
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce
 
 ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 50, 300, 10
 # Long lines tire the eye: the text column stops growing past this width (at 100% zoom).
@@ -75,7 +76,52 @@ class ReaderView(QTextBrowser):
         location = parse_href(url.toString())
         if location is not None:
             self.locationChanged.emit(location)
+            if self.page_heading():
+                announce(self, self.tr("Opened %1").replace("%1", self.page_heading()))
         QTimer.singleShot(0, self._check_end_visible)  # after layout has settled
+
+    def page_heading(self) -> str:
+        """The first heading on the page shown (what a screen reader is told on arriving)."""
+        block = self.document().begin()
+        while block.isValid():
+            if block.blockFormat().headingLevel() > 0 and block.text().strip():
+                return block.text().strip()
+            block = block.next()
+        return ""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # A read-only browser ignores Ctrl+Home and Ctrl+End; readers expect the start and the end of
+        # the section (and the end is where the section counts as read).
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.key() in (
+                Qt.Key.Key_End, Qt.Key.Key_Home):
+            scroll = self.verticalScrollBar()
+            at_end = event.key() == Qt.Key.Key_End
+            scroll.setValue(scroll.maximum() if at_end else scroll.minimum())
+            cursor = self.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End if at_end else QTextCursor.MoveOperation.Start)
+            self.setTextCursor(cursor)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        moved = super().focusNextPrevChild(next)
+        self._say_link()
+        return moved
+
+    def _say_link(self) -> None:
+        """Tab onto a link selects it, with no signal (`highlighted` comes only from the mouse)."""
+        cursor = self.textCursor()
+        if not self.hasFocus() or not cursor.hasSelection():
+            return
+        probe = QTextCursor(self.document())
+        probe.setPosition(cursor.selectionStart() + 1)
+        if not probe.charFormat().isAnchor():
+            return
+        url = QUrl(probe.charFormat().anchorHref())
+        target = url.fragment() or url.path().strip("/") or url.toString()
+        announce(self, self.tr("Link: %1 (%2). Enter follows it.").replace(
+            "%1", cursor.selectedText()).replace("%2", target))
 
     def _follow_theme(self) -> None:
         self.document().setDefaultStyleSheet(theme.reader_stylesheet(self._base_css))
@@ -131,7 +177,8 @@ class ReaderView(QTextBrowser):
                 if cursor.isNull() or cursor.selectionEnd() > end:
                     break
                 found = (cursor.selectionStart(), cursor.selectionEnd())
-                selections.append(self._selection(*found, QColor(colours.term_highlight)))
+                selections.append(self._selection(*found, QColor(colours.term_highlight),
+                                                  QColor(colours.term_text)))
         self.setExtraSelections(selections)
         self.scrollToAnchor(clause_anchor(clause_number))
         # Leave a few lines of context above the clause rather than pinning it to the edge.
@@ -142,7 +189,8 @@ class ReaderView(QTextBrowser):
     def highlighted_text(self) -> list[str]:
         return [selection.cursor.selectedText() for selection in self.extraSelections()]
 
-    def _selection(self, start: int, end: int, colour: QColor) -> QTextEdit.ExtraSelection:
+    def _selection(self, start: int, end: int, colour: QColor,
+                   ink: QColor | None = None) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
@@ -150,6 +198,8 @@ class ReaderView(QTextBrowser):
         selection.cursor = cursor
         text_format = QTextCharFormat()
         text_format.setBackground(colour)
+        if ink is not None:  # links and headings keep their own colours, unreadable on the marker
+            text_format.setForeground(ink)
         selection.format = text_format
         return selection
 

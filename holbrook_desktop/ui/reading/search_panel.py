@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce, caption
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.content.search import SearchHit
@@ -63,9 +64,10 @@ class RichTextDelegate(QStyledItemDelegate):
         hit = index.data(HIT_ROLE)
         if option.state & QStyle.StateFlag.State_Selected and hit is not None:
             # On the selection colour every part of the text takes the palette's highlighted text.
+            # drawContents paints in the application's text colour whatever body's CSS says, so the
+            # colour goes on the text itself.
             colour = option.palette.highlightedText().color().name()
-            document.setDefaultStyleSheet(f"body {{ color: {colour}; }}")
-            document.setHtml(hit_html(hit, number_colour=None))
+            document.setHtml(f'<div style="color:{colour}">{hit_html(hit, number_colour=colour)}</div>')
         painter.save()
         painter.translate(option.rect.left() + 4, option.rect.top() + 3)
         document.drawContents(painter)
@@ -93,7 +95,7 @@ class SearchPanel(QWidget):
             self.tr("Type words to find; Down moves to the results, Enter opens the first.")
         )
         self.summary = QLabel(self)
-        self.summary.setAccessibleName(self.tr("Search result count"))
+        caption(self.summary, self.tr("Search result count"))
         self.summary.setWordWrap(True)
         self.results = QListView(self)
         self.results.setAccessibleName(self.tr("Search results"))
@@ -144,6 +146,7 @@ class SearchPanel(QWidget):
             summary = self.tr("%1 clauses found · Esc returns to the contents").replace("%1", str(count))
         self.summary.setText(summary)
         self._show_results(True)
+        announce(self.summary, summary)
 
     def hits(self) -> list[SearchHit]:
         return [self._model.item(row).data(HIT_ROLE) for row in range(self._model.rowCount())]

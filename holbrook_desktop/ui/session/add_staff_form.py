@@ -22,6 +22,7 @@ from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.records.errors import DuplicateStaff, StoreError
 from holbrook_desktop.core.records.staff import NewStaffMember, StaffMember
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce, caption, heading, mark_required
 
 
 class StartDateEdit(QDateEdit):
@@ -44,11 +45,12 @@ class AddStaffForm(QWidget):
         self._similar = similar
         self._warned_for: str | None = None  # the name the similar-names warning was shown for
         self.heading = QLabel(self.tr("Add yourself"), self)
+        heading(self.heading)
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.9)  # as “Who are you?”
         font.setBold(True)
         self.heading.setFont(font)
-        self.heading.setAccessibleName(self.tr("Add yourself"))
+        caption(self.heading, self.tr("Add yourself"))
         self.hint = QLabel(self.tr("Your name goes on the staff list of this PC, so that your reading "
                                    "is kept for you. Fields marked * are needed."), self)
         self.hint.setWordWrap(True)
@@ -71,11 +73,13 @@ class AddStaffForm(QWidget):
         self.staff_number = QLineEdit(self)
         self.staff_number.setAccessibleName(self.tr("Staff number (optional)"))
         self.staff_number.setPlaceholderText(self.tr("Optional, if the office gave you one"))
+        for needed in (self.full_name, self.role, self.start_date):  # the * a screen reader cannot see
+            mark_required(needed)
 
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet(theme.error_style())
-        self.error.setAccessibleName(self.tr("Problem with the form"))
+        caption(self.error, self.tr("Problem with the form"))
         self.error.hide()
 
         # A second record for the same person splits their history: say who is already there.
@@ -231,6 +235,7 @@ class AddStaffForm(QWidget):
         self.error.setVisible(bool(text))
         if field is not None:
             field.setFocus(Qt.FocusReason.OtherFocusReason)
+        announce(self.error, text or "", assertive=True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Line edits, the role list and the date pass Enter and Esc up to here.

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.identity import os_user
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce, caption, heading
 from holbrook_desktop.ui.session.add_staff_form import AddStaffForm
 from holbrook_desktop.ui.session.staff_list_model import (
     STAFF_ID_ROLE,
@@ -50,13 +51,14 @@ class StartScreen(QWidget):
         self.proxy.setSourceModel(self.model)
 
         self.heading = QLabel(self.tr("Who are you?"), self)
+        heading(self.heading)
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
         self.heading.setFont(font)
         self.intro = QLabel(self.intro_text(), self)
         self.intro.setWordWrap(True)
-        self.intro.setAccessibleName(self.tr("What you will do"))
+        caption(self.intro, self.tr("What you will do"))
         self.intro.setVisible(bool(self.intro.text()))
         self.hint = QLabel(self.tr("Type part of your name, choose it with the arrow keys and press "
                                    "Enter. Your reading is then kept for you."), self)
@@ -64,7 +66,7 @@ class StartScreen(QWidget):
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         theme.keep_styled(self.note, theme.note_style)
-        self.note.setAccessibleName(self.tr("Notice"))
+        caption(self.note, self.tr("Notice"))
         self.note.hide()
         self.field = QLineEdit(self)
         field_font = QFont(self.field.font())
@@ -89,7 +91,7 @@ class StartScreen(QWidget):
         self.count = QLabel(self)
         self.count.setWordWrap(True)
         theme.keep_styled(self.count, theme.quiet_style)
-        self.count.setAccessibleName(self.tr("Matching staff"))
+        caption(self.count, self.tr("Matching staff"))
         self.sign_in_button = QPushButton(self.tr("&Sign in"), self)
         self.sign_in_button.setDefault(True)
         self.new_button = QPushButton(self.tr("I’m &new – add me"), self)
@@ -146,6 +148,7 @@ class StartScreen(QWidget):
         self.field.installEventFilter(self)
         self.people.activated.connect(self._request_sign_in)
         self.people.selectionModel().currentChanged.connect(self._update_buttons)
+        self.people.selectionModel().currentChanged.connect(self._say_current)
         self.sign_in_button.clicked.connect(self.sign_in_current)
         self.new_button.clicked.connect(self.show_add_form)
         self.form.added.connect(self._on_added)
@@ -259,6 +262,13 @@ class StartScreen(QWidget):
             summary = self.tr("%1 people match.").replace("%1", f"{shown:,}")
         self.count.setText(summary)
         self._update_buttons()
+
+    def _say_current(self, current: QModelIndex, *_args: object) -> None:
+        # Up and Down in the name box move through the list while the focus stays in the box: the
+        # list's own focus events are not sent, so the name is announced. (In the list, Qt says it.)
+        if current.isValid() and not self.people.hasFocus():
+            announce(self.people, self.tr("%1, %2 of %3").replace("%1", str(current.data())).replace(
+                "%2", str(current.row() + 1)).replace("%3", str(self.proxy.rowCount())))
 
     def _update_buttons(self, *_args: object) -> None:
         self.sign_in_button.setEnabled(self.people.currentIndex().isValid())
