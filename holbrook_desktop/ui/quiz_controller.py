@@ -27,6 +27,11 @@ class QuizController(QObject):
         self._reading = window.reading_controller
         self._mode = "induction"
         self._policy_id: str | None = None  # the quiz's policy: the reader may have moved on
+        # When the quiz bar's offer changes and its focused button vanishes, the focus goes back to
+        # the text, not to the next button in the Tab chain (Enter would then open something else).
+        from holbrook_desktop.ui.accessibility import keep_focus_off
+
+        keep_focus_off(window.quiz_bar.record_button, window.reader)
 
     # The quiz ----------------------------------------------------------------------------------
 

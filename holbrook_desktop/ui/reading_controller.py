@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from holbrook_desktop import APP_NAME
 from holbrook_desktop.core.records.errors import StoreError
-from holbrook_desktop.ui.accessibility import announce
+from holbrook_desktop.ui.accessibility import announce, caption
 from holbrook_desktop.ui.content_problems import no_content_page
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class ReadingController(QObject):
         from PySide6.QtWidgets import QLabel
 
         self.section_hint = QLabel(window)
-        self.section_hint.setAccessibleName(self.tr("What this section needs to count as read"))
+        caption(self.section_hint, self.tr("What this section needs to count as read"))
         self.section_hint.setToolTip(self.tr("A section counts as read once you have scrolled to its end "
                                              "and spent long enough on it to read it"))
         window.statusBar().addPermanentWidget(self.section_hint)

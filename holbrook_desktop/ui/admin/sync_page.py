@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.core.sync import folder as sync
+from holbrook_desktop.ui.accessibility import caption
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +65,14 @@ class SyncPage(QWidget):
         self.folder_label = QLabel(self)
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.folder_label.setAccessibleName(self.tr("Sync folder"))
+        caption(self.folder_label, self.tr("Sync folder"))
         self.sync_button = QPushButton(self.tr("&Sync now"), self)
         self.sync_button.setToolTip(self.tr("Send this PC's new records to the sync folder and apply the "
                                             "other PCs'"))
         self.sync_button.clicked.connect(self.syncRequested)
         self.last_label = QLabel(self)
         self.last_label.setWordWrap(True)
-        self.last_label.setAccessibleName(self.tr("Last sync from this window"))
+        caption(self.last_label, self.tr("Last sync from this window"))
         top = QHBoxLayout()
         top.addWidget(self.folder_label, 1)
         top.addWidget(self.sync_button)
