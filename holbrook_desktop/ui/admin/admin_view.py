@@ -31,6 +31,7 @@ from holbrook_desktop.ui.admin.staff_edit_dialog import ask_to_confirm, date_edi
 from holbrook_desktop.ui.admin.status_table import StatusTable
 from holbrook_desktop.ui.admin.versions_page import VersionsPage, fill_policy_choice
 from holbrook_desktop.ui.operation import Operation
+from holbrook_desktop.ui.screen_fit import scroll_above_buttons
 
 log = logging.getLogger(__name__)
 
@@ -538,6 +539,7 @@ class LeavingDateDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        scroll_above_buttons(self, buttons)
 
     def leaving_date(self) -> date:
         return self.date.date().toPython()
@@ -575,6 +577,7 @@ class OnBehalfDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        scroll_above_buttons(self, self.buttons)
 
     def note(self) -> str:
         return self.note_field.text().strip()

@@ -1,0 +1,68 @@
+"""Dialogs that fit the screen: their content scrolls, their buttons stay in sight.
+
+A 1024×768 screen with text at 200% makes an admin dialog taller than the screen; without this its
+Save or Cancel would be pushed off the bottom. `scroll_above_buttons` is applied once, after a dialog
+has laid itself out: the dialog's whole layout moves into a scroll area and the button box sits
+below it, outside the scrolling.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLayout, QScrollArea, QVBoxLayout, QWidget
+
+_ROOM = 80  # the title bar and the window frame, which the dialog's own size does not count
+
+
+def scroll_above_buttons(dialog: QDialog, buttons: QDialogButtonBox) -> QScrollArea:
+    layout = dialog.layout()
+    assert layout is not None, "lay the dialog out first"
+    content = QWidget()
+    content.setObjectName("dialog-content")
+    content.setLayout(layout)  # Qt takes the layout off the dialog, with every widget in it
+    _take_out(layout, buttons)
+    scroll = QScrollArea(dialog)
+    scroll.setObjectName("dialog-scroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(content)
+    outer = QVBoxLayout(dialog)
+    margins = layout.contentsMargins()
+    outer.setContentsMargins(0, 0, margins.right(), margins.bottom())
+    layout.setContentsMargins(margins.left(), margins.top(), margins.right(), 0)
+    outer.addWidget(scroll, 1)
+    outer.addWidget(buttons)
+    _fit(dialog, content, scroll, buttons)
+    return scroll
+
+
+def _take_out(layout: QLayout, widget: QWidget) -> bool:
+    """`widget` removed from `layout` or from the layout inside it that holds it."""
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item is None:
+            continue
+        if item.widget() is widget:
+            layout.takeAt(index)
+            return True
+        inner = item.layout()
+        if inner is not None and _take_out(inner, widget):
+            return True
+    return False
+
+
+def _fit(dialog: QDialog, content: QWidget, scroll: QScrollArea, buttons: QDialogButtonBox) -> None:
+    """As big as the content wants, no bigger than the screen: the rest scrolls."""
+    screen = dialog.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    available = screen.availableGeometry()
+    wanted = content.sizeHint()  # a size the dialog chose for itself before (resize) is kept if it fits
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    width = min(max(wanted.width() + bar, dialog.width() - _ROOM // 4), available.width() - _ROOM)
+    room = available.height() - _ROOM - buttons.sizeHint().height() - 24
+    height = min(max(wanted.height(), dialog.height() - buttons.sizeHint().height() - 24), room)
+    scroll.setMinimumWidth(width)
+    scroll.setMinimumHeight(min(wanted.height(), room // 2))
+    dialog.setMaximumHeight(available.height() - _ROOM // 2)
+    dialog.resize(width + _ROOM // 4, height + buttons.sizeHint().height() + 24)

@@ -1,0 +1,68 @@
+"""Dialogs on a 1024×768 screen with text at 200%: the buttons stay in sight, the content scrolls."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QFont, QScreen
+from PySide6.QtWidgets import QDialogButtonBox, QScrollArea
+
+from holbrook_desktop.app import App
+from holbrook_desktop.ui.admin.admin_view import LeavingDateDialog, OnBehalfDialog
+from holbrook_desktop.ui.admin.staff_edit_dialog import StaffEditDialog
+from holbrook_desktop.ui.admin.staff_import_dialog import StaffImportDialog
+from tests.conftest import REAL_CONTENT
+from tests.ui.test_staff_import_dialog import STAFF_CSV
+
+SMALL = QRect(0, 0, 1024, 768)
+TINY = QRect(0, 0, 1024, 420)  # a projector's panel, or the window of a remote session
+
+
+@pytest.fixture(params=[SMALL, TINY], ids=["1024x768", "1024x420"])
+def small_screen_big_text(qapp, monkeypatch, request):
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(request.param))
+    saved = QFont(qapp.font())
+    bigger = QFont(saved)
+    bigger.setPointSizeF(saved.pointSizeF() * 2)
+    qapp.setFont(bigger)
+    yield request.param
+    qapp.setFont(saved)
+
+
+def _dialogs(store, staff, tmp_path):
+    service = App(REAL_CONTENT, records=store)
+    member = store.staff.list()[0]
+    csv = tmp_path / "staff.csv"
+    csv.write_text(STAFF_CSV, encoding="utf-8")
+    return {
+        "edit person": StaffEditDialog(service, member),
+        "leaving date": LeavingDateDialog(member.full_name, current=date(2026, 7, 22)),
+        "on behalf": OnBehalfDialog(member.full_name, "Social Media Policy", date(2026, 12, 6)),
+        "staff import": StaffImportDialog(service, csv),
+    }
+
+
+def test_each_dialog_keeps_its_buttons_on_a_small_screen_and_scrolls(qtbot, store, staff, tmp_path,
+                                                                     small_screen_big_text):
+    screen = small_screen_big_text
+    scrolled = []
+    for name, dialog in _dialogs(store, staff, tmp_path).items():
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        scroll = dialog.findChild(QScrollArea, "dialog-scroll")
+        assert scroll is not None, f"{name}: its content does not scroll"
+        buttons = dialog.findChild(QDialogButtonBox)
+        assert not scroll.widget().isAncestorOf(buttons), f"{name}: the buttons scroll away"
+        assert dialog.height() <= screen.height() and dialog.width() <= screen.width(), name
+        bottom = buttons.mapTo(dialog, buttons.rect().bottomLeft()).y()
+        assert 0 < bottom <= dialog.height(), f"{name}: the buttons are off the dialog"
+        assert buttons.isVisible()
+        if scroll.widget().minimumSizeHint().height() > scroll.viewport().height():  # (a table shrinks)
+            assert scroll.verticalScrollBar().maximum() > 0, f"{name}: taller than the room, yet no scroll"
+            scrolled.append(name)
+        dialog.close()
+    if screen == TINY:
+        assert "edit person" in scrolled, "the tallest form should need scrolling at 200% on 420 pixels"
