@@ -8,6 +8,7 @@ below it, outside the scrolling.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -57,12 +58,16 @@ def _fit(dialog: QDialog, content: QWidget, scroll: QScrollArea, buttons: QDialo
     if screen is None:
         return
     available = screen.availableGeometry()
+    for widget in (dialog, content, buttons):
+        widget.ensurePolished()  # the fonts (200% text) count only once polished
     wanted = content.sizeHint()  # a size the dialog chose for itself before (resize) is kept if it fits
-    bar = scroll.verticalScrollBar().sizeHint().width()
+    bar = scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth() + 8
     width = min(max(wanted.width() + bar, dialog.width() - _ROOM // 4), available.width() - _ROOM)
     room = available.height() - _ROOM - buttons.sizeHint().height() - 24
     height = min(max(wanted.height(), dialog.height() - buttons.sizeHint().height() - 24), room)
     scroll.setMinimumWidth(width)
+    if content.minimumSizeHint().width() + bar <= width:  # it fits across: only up and down scrolls
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setMinimumHeight(min(wanted.height(), room // 2))
     dialog.setMaximumHeight(available.height() - _ROOM // 2)
     dialog.resize(width + _ROOM // 4, height + buttons.sizeHint().height() + 24)

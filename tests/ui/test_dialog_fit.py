@@ -52,6 +52,7 @@ def test_each_dialog_keeps_its_buttons_on_a_small_screen_and_scrolls(qtbot, stor
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
+        qtbot.wait(50)  # the scroll bars settle once the layout has run
         scroll = dialog.findChild(QScrollArea, "dialog-scroll")
         assert scroll is not None, f"{name}: its content does not scroll"
         buttons = dialog.findChild(QDialogButtonBox)

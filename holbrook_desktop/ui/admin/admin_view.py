@@ -562,9 +562,11 @@ class OnBehalfDialog(QDialog):
         self.note_field.setPlaceholderText(self.tr("For example: signed the paper form at induction"))
         self.note_field.setAccessibleName(self.tr("Note"))
         form = QFormLayout()
-        form.addRow(QLabel(self.tr("Record that %1 acknowledged the %2: the version in force on the "
-                                   "form's date is the one recorded.")
-                           .replace("%1", name).replace("%2", policy_title), self))
+        intro = QLabel(self.tr("Record that %1 acknowledged the %2: the version in force on the "
+                               "form's date is the one recorded.")
+                       .replace("%1", name).replace("%2", policy_title), self)
+        intro.setWordWrap(True)  # at 200% text it would be wider than a small screen
+        form.addRow(intro)
         form.addRow(self.tr("Date on the form:"), self.date)
         form.addRow(self.tr("Note (why on their behalf):"), self.note_field)
         Button = QDialogButtonBox.StandardButton
