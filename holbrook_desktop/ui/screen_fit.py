@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLayout, QScrol
 _ROOM = 80  # the title bar and the window frame, which the dialog's own size does not count
 
 
-def scroll_above_buttons(dialog: QDialog, buttons: QDialogButtonBox) -> QScrollArea:
+def scroll_above_buttons(dialog: QDialog, buttons: QDialogButtonBox | QLayout) -> QScrollArea:
+    """`buttons` (a button box, or the layout of a row of buttons) stays below; the rest scrolls."""
     layout = dialog.layout()
     assert layout is not None, "lay the dialog out first"
     content = QWidget()
@@ -29,21 +30,24 @@ def scroll_above_buttons(dialog: QDialog, buttons: QDialogButtonBox) -> QScrollA
     scroll.setWidget(content)
     outer = QVBoxLayout(dialog)
     margins = layout.contentsMargins()
-    outer.setContentsMargins(0, 0, margins.right(), margins.bottom())
-    layout.setContentsMargins(margins.left(), margins.top(), margins.right(), 0)
+    outer.setContentsMargins(margins.left(), 0, margins.right(), margins.bottom())
+    layout.setContentsMargins(0, margins.top(), 0, 0)
     outer.addWidget(scroll, 1)
-    outer.addWidget(buttons)
+    if isinstance(buttons, QLayout):
+        outer.addLayout(buttons)
+    else:
+        outer.addWidget(buttons)
     _fit(dialog, content, scroll, buttons)
     return scroll
 
 
-def _take_out(layout: QLayout, widget: QWidget) -> bool:
-    """`widget` removed from `layout` or from the layout inside it that holds it."""
+def _take_out(layout: QLayout, widget: QWidget | QLayout) -> bool:
+    """`widget` (or a layout) removed from `layout` or from the layout inside it that holds it."""
     for index in range(layout.count()):
         item = layout.itemAt(index)
         if item is None:
             continue
-        if item.widget() is widget:
+        if item.widget() is widget or item.layout() is widget:
             layout.takeAt(index)
             return True
         inner = item.layout()
@@ -52,13 +56,13 @@ def _take_out(layout: QLayout, widget: QWidget) -> bool:
     return False
 
 
-def _fit(dialog: QDialog, content: QWidget, scroll: QScrollArea, buttons: QDialogButtonBox) -> None:
+def _fit(dialog: QDialog, content: QWidget, scroll: QScrollArea, buttons: QDialogButtonBox | QLayout) -> None:
     """As big as the content wants, no bigger than the screen: the rest scrolls."""
     screen = dialog.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         return
     available = screen.availableGeometry()
-    for widget in (dialog, content, buttons):
+    for widget in (dialog, content):
         widget.ensurePolished()  # the fonts (200% text) count only once polished
     wanted = content.sizeHint()  # a size the dialog chose for itself before (resize) is kept if it fits
     bar = scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth() + 8

@@ -7,13 +7,17 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QFont, QScreen
-from PySide6.QtWidgets import QDialogButtonBox, QScrollArea
+from PySide6.QtWidgets import QPushButton, QScrollArea
 
 from holbrook_desktop.app import App
+from holbrook_desktop.core.hr.due import Status
 from holbrook_desktop.ui.admin.admin_view import LeavingDateDialog, OnBehalfDialog
+from holbrook_desktop.ui.admin.attestation_export_dialog import AttestationExportDialog
+from holbrook_desktop.ui.admin.reminder_dialog import ReminderDialog
 from holbrook_desktop.ui.admin.staff_edit_dialog import StaffEditDialog
 from holbrook_desktop.ui.admin.staff_import_dialog import StaffImportDialog
 from tests.conftest import REAL_CONTENT
+from tests.ui.test_hr_export_dialogs import _status
 from tests.ui.test_staff_import_dialog import STAFF_CSV
 
 SMALL = QRect(0, 0, 1024, 768)
@@ -41,6 +45,9 @@ def _dialogs(store, staff, tmp_path):
         "leaving date": LeavingDateDialog(member.full_name, current=date(2026, 7, 22)),
         "on behalf": OnBehalfDialog(member.full_name, "Social Media Policy", date(2026, 12, 6)),
         "staff import": StaffImportDialog(service, csv),
+        "attestation export": AttestationExportDialog(service),
+        "reminders": ReminderDialog(service, [_status(n, f"Person {n}", Status.OVERDUE, None)
+                                              for n in range(1, 40)]),
     }
 
 
@@ -55,12 +62,13 @@ def test_each_dialog_keeps_its_buttons_on_a_small_screen_and_scrolls(qtbot, stor
         qtbot.wait(50)  # the scroll bars settle once the layout has run
         scroll = dialog.findChild(QScrollArea, "dialog-scroll")
         assert scroll is not None, f"{name}: its content does not scroll"
-        buttons = dialog.findChild(QDialogButtonBox)
-        assert not scroll.widget().isAncestorOf(buttons), f"{name}: the buttons scroll away"
+        buttons = [button for button in dialog.findChildren(QPushButton)
+                   if button.isVisible() and not scroll.widget().isAncestorOf(button)]
+        assert buttons, f"{name}: the buttons scroll away with the content"
         assert dialog.height() <= screen.height() and dialog.width() <= screen.width(), name
-        bottom = buttons.mapTo(dialog, buttons.rect().bottomLeft()).y()
-        assert 0 < bottom <= dialog.height(), f"{name}: the buttons are off the dialog"
-        assert buttons.isVisible()
+        for button in buttons:
+            bottom = button.mapTo(dialog, button.rect().bottomLeft()).y()
+            assert 0 < bottom <= dialog.height(), f"{name}: {button.text()} is off the dialog"
         if scroll.widget().minimumSizeHint().height() > scroll.viewport().height():  # (a table shrinks)
             assert scroll.verticalScrollBar().maximum() > 0, f"{name}: taller than the room, yet no scroll"
             scrolled.append(name)
