@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QRect
@@ -13,6 +14,7 @@ from holbrook_desktop.app import App
 from holbrook_desktop.core.hr.due import Status
 from holbrook_desktop.ui.admin.admin_view import LeavingDateDialog, OnBehalfDialog
 from holbrook_desktop.ui.admin.attestation_export_dialog import AttestationExportDialog
+from holbrook_desktop.ui.admin.erase_dialog import EraseDialog
 from holbrook_desktop.ui.admin.reminder_dialog import ReminderDialog
 from holbrook_desktop.ui.admin.staff_edit_dialog import StaffEditDialog
 from holbrook_desktop.ui.admin.staff_import_dialog import StaffImportDialog
@@ -46,6 +48,9 @@ def _dialogs(store, staff, tmp_path):
         "on behalf": OnBehalfDialog(member.full_name, "Social Media Policy", date(2026, 12, 6)),
         "staff import": StaffImportDialog(service, csv),
         "attestation export": AttestationExportDialog(service),
+        "erase": EraseDialog(SimpleNamespace(years=6, people=[  # the plan's fields the dialog shows
+            SimpleNamespace(full_name=f"Leaver {n}", role_label="Teacher", leaving_date=date(2018, 7, 20),
+                            refusal=None if n % 4 else "a quiz is still open") for n in range(1, 30)])),
         "reminders": ReminderDialog(service, [_status(n, f"Person {n}", Status.OVERDUE, None)
                                               for n in range(1, 40)]),
     }
