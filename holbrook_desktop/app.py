@@ -56,6 +56,10 @@ class App:
         self.data_dir = data_dir if data_dir is not None else (records.data_dir if records else None)
         self.records: Store | None = records
         self.session: Session | None = None
+        # Told (once per records, from whichever thread met it) when damage is met in the records.
+        self.on_records_damaged: Callable[[], None] | None = None
+        if records is not None:
+            records.watch_damage(self._records_damaged)
         self.today = today
         self.content = ContentService(self, content_dir)
         self.reading = ReadingService(self, reading_clock, seconds_for)
@@ -107,6 +111,11 @@ class App:
         self.records = store
         if store is not None:
             self.data_dir = store.data_dir
+            store.watch_damage(self._records_damaged)
+
+    def _records_damaged(self) -> None:
+        if self.on_records_damaged is not None:
+            self.on_records_damaged()
 
     def require_records(self) -> Store:
         if self.records is None:

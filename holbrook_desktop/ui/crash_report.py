@@ -49,14 +49,16 @@ class CrashReport(QObject):
             sys.__excepthook__(kind, value, traceback)
             return
         self._log(kind, value, traceback, "")
-        self._report.emit()
+        if not _told_elsewhere(value):
+            self._report.emit()
 
     def thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
             return
         name = args.thread.name if args.thread is not None else "?"
         self._log(args.exc_type, args.exc_value, args.exc_traceback, f" in the thread {name}")
-        self._report.emit()
+        if not _told_elsewhere(args.exc_value):
+            self._report.emit()
 
     def _log(self, kind, value, traceback, where: str) -> None:
         with contextlib.suppress(Exception):  # the last resort has nowhere else to go
@@ -94,6 +96,14 @@ class CrashReport(QObject):
 
 
 _installed: CrashReport | None = None
+
+
+def _told_elsewhere(value: BaseException | None) -> bool:
+    """Damage met in the records is no crash: the window says so once, with the backup offered
+    (ui/records_damage.py), wherever it surfaced."""
+    from holbrook_desktop.core.records.errors import DatabaseDamaged
+
+    return isinstance(value, DatabaseDamaged)
 
 
 def install() -> CrashReport:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from holbrook_desktop.core import logs
 from holbrook_desktop.core.errors import Failure, Refused
+from holbrook_desktop.core.records.errors import DatabaseDamaged
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +209,8 @@ class Operation(QObject):
             self.failed.emit(str(exc))
             if self._on_failed is not None:
                 self._on_failed(exc)
+            elif isinstance(exc, DatabaseDamaged):
+                pass  # said once, with the backup offered, by the window (ui/records_damage.py)
             else:
                 self.message_box = show_message(self._parent, QMessageBox.Icon.Critical, self.title,
                                                 failure_text(exc))

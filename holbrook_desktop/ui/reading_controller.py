@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from holbrook_desktop import APP_NAME
-from holbrook_desktop.core.records.errors import StoreError
+from holbrook_desktop.core.records.errors import DatabaseDamaged, StoreError
 from holbrook_desktop.ui.accessibility import announce, caption
 from holbrook_desktop.ui.content_problems import no_content_page
 
@@ -228,6 +228,8 @@ class ReadingController(QObject):
     def _tell_store_error(self, exc: StoreError) -> None:
         """The reading goes on; the person is told, once in a box and then in the status bar."""
         log.warning("reading progress not saved: %s", exc)
+        if isinstance(exc, DatabaseDamaged):
+            return  # said once, with the backup offered, by the window (ui/records_damage.py)
         text = self.tr("Your reading progress could not be saved. %1").replace("%1", str(exc))
         self._window.statusBar().showMessage(text, 30000)
         if self._store_error_told:

@@ -87,6 +87,16 @@ def open_records(app: App, parent: QWidget | None = None) -> RecordsOpening:
         return RecordsOpening(None, reading_only_note())
 
 
+def restore_newest_and_open(app: App, parent: QWidget | None) -> RecordsOpening:
+    """The newest backup put in place and the records opened again, with the signed PDFs a restore
+    left off the record put back (also used when damage is met while the window runs)."""
+    return _restore_and_open(app, parent)
+
+
+def damage_text(exc) -> str:
+    return _damage_text(exc)
+
+
 def _restore_and_open(app: App, parent: QWidget | None) -> RecordsOpening:
     from holbrook_desktop.core.records import Store, StoreError
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog
 
 from holbrook_desktop import APP_NAME
 from holbrook_desktop.core.records.errors import StoreError
+from holbrook_desktop.ui.records_damage import RecordsDamage
 from holbrook_desktop.ui.session.idle_lock import idle_duration_text
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ class SessionController(QObject):
         # wires the sign-out itself; it is kept under 400 lines).
         window.idle_lock.warning.connect(self.on_idle_warning)
         window.idle_lock.stillHere.connect(self.on_still_here)
+        # Damage met in the records while the window runs, wherever: one place stops and explains.
+        self.records_damage = RecordsDamage(window)
 
     def sign_in(self, staff_id: int) -> bool:
         """The person chosen on the start screen reads from here on; False (and why) if not."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,8 @@ class RecordsConnection(sqlite3.Connection):
 
     path: Path | None = None
     damage_reason: str | None = None  # set once damage has been met; nothing is written after it
+    # Called once, when damage is first met (from whichever thread met it): the window is told.
+    on_damage: Callable[[], None] | None = None
 
     def damaged_error(self) -> DatabaseDamaged:
         path = self.path or Path("holbrook.db")
@@ -67,7 +70,10 @@ class RecordsConnection(sqlite3.Connection):
     def report(self, exc: sqlite3.DatabaseError) -> None:
         """Raise DatabaseDamaged (remembering it) if `exc` is damage; return otherwise."""
         if is_damage(exc):
+            first = self.damage_reason is None
             self.damage_reason = reason_for(exc)
+            if first and self.on_damage is not None:
+                self.on_damage()
             raise self.damaged_error() from exc
 
     def cursor(self, factory: Any = None) -> Any:

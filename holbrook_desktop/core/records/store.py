@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.records import audit, backups
 from holbrook_desktop.core.records.acknowledgements import Acknowledgements
+from holbrook_desktop.core.records.damage import RecordsConnection
 from holbrook_desktop.core.records.database import (
     DATABASE_FILE,
     open_database,
@@ -22,6 +23,7 @@ from holbrook_desktop.core.records.database import (
     utc_now,
     write_transaction,
 )
+from holbrook_desktop.core.records.errors import DatabaseDamaged
 from holbrook_desktop.core.records.policy_versions import PolicyVersions
 from holbrook_desktop.core.records.progress import StaffReadingProgress
 from holbrook_desktop.core.records.quiz_attempts import QuizAttempts
@@ -97,6 +99,18 @@ class Store:
     def damaged(self) -> bool:
         """Damage was met while these records were open: every change since is refused untouched."""
         return getattr(self.db.conn, "damage_reason", None) is not None
+
+    def damage(self) -> DatabaseDamaged | None:
+        """The damage met while these records were open (with the backups there are), or None."""
+        connection = self.db.conn
+        if isinstance(connection, RecordsConnection) and connection.damage_reason is not None:
+            return connection.damaged_error()
+        return None
+
+    def watch_damage(self, callback: Callable[[], None] | None) -> None:
+        """`callback` is called once, when damage is first met (on whichever thread met it)."""
+        if isinstance(self.db.conn, RecordsConnection):
+            self.db.conn.on_damage = callback
 
     def close(self) -> None:
         self.db.close()

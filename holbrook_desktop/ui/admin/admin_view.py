@@ -32,6 +32,7 @@ from holbrook_desktop.ui.admin.status_table import StatusTable
 from holbrook_desktop.ui.admin.sync_page import SyncPage
 from holbrook_desktop.ui.admin.versions_page import VersionsPage, fill_policy_choice
 from holbrook_desktop.ui.operation import Operation
+from holbrook_desktop.ui.screen_fit import scroll_above_buttons
 
 log = logging.getLogger(__name__)
 
@@ -541,6 +542,7 @@ class LeavingDateDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        scroll_above_buttons(self, buttons)
 
     def leaving_date(self) -> date:
         return self.date.date().toPython()
@@ -563,9 +565,11 @@ class OnBehalfDialog(QDialog):
         self.note_field.setPlaceholderText(self.tr("For example: signed the paper form at induction"))
         self.note_field.setAccessibleName(self.tr("Note"))
         form = QFormLayout()
-        form.addRow(QLabel(self.tr("Record that %1 acknowledged the %2: the version in force on the "
-                                   "form's date is the one recorded.")
-                           .replace("%1", name).replace("%2", policy_title), self))
+        intro = QLabel(self.tr("Record that %1 acknowledged the %2: the version in force on the "
+                               "form's date is the one recorded.")
+                       .replace("%1", name).replace("%2", policy_title), self)
+        intro.setWordWrap(True)  # at 200% text it would be wider than a small screen
+        form.addRow(intro)
         form.addRow(self.tr("Date on the form:"), self.date)
         form.addRow(self.tr("Note (why on their behalf):"), self.note_field)
         Button = QDialogButtonBox.StandardButton
@@ -578,6 +582,7 @@ class OnBehalfDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        scroll_above_buttons(self, self.buttons)
 
     def note(self) -> str:
         return self.note_field.text().strip()

@@ -34,6 +34,7 @@ from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.accessibility import announce, caption
 from holbrook_desktop.ui.operation import Operation
 from holbrook_desktop.ui.save_target import choose_save_folder
+from holbrook_desktop.ui.screen_fit import scroll_above_buttons
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ class AttestationExportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.details)
         layout.addLayout(buttons)
+        scroll_above_buttons(self, buttons)
         self._connect_signals()
 
     def _connect_signals(self) -> None:

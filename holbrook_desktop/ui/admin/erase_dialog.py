@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from holbrook_desktop.ui.screen_fit import scroll_above_buttons
+
 
 class EraseDialog(QDialog):
     """Erasing is deliberate: the names listed, Cancel the default, and the word "erase" typed before
@@ -74,6 +76,7 @@ class EraseDialog(QDialog):
         self.word.textChanged.connect(self._on_word)
         layout.addWidget(self.buttons)
         self.resize(560, 380)
+        scroll_above_buttons(self, self.buttons)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from holbrook_desktop.core.hr.reminders import NO_EMAIL_HEADING, ReminderList
 from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.screen_fit import scroll_above_buttons
 
 
 def _bcc_count(url: str) -> int:
@@ -85,6 +86,7 @@ class ReminderDialog(QDialog):
         layout.addWidget(self.no_email_view, 1)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
+        scroll_above_buttons(self, buttons)
         self._connect_signals()
 
     def _lines_box(self, people, name: str) -> QPlainTextEdit:

@@ -25,6 +25,7 @@ from holbrook_desktop.core.hr.roles import ROLE_LABELS, ROLES
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.core.records.staff import StaffMember
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.screen_fit import scroll_above_buttons
 
 
 def date_edit(day: date | None, name: str, parent: QWidget) -> QDateEdit:
@@ -97,6 +98,7 @@ class StaffEditDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+        scroll_above_buttons(self, self.buttons)
 
     def _line(self, text: str | None, name: str) -> QLineEdit:
         line = QLineEdit(text or "", self)

@@ -47,6 +47,7 @@ from holbrook_desktop.core.hr.staff_import import (
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.accessibility import announce, caption
+from holbrook_desktop.ui.screen_fit import scroll_above_buttons
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
@@ -199,6 +200,7 @@ class StaffImportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.resize(1100, 600)
+        scroll_above_buttons(self, self.buttons)  # at 200% text on a small screen: Import stays in sight
         self._connect_signals()
         self._show_plan()
 
