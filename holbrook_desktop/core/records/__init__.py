@@ -1,7 +1,7 @@
 """The records store: one SQLite database (through sqlite-utils) in the data folder.
 
-The errors and staff types import cheaply; `Store` (which needs sqlite-utils, ~0.1 s to import) is
-loaded on first use, so the window can appear before the records are opened.
+The errors import cheaply; `Store` (which needs sqlite-utils, ~0.1 s to import) and the staff types
+(their checks and limits) are loaded on first use, so the window can appear before the records open.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from holbrook_desktop.core.records.errors import (
     StoreError,
     StoreWriteError,
 )
-from holbrook_desktop.core.records.staff import NewStaffMember, StaffMember
 
 if TYPE_CHECKING:
+    from holbrook_desktop.core.records.staff import NewStaffMember, StaffMember
     from holbrook_desktop.core.records.store import Change, Store
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
     "NewStaffMember", "RecordsMissing", "SignedPdfUnusable", "StaffMember", "Store", "StoreError",
     "StoreWriteError",
 ]
-_LOADED_ON_USE = {"Store": "store", "Change": "store"}
+_LOADED_ON_USE = {"Store": "store", "Change": "store", "NewStaffMember": "staff", "StaffMember": "staff"}
 
 
 def __getattr__(name: str) -> Any:
