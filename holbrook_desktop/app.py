@@ -27,6 +27,7 @@ __all__ = ["AdminSession", "App", "Session", "open_app"]
 if TYPE_CHECKING:
     from holbrook_desktop.core.admin.access import AdminSession
     from holbrook_desktop.core.admin.service import AdminService
+    from holbrook_desktop.core.attestation.school import SchoolService
     from holbrook_desktop.core.attestation.service import AttestationService
     from holbrook_desktop.core.hr.service import HrService
     from holbrook_desktop.core.quiz.service import QuizService
@@ -89,6 +90,12 @@ class App:
         from holbrook_desktop.core.admin.service import AdminService
 
         return AdminService(self)
+
+    @cached_property
+    def school(self) -> SchoolService:
+        from holbrook_desktop.core.attestation.school import SchoolService
+
+        return SchoolService(self)
 
     # The records ---------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from holbrook_desktop.cli import (
     quiz,
     records,
     retention,
+    school,
     search,
     signing,
     staff,
@@ -40,7 +41,7 @@ from holbrook_desktop.cli.common import (
 
 # In this order in `holbrook --help`.
 NOUNS = (content, search, quiz, staff, audit, data_dir, backup, records, attestation, signing, export,
-         admin, retention, demo, sync)
+         admin, retention, demo, sync, school)
 
 
 def build_parser() -> argparse.ArgumentParser:

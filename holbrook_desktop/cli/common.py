@@ -163,6 +163,23 @@ def admin_refusal(args: argparse.Namespace) -> int | None:
         except access.AdminSignInRefused as exc:
             say(f"holbrook {name}: {exc} Nothing was done.")
             return EXIT_USAGE
+        args.admin_password = password  # for a command that seals or opens the school's key with it
+    return None
+
+
+def admin_password(args: argparse.Namespace) -> str | None:
+    """The administrator password itself, for the commands that open the school's key with it:
+    the one `admin_refusal` checked, else asked in a terminal; None (after saying why) if it cannot
+    be had (the PC's administrator account is let in without one, but the key still needs it)."""
+    import getpass
+
+    password = getattr(args, "admin_password", None)
+    if password:
+        return password
+    if sys.stdin.isatty():
+        return getpass.getpass("Administrator password (the school's key is sealed with it): ")
+    say(f"holbrook {command_name(args)}: the school's key is sealed with the administrator password: give "
+        "it with --password-stdin")
     return None
 
 

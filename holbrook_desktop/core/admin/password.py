@@ -69,9 +69,12 @@ def _as_failures(saved: dict | None) -> dict:
 
 
 class AdminPassword:
-    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time, *,
+                 changed: Callable[[str, str], object] | None = None) -> None:
         self._settings = settings
         self._clock = clock
+        # Told (old, new) after a change: the school's key, sealed with the password, is sealed again.
+        self._changed = changed
 
     def is_set(self) -> bool:
         return bool(self._settings.get(PASSWORD_KEY))
@@ -123,6 +126,8 @@ class AdminPassword:
         if not result.ok:
             raise PasswordRefused(result.message or "The current password is not right.")
         self._store(new_password, "admin.password-changed")
+        if self._changed is not None:
+            self._changed(current, new_password)
 
     def reset(self, new_password: str) -> None:
         """For whoever administers the PC (the command line): no current password needed."""

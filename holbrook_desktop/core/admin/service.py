@@ -22,8 +22,10 @@ class AdminService:
 
     def password(self) -> AdminPassword:
         from holbrook_desktop.core.admin.password import AdminPassword
+        from holbrook_desktop.core.attestation.school_root import SchoolRoot
 
-        return AdminPassword(self._app.require_records().settings)
+        records = self._app.require_records()
+        return AdminPassword(records.settings, changed=SchoolRoot(records.data_dir).reseal)
 
     def unlock(self, password: str, *, purpose: str = "admin area") -> AdminSession:
         """The administrator's session if the password is right (AdminSignInRefused if not); the

@@ -12,10 +12,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from holbrook_desktop import __version__
+from holbrook_desktop.core.dates import for_people
 
 if TYPE_CHECKING:
     from holbrook_desktop.core.attestation.acknowledgement import PassedQuiz
     from holbrook_desktop.core.attestation.pdf import AttestationContent
+    from holbrook_desktop.core.attestation.pdf_signature import SignatureCheck
+    from holbrook_desktop.core.attestation.school_root import SchoolRoot
     from holbrook_desktop.core.attestation.signature import Signature
     from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
     from holbrook_desktop.core.content.handbook import Policy
@@ -120,7 +123,8 @@ class AttestationCheck:
                 "checks": [{"check": c.name, "ok": c.ok, "message": c.message} for c in self.lines]}
 
 
-def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey) -> AttestationCheck:
+def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey,
+                       school: SchoolRoot | None = None) -> AttestationCheck:
     """Four checks, each reported: the signature is intact and covers the whole file; it is this
     school's (current or an earlier key); the file is the one kept for a record in this database; and
     the audit anchor it carries is in this database's audit chain (by its first characters, said so,
@@ -130,7 +134,9 @@ def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey
     from holbrook_desktop.core.attestation.signing_key import short_fingerprint
 
     certificates = key.certificates()
-    result = verify_pdf_signature(pdf, [c.der for c in certificates])
+    school_der = school.certificate_der() if school is not None else None
+    result = verify_pdf_signature(pdf, [c.der for c in certificates],
+                                  school_certificates=[school_der] if school_der else [])
     lines: list[CheckLine] = []
     integrity = [p for p in result.problems if result.trusted or "not this school" not in p]
     if result.intact and result.covers_whole_file and not integrity:
@@ -139,7 +145,9 @@ def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey
     else:
         lines.append(CheckLine("signature", False, "; ".join(integrity) or
                                "the signature does not cover the file as it is now"))
-    if not certificates:
+    if result.issued_by_school and school is not None:
+        lines.append(_school_line(result, school))
+    elif not certificates:
         lines.append(CheckLine("school", False, "this installation has no school certificate to check "
                                                 "against (no signing key has been set up)"))
     else:
@@ -157,11 +165,58 @@ def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey
     elif not metadata or not isinstance(metadata.get("record_id"), int):
         lines.append(CheckLine("record", False, "the file does not say which record it belongs to"))
     else:
+        elsewhere = store.acknowledgements.made_elsewhere_with_pdf(hashlib.sha256(pdf).hexdigest())
+        if elsewhere is not None:
+            record = elsewhere
+            lines.extend(_made_elsewhere_lines(store, metadata, record))
+            return AttestationCheck(tuple(lines), record)
         record = store.acknowledgements.get(metadata["record_id"])
         lines.append(_record_line(pdf, metadata, record))
     if store is not None:
         lines.append(_anchor_line(store, pdf, record))
     return AttestationCheck(tuple(lines), record)
+
+
+def _made_elsewhere_lines(store: Store, metadata: dict, record: AcknowledgementRecord) -> list[CheckLine]:
+    """A record another PC of the school made and this one has from the sync folder: the file is the one
+    kept for it (its hash was checked as it arrived, in a bundle that PC signed), and its audit anchor is
+    in that PC's audit log, not in this one's."""
+    from holbrook_desktop.core.records.events import acknowledgement_label, made_on
+
+    label = acknowledgement_label(store, record.id)
+    pc = f"PC {made_on(store, record.id) or '?'!r}"
+    return [CheckLine("record", True, f"matches record {label}: {metadata.get('full_name')}, "
+                                      f"{record.version_label}, acknowledged {record.acknowledged_at} (UTC); "
+                                      f"made on {pc} and received through the sync folder"),
+            CheckLine("anchor", True, f"its audit anchor is in the audit log of {pc}, where it was made "
+                                      "(check it there with 'holbrook audit verify'); this PC has the record "
+                                      "from that PC's signed bundle")]
+
+
+def _school_line(result: SignatureCheck, school: SchoolRoot) -> CheckLine:
+    """A PC certificate the school's certificate issued: which PC, and whether the school has revoked
+    it. A signature made before the revocation still counts (the PC was the school's then); one made
+    on or after it does not."""
+    from cryptography import x509
+
+    from holbrook_desktop.core.attestation.school_root import pc_name_of
+    from holbrook_desktop.core.attestation.signing_key import short_fingerprint
+
+    signer = x509.load_der_x509_certificate(result.signer_der or b"")
+    pc = pc_name_of(signer)
+    who = f"PC {pc!r}" if pc else (result.signer_subject or "a PC")
+    certificate = f"certificate {short_fingerprint(result.signer_fingerprint or '?')}"
+    vouched = (f"signed by {who} of {school.school_name()} ({certificate}, issued by the school's "
+               f"certificate {short_fingerprint(result.issued_by_school or '?')})")
+    revoked = school.revocation_of(result.signer_der or b"")
+    if revoked is None:
+        return CheckLine("school", True, vouched)
+    if result.signed_at is not None and result.signed_at < revoked.revoked_at:
+        return CheckLine("school", True, f"{vouched}; the school revoked that certificate later, on "
+                                         f"{for_people(revoked.revoked_at)}, after this was signed")
+    return CheckLine("school", False, f"{vouched}, but the school revoked that certificate on "
+                                      f"{for_people(revoked.revoked_at)} ({revoked.reason_in_words}): "
+                                      "a signature made since is not the school's")
 
 
 def _anchor_line(store: Store, pdf: bytes, record: AcknowledgementRecord | None) -> CheckLine:

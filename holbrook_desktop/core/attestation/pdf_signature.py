@@ -9,7 +9,7 @@ import io
 import logging
 import re
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -154,11 +154,14 @@ def _signer_at(signed_at: datetime):
 class SignatureCheck:
     intact: bool  # cryptographically valid and the covered bytes unchanged
     covers_whole_file: bool  # no bytes after the signed revision (nothing appended or modified later)
-    trusted: bool  # the signer certificate is one of the school's certificates (current or retired)
+    trusted: bool  # the signer certificate is one of the school's certificates (current or retired),
+    #                or was issued by the school's certificate (a PC of the school)
     signer_subject: str | None
     signer_fingerprint: str | None
     signed_at: datetime | None
     problems: tuple[str, ...]  # one plain-English line per failed check
+    issued_by_school: str | None = None  # the fingerprint of the school certificate that vouches for it
+    signer_der: bytes | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -169,17 +172,21 @@ def _failed(problem: str) -> SignatureCheck:
     return SignatureCheck(False, False, False, None, None, None, (problem,))
 
 
-def verify_pdf_signature(pdf: bytes, trusted_certificates: list[bytes]) -> SignatureCheck:
-    """Check the one signature in ``pdf`` against the school's certificates (DER). Never raises: whatever
-    the bytes are, the answer is a SignatureCheck whose problems say, in plain English, what is wrong."""
+def verify_pdf_signature(pdf: bytes, trusted_certificates: list[bytes], *,
+                         school_certificates: list[bytes] | None = None) -> SignatureCheck:
+    """Check the one signature in ``pdf`` against the school's certificates (DER): this PC's own,
+    pinned, and ``school_certificates``, whose PC certificates are trusted too (one school identity).
+    Never raises: whatever the bytes are, the answer is a SignatureCheck whose problems say, in plain
+    English, what is wrong."""
     try:
-        return _verify(bytes(pdf), trusted_certificates)
+        return _verify(bytes(pdf), trusted_certificates, school_certificates=school_certificates or [])
     except Exception:  # a file from anywhere may upset the PDF or ASN.1 parsers in any way at all
         log.warning("could not check a PDF signature", exc_info=True)
         return _failed(CHANGED if _looks_signed(bytes(pdf or b"")) else UNREADABLE)
 
 
-def _verify(pdf: bytes, trusted_certificates: list[bytes], *, salvage: bool = True) -> SignatureCheck:
+def _verify(pdf: bytes, trusted_certificates: list[bytes], *, salvage: bool = True,
+            school_certificates: list[bytes] | None = None) -> SignatureCheck:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -192,12 +199,14 @@ def _verify(pdf: bytes, trusted_certificates: list[bytes], *, salvage: bool = Tr
         signatures = reader.embedded_signatures
     except Exception:  # damaged beyond reading: pyHanko's parser raises many kinds
         log.info("could not read a PDF to check its signature", exc_info=True)
-        appended = _check_without_tail(pdf, trusted_certificates) if signed and salvage else None
+        appended = (_check_without_tail(pdf, trusted_certificates, school_certificates or [])
+                    if signed and salvage else None)
         return appended or _failed(CHANGED if signed else UNREADABLE)
     if not signatures:  # a /ByteRange left behind means a signature was there until the file was changed
         return _failed(CHANGED if signed else NO_SIGNATURE)
     embedded = next((s for s in signatures if s.field_name == SIGNATURE_FIELD), signatures[0])
 
+    signer_der = b""
     try:
         signer_der = embedded.signer_cert.dump()
         fingerprint: str | None = hashlib.sha256(signer_der).hexdigest()
@@ -212,7 +221,8 @@ def _verify(pdf: bytes, trusted_certificates: list[bytes], *, salvage: bool = Tr
     # path validation (done as of today) would refuse. The certificates are still given as trust roots
     # so that pyHanko never reaches for the operating system's store or the network.
     trusted_set = {hashlib.sha256(der).hexdigest() for der in trusted_certificates}
-    context = ValidationContext(trust_roots=_asn1_certificates(trusted_certificates), allow_fetching=False)
+    roots = _asn1_certificates(trusted_certificates + (school_certificates or []))
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
         status = validate_pdf_signature(embedded, context, skip_diff=True)
         stamp = status.timestamp_validity  # trusted or not, a timestamp must not have been tampered with
@@ -236,12 +246,44 @@ def _verify(pdf: bytes, trusted_certificates: list[bytes], *, salvage: bool = Tr
     if len(signatures) > 1:
         problems.append(SEVERAL)
     trusted = fingerprint is not None and fingerprint in trusted_set
+    school = None
+    if fingerprint is not None and school_certificates:
+        school = _vouching_school(signer_der, school_certificates, signed_at)
+        trusted = trusted or school is not None
     if not trusted:
         problems.append(NOT_OURS.format(short_fingerprint(fingerprint)) if fingerprint else UNKNOWN_SIGNER)
     return SignatureCheck(intact=intact, covers_whole_file=whole and len(signatures) == 1, trusted=trusted,
                           signer_subject=subject, signer_fingerprint=fingerprint,
                           signed_at=signed_at.astimezone(UTC) if signed_at else None,
-                          problems=tuple(problems))
+                          problems=tuple(problems), issued_by_school=school,
+                          signer_der=signer_der if fingerprint else None)
+
+
+def _vouching_school(signer_der: bytes, school_certificates: list[bytes], signed_at) -> str | None:
+    """The fingerprint of the school certificate that issued the signer's certificate, if one did and
+    the signature was made while that certificate was valid (a PC certificate signs documents only).
+    Revocation is the caller's to judge: it depends on when, not only whether."""
+    from cryptography import x509
+
+    from holbrook_desktop.core.attestation.signing_key import issued_by
+
+    try:
+        signer = x509.load_der_x509_certificate(signer_der)
+        usage = signer.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except (ValueError, x509.ExtensionNotFound):
+        return None
+    if usage.ca:
+        return None
+    if signed_at is not None and not (signer.not_valid_before_utc <= signed_at <= signer.not_valid_after_utc):
+        return None
+    for der in school_certificates:
+        try:
+            school = x509.load_der_x509_certificate(der)
+        except ValueError:
+            continue
+        if issued_by(signer, school):
+            return hashlib.sha256(der).hexdigest()
+    return None
 
 
 def _looks_signed(pdf: bytes) -> bool:
@@ -249,7 +291,8 @@ def _looks_signed(pdf: bytes) -> bool:
     return any(mark in pdf for mark in (b"/ByteRange", b"/ETSI.CAdES.detached", b"/adbe.pkcs7.detached"))
 
 
-def _check_without_tail(pdf: bytes, trusted_certificates: list[bytes]) -> SignatureCheck | None:
+def _check_without_tail(pdf: bytes, trusted_certificates: list[bytes],
+                        school_certificates: list[bytes]) -> SignatureCheck | None:
     """When bytes were stuck on after the end of a signed file the reader may give up; if the file up to
     one of its last end-of-file markers is intact, report the addition rather than a damaged file."""
     end = len(pdf)
@@ -260,7 +303,8 @@ def _check_without_tail(pdf: bytes, trusted_certificates: list[bytes]) -> Signat
         cut = end + 5
         cut += 2 if pdf[cut:cut + 2] == b"\r\n" else 1 if pdf[cut:cut + 1] in (b"\n", b"\r") else 0
         if cut < len(pdf):
-            earlier = _verify(pdf[:cut], trusted_certificates, salvage=False)
+            earlier = _verify(pdf[:cut], trusted_certificates, salvage=False,
+                              school_certificates=school_certificates)
             if earlier.intact:
                 problems = (ADDED, *(p for p in earlier.problems if p != ADDED))
                 return replace(earlier, covers_whole_file=False, problems=problems)

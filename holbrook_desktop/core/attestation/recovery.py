@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from holbrook_desktop.core.attestation.school_root import SchoolRoot
     from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
     from holbrook_desktop.core.records import Store
 
@@ -58,7 +59,8 @@ def unrecorded_pdfs(store: Store) -> list[Path]:
     return store.acknowledgements.unrecorded_pdfs()
 
 
-def recover_acknowledgements(store: Store, key: SchoolSigningKey) -> RecoveryReport:
+def recover_acknowledgements(store: Store, key: SchoolSigningKey, school: SchoolRoot | None = None
+                             ) -> RecoveryReport:
     """Each signed PDF no record names, checked (the school's signature, current or retired key,
     intact and covering the whole file; the whole record embedded) and put back on record as it was
     (records/recovered.py); one that fails a check is refused, named, and left where it is."""
@@ -67,10 +69,11 @@ def recover_acknowledgements(store: Store, key: SchoolSigningKey) -> RecoveryRep
     if not pdfs:
         return report
     certificates = [c.der for c in key.certificates()]
+    school_der = school.certificate_der() if school is not None else None
     for path in pdfs:
         relative = f"{path.parent.name}/{path.name}"
         try:
-            recovered = _recover_one(store, path, relative, certificates)
+            recovered = _recover_one(store, path, relative, certificates, [school_der] if school_der else [])
         except NotRecovered as exc:
             report.refused.append(RefusedPdf(relative, str(exc)))
             log.warning("signed PDF %s not recovered: %s", relative, exc)
@@ -79,7 +82,8 @@ def recover_acknowledgements(store: Store, key: SchoolSigningKey) -> RecoveryRep
     return report
 
 
-def _recover_one(store: Store, path: Path, relative: str, certificates: list[bytes]) -> RecoveredPdf:
+def _recover_one(store: Store, path: Path, relative: str, certificates: list[bytes],
+                 school_certificates: list[bytes]) -> RecoveredPdf:
     from holbrook_desktop.core.attestation.pdf import METADATA_SCHEMA_WHOLE, read_attestation_metadata
     from holbrook_desktop.core.attestation.pdf_signature import verify_pdf_signature
     from holbrook_desktop.core.attestation.signature import Signature
@@ -91,7 +95,7 @@ def _recover_one(store: Store, path: Path, relative: str, certificates: list[byt
         raise NotRecovered(f"it cannot be read ({exc.strerror or exc})") from exc
     if not certificates:
         raise NotRecovered("there is no school certificate to check its signature against")
-    check = verify_pdf_signature(pdf, certificates)
+    check = verify_pdf_signature(pdf, certificates, school_certificates=school_certificates)
     if not (check.intact and check.covers_whole_file):
         why = "; ".join(check.problems) or "the file was changed after it was signed"
         raise NotRecovered(f"its signature is not valid: {why}; not imported")

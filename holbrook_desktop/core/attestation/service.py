@@ -210,8 +210,11 @@ class AttestationService:
 
     def verify(self, pdf: bytes) -> AttestationCheck:
         from holbrook_desktop.core.attestation.document import verify_attestation
+        from holbrook_desktop.core.attestation.school_root import SchoolRoot
 
-        return verify_attestation(pdf, store=self._app.records, key=self.signing_key())
+        records = self._app.records
+        school = SchoolRoot(records.data_dir) if records is not None else None
+        return verify_attestation(pdf, store=records, key=self.signing_key(), school=school)
 
     # After a restore from an older backup ----------------------------------------------------
 
@@ -226,8 +229,10 @@ class AttestationService:
         away), checked against the school's keys and put back on record as it was, with an audit row;
         a PDF that fails a check is refused and named, never imported (see core/attestation/recovery)."""
         from holbrook_desktop.core.attestation.recovery import recover_acknowledgements
+        from holbrook_desktop.core.attestation.school_root import SchoolRoot
 
-        return recover_acknowledgements(self._app.require_records(), self.signing_key())
+        records = self._app.require_records()
+        return recover_acknowledgements(records, self.signing_key(), SchoolRoot(records.data_dir))
 
     # The school's signing key ----------------------------------------------------------------
 

@@ -377,6 +377,28 @@ class SchoolSigningKey:
         log.info("imported signing key %s from %s", installed.fingerprint, p12_path)
         return installed
 
+    def public_key(self):
+        """The current key's public half (for the school's certificate to vouch for it)."""
+        self._load_pair()
+        return self._read_private_key().public_key()
+
+    def install_issued(self, certificate: x509.Certificate, chain: list[x509.Certificate], *,
+                       private_key: PrivateKeyTypes | None = None, record: Recorder | None = None
+                       ) -> SchoolCertificate:
+        """Sign from now on with ``certificate``, issued by the school's certificate (the last of
+        ``chain``): for the current key when ``private_key`` is None (the PC that made the school's
+        identity), else for a new key (a PC joining with a join file). The earlier certificate is
+        kept, so attestations signed with it still verify here."""
+        if private_key is None:
+            self._check_replaceable()
+            private_key = self._read_private_key()
+        if _public_der(private_key.public_key()) != _public_der(certificate.public_key()):
+            raise SigningKeyRefused("The certificate is not for this key.")
+        if not any(issued_by(certificate, issuer) for issuer in chain):
+            raise SigningKeyRefused("The certificate was not issued by the school's certificate.")
+        self._check_replaceable()
+        return self._install(private_key, certificate, chain=chain, record=record)
+
     # -- internals: reading
     def _pointer(self, *, quiet: bool = False) -> str | None:
         """The fingerprint named in current.json; None if the file is missing (or damaged, when quiet)."""

@@ -319,6 +319,15 @@ class Acknowledgements:
                                      (record_id,)).fetchone()
         return AcknowledgementRecord(*row) if row else None
 
+    def made_elsewhere_with_pdf(self, pdf_sha256: str) -> AcknowledgementRecord | None:
+        """The record another of the school's PCs made whose signed PDF has this hash (it came through
+        the sync folder with the PDF, checked against that hash); None if there is none."""
+        row = self._store.db.execute(
+            f"SELECT {_COLUMNS} FROM acknowledgements WHERE pdf_sha256 = ? AND origin_pc IS NOT NULL AND "
+            "origin_pc != (SELECT value FROM sync_meta WHERE key = 'pc_id') AND erased_at IS NULL "
+            "ORDER BY id LIMIT 1", (pdf_sha256,)).fetchone()
+        return AcknowledgementRecord(*row) if row else None
+
     def for_person(self, staff_id: int, policy_id: str | None = None) -> list[AcknowledgementRecord]:
         """Newest first."""
         where = "staff_id = ?"

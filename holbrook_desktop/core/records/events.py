@@ -695,3 +695,13 @@ def acknowledgement_label(store, record_id: int) -> str:
     if row is None or row[0] in (None, pc_id(store.db)):
         return f"{record_id:06d}"
     return f"{row[2] or row[0][:8]}/{int(row[1]):06d}"
+
+
+def made_on(store, record_id: int) -> str | None:
+    """The name of the other PC of the school that made this acknowledgement; None if made here."""
+    row = store.db.execute("SELECT a.origin_pc, p.name FROM acknowledgements a "
+                           "LEFT JOIN sync_peers p ON p.pc_id = a.origin_pc WHERE a.id = ?",
+                           (record_id,)).fetchone()
+    if row is None or row[0] in (None, pc_id(store.db)):
+        return None
+    return row[1] or row[0][:8]

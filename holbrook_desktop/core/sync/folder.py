@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 FOLDER_SETTING = "sync.folder"
 PCS = "pcs"
+SCHOOL = "school"  # the school's list of revoked PC certificates
 FILES = "files"
 _BUNDLE = re.compile(r"bundle-(\d+)\.json")
 
@@ -108,12 +109,25 @@ def run(store, folder: Path | None = None, *, me: PcIdentity | None = None) -> S
     if exported:
         report.exported, report.bundle = len(exported), seq
     _write_own_bundles(store, me, mine)
+    _exchange_revocations(store, folder)
     store_state = {"seen": records_events.others_wrote(store)}
     for pc_dir in sorted((folder / PCS).iterdir()) if (folder / PCS).is_dir() else []:
         if pc_dir.is_dir():
             _import_pc(store, me, pc_dir, report, store_state)
     report.waiting = records_events.contents_waiting(store)
     return report
+
+
+def _exchange_revocations(store, folder: Path) -> None:
+    """The school's list of revoked PC certificates travels beside the bundles (it is signed by the
+    school's key itself, so it needs no PC to vouch for it)."""
+    from holbrook_desktop.core.attestation.school_root import SchoolRoot
+
+    try:
+        if SchoolRoot(store.data_dir).exchange_revocations(folder / SCHOOL):
+            log.info("sync: took a newer list of revoked PC certificates from %s", folder / SCHOOL)
+    except (OSError, Failure) as exc:  # the bundles matter more; the next sync tries again
+        log.warning("sync: the list of revoked PC certificates was not exchanged: %s", exc)
 
 
 def _highest_seq(pc_dir: Path) -> int:

@@ -1,0 +1,196 @@
+"""`holbrook school …`: one identity for the school's PCs (the school's certificate, join files,
+revoking a lost PC's certificate)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from holbrook_desktop.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_command,
+    add_json_option,
+    add_noun,
+    add_output_option,
+    admin_password,
+    print_json,
+    records_app,
+    say,
+)
+
+JOIN_CODE_ENV = "HOLBROOK_JOIN_CODE"
+T = TypeVar("T")
+
+
+def register(commands) -> None:
+    verbs = add_noun(commands, "school", "one identity for the school's PCs: its certificate, join files")
+    show = add_command(verbs, "show", "whether this PC is one of the school's, and the PCs issued here")
+    add_json_option(show)
+    show.set_defaults(handler=_show)
+    create = add_command(verbs, "create", "make the school's certificate on this PC (HR's): its key is "
+                         "sealed with the administrator password", requires_admin=True)
+    create.add_argument("--pc-name", help="this PC's name on its attestations (default: its host name)")
+    add_json_option(create)
+    create.set_defaults(handler=_create)
+    make = add_command(verbs, "make-join-file", "a join file for another PC (its code is shown once)",
+                       requires_admin=True)
+    add_output_option(make, help_text="the join file to write (e.g. staff-room.holbrook-join)")
+    make.add_argument("--pc-name", required=True, help="the PC's name, printed on its attestations")
+    add_json_option(make)
+    make.set_defaults(handler=_make_join_file)
+    join = add_command(verbs, "join", "make this PC one of the school's, with HR's join file and its code",
+                       requires_admin=True)
+    join.add_argument("file", type=Path, metavar="FILE")
+    join.add_argument("--code-file", type=Path, metavar="FILE",
+                      help=f"read the join code from FILE (else ${JOIN_CODE_ENV}, else asked)")
+    add_json_option(join)
+    join.set_defaults(handler=_join)
+    revoke = add_command(verbs, "revoke", "revoke a PC's certificate (lost, stolen or retired)",
+                         requires_admin=True)
+    revoke.add_argument("pc", metavar="PC", help="the PC's name, or its certificate's fingerprint")
+    revoke.add_argument("--reason", choices=("lost", "retired", "compromised"), default="lost")
+    add_json_option(revoke)
+    revoke.set_defaults(handler=_revoke)
+    export = add_command(verbs, "export-certificate",
+                         "write the school's certificate for auditors (.pem, or .cer/.crt for DER)")
+    add_output_option(export)
+    export.set_defaults(handler=_export)
+
+
+def _with_app(args: argparse.Namespace, work: Callable[..., T], *, password: bool = False
+              ) -> tuple[int, T | None]:
+    """(EXIT_OK, what ``work(app[, password])`` gave), or the exit status after saying why: the records
+    would not open, the administrator password could not be had, or the school refused."""
+    from holbrook_desktop.core.errors import HolbrookError, Refused
+
+    given = admin_password(args) if password else None
+    if password and given is None:
+        return EXIT_USAGE, None
+    with records_app(args) as app:
+        if app is None:
+            return EXIT_USAGE, None
+        try:
+            return EXIT_OK, (work(app, given) if password else work(app))
+        except HolbrookError as exc:
+            say(f"holbrook school {args.verb}: {exc}")
+            return (EXIT_USAGE if isinstance(exc, Refused) else EXIT_FAILED), None
+
+
+def _show(args: argparse.Namespace) -> int:
+    code, status = _with_app(args, lambda app: app.school.status())
+    if status is None:
+        return code
+    if args.json:
+        print_json(status)
+        return EXIT_OK
+    if not status["member"]:
+        print("This PC is not part of a school identity yet: 'holbrook school create' on HR's PC, then "
+              "'holbrook school join FILE' on each other PC.")
+        return EXIT_OK
+    where = "holds the school's key (HR's PC)" if status["holds_school_key"] else "is one of its PCs"
+    print(f"School: {status['school']} (certificate {status['school_certificate'][:16]}); this PC {where}")
+    if status["this_pc"]:
+        pc = status["this_pc"]
+        state = "revoked: " + pc["revoked"] if pc["revoked"] else (
+            "issued by the school" if pc["vouched_by_school"] else "NOT issued by the school")
+        print(f"This PC signs as {pc['subject']} (certificate {pc['fingerprint'][:16]}), {state}")
+    for issued in status["issued"]:
+        state = f"revoked ({issued['revoked']})" if issued["revoked"] else "in use"
+        print(f"  {issued['pc_name']:<24} {issued['fingerprint'][:16]}  "
+              f"issued {issued['issued_at'][:10]}  {state}")
+    return EXIT_OK
+
+
+def _create(args: argparse.Namespace) -> int:
+    code, done = _with_app(args, lambda app, password: (app.school.create(password, pc_name=args.pc_name),
+                                                         app.school.status()), password=True)
+    if done is None:
+        return code
+    certificate, status = done
+    if args.json:
+        print_json(status)
+    else:
+        print(status["school_certificate"])
+    say(f"made the school's certificate for {status['school']}; this PC now signs as {certificate.subject}. "
+        "Make a join file for each other PC: 'holbrook school make-join-file --pc-name NAME -o FILE'")
+    return EXIT_OK
+
+
+def _make_join_file(args: argparse.Namespace) -> int:
+    code, made = _with_app(args, lambda app, password: app.school.make_join_file(
+        password, args.pc_name, args.output), password=True)
+    if made is None:
+        return code
+    if args.json:
+        print_json({"file": str(made.path), "pc_name": made.pc_name, "code": made.code,
+                    "certificate": made.certificate_fingerprint})
+    else:
+        print(made.code)
+    say(f"wrote {made.path} for PC {made.pc_name!r}. Its join code is {made.code}: it is shown only now. "
+        "Give the file and the code separately; on that PC run 'holbrook school join FILE'.")
+    return EXIT_OK
+
+
+def _join_code(args: argparse.Namespace) -> str | None:
+    if args.code_file is not None:
+        try:
+            return args.code_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            say(f"holbrook school join: cannot read {args.code_file}: {exc.strerror or exc}")
+            return None
+    if os.environ.get(JOIN_CODE_ENV):
+        return os.environ[JOIN_CODE_ENV]
+    if sys.stdin.isatty():
+        return getpass.getpass("Join code (from whoever made the file): ")
+    say(f"holbrook school join: give the join code with --code-file FILE or ${JOIN_CODE_ENV}")
+    return None
+
+
+def _join(args: argparse.Namespace) -> int:
+    given = _join_code(args)
+    if given is None:
+        return EXIT_USAGE
+    code, joined = _with_app(args, lambda app: app.school.join(args.file, given))
+    if joined is None:
+        return code
+    if args.json:
+        print_json({"school": joined.school, "pc_name": joined.pc_name,
+                    "certificate": joined.certificate.fingerprint, "sync_folder": joined.sync_folder,
+                    "sync_folder_unreachable": joined.sync_folder_unreachable})
+    say(f"this PC is now {joined.pc_name!r} of {joined.school}: its attestations verify on every PC of the "
+        "school. Delete the join file now.")
+    if joined.sync_folder:
+        say(f"sync folder set to {joined.sync_folder}")
+    elif joined.sync_folder_unreachable:
+        say(f"the join file names the sync folder {joined.sync_folder_unreachable}, which this PC cannot "
+            "reach: set it with 'holbrook sync set-folder PATH'")
+    return EXIT_OK
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    code, revocation = _with_app(
+        args, lambda app, password: app.school.revoke(password, args.pc, args.reason), password=True)
+    if revocation is None:
+        return code
+    if args.json:
+        print_json({"serial": f"{revocation.serial:x}", "pc_name": revocation.pc_name,
+                    "revoked_at": revocation.revoked_at.isoformat(), "reason": revocation.reason})
+    say(f"{revocation.in_words}. The other PCs learn of it at their next sync; signatures it makes from "
+        "now on are not the school's.")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    code, written = _with_app(args, lambda app: app.school.export_certificate(args.output))
+    if written is None:
+        return code
+    say(f"wrote {written}: an auditor who trusts it sees every attestation of every PC of the school as "
+        "signed by the school")
+    return EXIT_OK

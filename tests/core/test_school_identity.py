@@ -1,0 +1,226 @@
+"""One school identity: HR's PC makes the school's certificate, other PCs join with a join file and its
+code, every attestation verifies on every PC (and in pdfsig given the school's certificate), and a lost
+PC's certificate is revoked. Through the façade, the sync folder and the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import time
+from datetime import date
+
+import pytest
+
+from holbrook_desktop.app import App
+from holbrook_desktop.cli import main
+from holbrook_desktop.core.attestation.join_file import JoinFileRefused
+from holbrook_desktop.core.attestation.school_root import SchoolIdentityRefused
+from holbrook_desktop.core.identity import Actor
+from holbrook_desktop.core.records import NewStaffMember, Store
+from holbrook_desktop.core.sync import folder as sync
+from tests.core.test_attestation_flow import SIGNATURE
+from tests.core.test_quiz_records import _read_everything, content  # noqa: F401 (a fixture)
+
+PASSWORD = "Governors meet 3rd Tuesday"
+
+
+class Pc:
+    def __init__(self, folder, content, name):  # noqa: F811
+        self.name = name
+        self.store = Store.open(folder, Actor(f"{name}-user", "window"))
+        self.app = App(content, records=self.store)
+
+    def acknowledge(self, person: str):
+        member = self.app.hr.add_staff(NewStaffMember(person, "teacher", date(2026, 9, 1)))
+        self.app.sign_in(member.id)
+        _read_everything(self.app, self.store, member.id)
+        session = self.app.quiz.start("social-media", "induction", seed=3)
+        for index, presented in enumerate(session.questions):
+            session.answer(index, presented.correct_answer())
+        assert session.finish().passed
+        record = self.app.attestation.acknowledge("social-media", typed_name=person, declared=True,
+                                                  signature=SIGNATURE)
+        self.app.sign_out()
+        return record
+
+    def sync(self, shared):
+        me = sync.load_or_make(self.store.data_dir, sync.records_events.pc_id(self.store.db), self.name)
+        return sync.run(self.store, shared, me=me)
+
+
+@pytest.fixture
+def school(tmp_path, content):  # noqa: F811
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    hr, staff_room = Pc(tmp_path / "hr", content, "Office"), Pc(tmp_path / "staff", content, "Staff room")
+    hr.app.admin.password().set_first(PASSWORD)
+    yield shared, hr, staff_room
+    hr.store.close()
+    staff_room.store.close()
+
+
+def _joined(tmp_path, hr, pc, name="Staff room"):
+    hr.app.school.create(PASSWORD, pc_name="Office")
+    made = hr.app.school.make_join_file(PASSWORD, name, tmp_path / f"{name}.holbrook-join")
+    return pc.app.school.join(made.path, made.code.lower().replace("-", " "))
+
+
+def _school_line(check):
+    return next(line for line in check.lines if line.name == "school")
+
+
+def test_an_attestation_made_on_one_pc_verifies_on_another(school, tmp_path):
+    shared, hr, staff_room = school
+    joined = _joined(tmp_path, hr, staff_room)
+    assert joined.certificate.subject == "PC Staff room"
+    record = staff_room.acknowledge("Ann Smith")
+    pdf = staff_room.app.attestation.pdf(record)
+    assert staff_room.app.attestation.verify(pdf).ok
+    # Not yet synced: HR's PC knows the signature is the school's, but has no record of it.
+    early = hr.app.attestation.verify(pdf)
+    assert _school_line(early).ok and "PC 'Staff room' of Holbrook Primary" in _school_line(early).message
+    staff_room.sync(shared)
+    hr.sync(shared)
+    synced = next(r for r in hr.store.acknowledgements.all() if r.typed_name == "Ann Smith")
+    check = hr.app.attestation.verify(hr.app.attestation.pdf(synced))
+    assert _school_line(check).ok and [line.name for line in check.lines if not line.ok] == []
+    # And the other way: HR's own PC signs with a certificate the school issued too.
+    own = hr.acknowledge("Bob Jones")
+    hr.sync(shared)
+    staff_room.sync(shared)
+    there = next(r for r in staff_room.store.acknowledgements.all() if r.typed_name == "Bob Jones")
+    check = staff_room.app.attestation.verify(staff_room.app.attestation.pdf(there))
+    assert check.ok, check.problems
+    assert "PC 'Office'" in _school_line(check).message
+    assert own.certificate_fingerprint != record.certificate_fingerprint
+
+
+def test_another_schools_pc_is_not_this_schools(tmp_path, content):  # noqa: F811
+    a, b = Pc(tmp_path / "a", content, "A"), Pc(tmp_path / "b", content, "B")
+    for pc in (a, b):
+        pc.app.admin.password().set_first(PASSWORD)
+        pc.app.school.create(PASSWORD, pc_name=pc.name)
+    pdf = b.app.attestation.pdf(b.acknowledge("Eve Other"))
+    check = a.app.attestation.verify(pdf)
+    assert not _school_line(check).ok and "not signed with this school's key" in _school_line(check).message
+
+
+def test_old_attestations_still_verify_after_the_pc_gets_the_schools_certificate(school, tmp_path):
+    _shared, hr, _staff_room = school
+    before = hr.acknowledge("Early Bird")  # signed with the PC's own self-signed key
+    hr.app.school.create(PASSWORD, pc_name="Office")
+    assert hr.app.attestation.verify(hr.app.attestation.pdf(before)).ok
+    after = hr.acknowledge("Late Comer")
+    assert after.certificate_fingerprint != before.certificate_fingerprint
+    assert hr.app.attestation.verify(hr.app.attestation.pdf(after)).ok
+
+
+def test_the_join_file_needs_its_code_and_is_refused_when_changed(school, tmp_path):
+    _shared, hr, staff_room = school
+    hr.app.school.create(PASSWORD, pc_name="Office")
+    made = hr.app.school.make_join_file(PASSWORD, "Laptop 3", tmp_path / "laptop.holbrook-join")
+    assert made.code not in made.path.read_text()
+    with pytest.raises(JoinFileRefused, match="join code does not open"):
+        staff_room.app.school.join(made.path, "AAAA-BBBB-CCCC-DDDD")
+    body = json.loads(made.path.read_text())
+    body["school_certificate"] = staff_room.app.school.root().certificate_path.name  # nonsense
+    broken = tmp_path / "broken.holbrook-join"
+    broken.write_text(json.dumps(body))
+    with pytest.raises(JoinFileRefused, match=str(broken)):
+        staff_room.app.school.join(broken, made.code)
+    (tmp_path / "junk").write_bytes(b"\x00" * 10)
+    with pytest.raises(JoinFileRefused, match="not a join file"):
+        staff_room.app.school.join(tmp_path / "junk", made.code)
+    assert not staff_room.app.school.status()["member"]  # nothing was half done
+    # A wrong administrator password opens nothing and makes no file.
+    with pytest.raises(SchoolIdentityRefused):
+        hr.app.school.make_join_file("wrong password", "Laptop 4", tmp_path / "l4.holbrook-join")
+    assert not (tmp_path / "l4.holbrook-join").exists()
+    actions = [row[0] for row in hr.store.db.execute("SELECT action FROM audit_log")]
+    assert "school.created" in actions and actions.count("school.join-file-made") == 1
+
+
+def test_a_revoked_pc_signs_no_more_for_the_school_on_any_pc(school, tmp_path):
+    shared, hr, staff_room = school
+    _joined(tmp_path, hr, staff_room)
+    before = staff_room.acknowledge("Signed Before")
+    staff_room.sync(shared)
+    hr.sync(shared)
+    time.sleep(1.1)  # a revocation list counts whole seconds: revoked in the second after the signature
+    hr.app.school.revoke(PASSWORD, "staff room", "lost")
+    hr.sync(shared)  # the revocation list travels through the sync folder
+    staff_room.sync(shared)
+    assert staff_room.app.school.status()["this_pc"]["revoked"]
+    after = staff_room.acknowledge("Signed After")
+    for pc in (hr, staff_room):
+        old = pc.app.attestation.verify(staff_room.app.attestation.pdf(before))
+        assert _school_line(old).ok and "after this was signed" in _school_line(old).message
+        new = pc.app.attestation.verify(staff_room.app.attestation.pdf(after))
+        assert not _school_line(new).ok and "revoked" in _school_line(new).message
+    # A revocation list not signed by the school's key is never taken from the shared folder.
+    (shared / "school" / "revoked.crl").write_bytes(b"not a list")
+    staff_room.sync(shared)
+    assert staff_room.app.school.status()["this_pc"]["revoked"]
+
+
+def test_the_password_change_reseals_the_schools_key(school, tmp_path):
+    _shared, hr, _staff_room = school
+    hr.app.school.create(PASSWORD, pc_name="Office")
+    hr.app.admin.password().change(PASSWORD, "A new one for spring")
+    made = hr.app.school.make_join_file("A new one for spring", "PC 9", tmp_path / "pc9.holbrook-join")
+    assert made.path.exists()
+    key_file = hr.app.school.root().key_path.read_bytes()
+    assert b"ENCRYPTED PRIVATE KEY" in key_file and PASSWORD.encode() not in key_file
+
+
+@pytest.mark.skipif(shutil.which("pdfsig") is None or shutil.which("certutil") is None,
+                    reason="needs poppler's pdfsig and NSS's certutil")
+def test_pdfsig_trusts_every_pcs_attestation_given_the_schools_certificate(school, tmp_path):
+    _shared, hr, staff_room = school
+    _joined(tmp_path, hr, staff_room)
+    certificate = hr.app.school.export_certificate(tmp_path / "school.cer")
+    database = tmp_path / "nss"
+    database.mkdir()
+    subprocess.run(["certutil", "-N", "-d", f"sql:{database}", "--empty-password"], check=True,
+                   capture_output=True, timeout=60)
+    subprocess.run(["certutil", "-A", "-d", f"sql:{database}", "-n", "school", "-t", "C,C,C",
+                    "-i", str(certificate)], check=True, capture_output=True, timeout=60)
+    for pc, person in ((staff_room, "Ann Smith"), (hr, "Bob Jones")):
+        path = tmp_path / f"{person}.pdf"
+        path.write_bytes(pc.app.attestation.pdf(pc.acknowledge(person)))
+        result = subprocess.run(["pdfsig", "-nssdir", f"sql:{database}", str(path)],
+                                capture_output=True, text=True, timeout=60)
+        assert "Signature is Valid." in result.stdout, result.stdout + result.stderr
+        assert "Certificate is Trusted." in result.stdout, result.stdout
+        assert f"Signer Certificate Common Name: PC {pc.name}" in result.stdout
+
+
+def test_the_school_commands(tmp_path, content, monkeypatch, capsys):  # noqa: F811
+    def run(data, *args, stdin=PASSWORD + "\n"):
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        return main(["--data-dir", str(data), "--content", str(content), *args])
+
+    hr, laptop = tmp_path / "hr", tmp_path / "laptop"
+    assert run(hr, "admin", "password", "set", "--password-stdin") == 0
+    assert run(hr, "school", "create", "--pc-name", "Office", "--password-stdin") == 0
+    assert run(hr, "school", "create", "--password-stdin") == 2  # made once
+    join = tmp_path / "laptop.holbrook-join"
+    assert run(hr, "school", "make-join-file", "--pc-name", "Laptop", "-o", str(hr / "x.holbrook-join"),
+               "--password-stdin") == 2  # never into the data folder
+    capsys.readouterr()
+    assert run(hr, "school", "make-join-file", "--pc-name", "Laptop", "-o", str(join), "--password-stdin",
+               "--json") == 0
+    code = json.loads(capsys.readouterr().out)["code"]
+    (tmp_path / "code.txt").write_text(code)
+    assert run(laptop, "school", "join", str(join), "--code-file", str(tmp_path / "wrong"), stdin="") == 2
+    assert run(laptop, "school", "join", str(join), "--code-file", str(tmp_path / "code.txt"), stdin="") == 0
+    capsys.readouterr()
+    assert run(laptop, "school", "show", "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["member"] and not shown["holds_school_key"] and shown["this_pc"]["vouched_by_school"]
+    assert run(laptop, "school", "revoke", "Laptop", "--password-stdin") == 2  # the key is on HR's PC
+    assert run(hr, "school", "revoke", "Laptop", "--password-stdin") == 0
+    assert run(hr, "school", "export-certificate", "-o", str(tmp_path / "school.pem")) == 0
+    assert (tmp_path / "school.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
