@@ -159,6 +159,11 @@ def test_a_revoked_pc_signs_no_more_for_the_school_on_any_pc(school, tmp_path):
         assert _school_line(old).ok and "after this was signed" in _school_line(old).message
         new = pc.app.attestation.verify(staff_room.app.attestation.pdf(after))
         assert not _school_line(new).ok and "revoked" in _school_line(new).message
+    # The lost PC's bundles are no longer applied on the school's other PCs.
+    staff_room.sync(shared)
+    report = hr.sync(shared)
+    assert any("revoked its certificate" in r.reason for r in report.refused)
+    assert "Signed After" not in {r.typed_name for r in hr.store.acknowledgements.all()}
     # A revocation list not signed by the school's key is never taken from the shared folder.
     (shared / "school" / "revoked.crl").write_bytes(b"not a list")
     staff_room.sync(shared)
@@ -224,3 +229,38 @@ def test_the_school_commands(tmp_path, content, monkeypatch, capsys):  # noqa: F
     assert run(hr, "school", "revoke", "Laptop", "--password-stdin") == 0
     assert run(hr, "school", "export-certificate", "-o", str(tmp_path / "school.pem")) == 0
     assert (tmp_path / "school.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+def test_only_the_schools_pcs_are_synced_once_it_has_one_identity(school, tmp_path, content):  # noqa: F811
+    shared, hr, staff_room = school
+    hr.app.school.create(PASSWORD, pc_name="Office")
+    staff_room.acknowledge("Not Yet Joined")
+    staff_room.sync(shared)
+    report = hr.sync(shared)
+    assert [r.pc_name for r in report.refused] == ["Staff room"]
+    assert "not one of the school's PCs" in report.refused[0].reason
+    assert hr.store.acknowledgements.count() == 0
+    made = hr.app.school.make_join_file(PASSWORD, "Staff room", tmp_path / "s.holbrook-join")
+    staff_room.app.school.join(made.path, made.code)
+    staff_room.sync(shared)
+    report = hr.sync(shared)
+    assert report.refused == [] and hr.store.acknowledgements.count() == 1
+    assert sync.status(hr.store)["refused"] == []  # the earlier refusal is cleared once it has joined
+    # A PC of another school that copies a member's certificate into its own pc.json is refused.
+    stranger = Pc(tmp_path / "stranger", content, "Stranger")
+    try:
+        stranger.acknowledge("Eve Intruder")
+        stranger.sync(shared)
+        card_path = next(p for p in (shared / "pcs").glob("*/pc.json")
+                         if json.loads(p.read_text())["name"] == "Stranger")
+        member = next(json.loads(p.read_text()) for p in (shared / "pcs").glob("*/pc.json")
+                      if json.loads(p.read_text())["name"] == "Staff room")
+        card = json.loads(card_path.read_text())
+        card.update(certificate=member["certificate"], vouched=member["vouched"])
+        card_path.write_text(json.dumps(card))
+        report = hr.sync(shared)
+        assert [r.pc_name for r in report.refused] == ["Stranger"]
+        assert "not the one its certificate vouches for" in report.refused[0].reason
+        assert "Eve Intruder" not in {r.typed_name for r in hr.store.acknowledgements.all()}
+    finally:
+        stranger.store.close()

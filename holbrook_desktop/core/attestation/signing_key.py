@@ -382,6 +382,20 @@ class SchoolSigningKey:
         self._load_pair()
         return self._read_private_key().public_key()
 
+    def sign_bytes(self, data: bytes) -> bytes:
+        """``data`` signed with the current key (SHA-256; PKCS#1 v1.5 for RSA, ECDSA otherwise): how this
+        PC vouches for its sync key in the sync folder (core/sync/membership.py)."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+        private_key, _certificate = self._load_pair()
+        if isinstance(private_key, rsa.RSAPrivateKey):
+            return private_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        if isinstance(private_key, ec.EllipticCurvePrivateKey):
+            return private_key.sign(data, ec.ECDSA(hashes.SHA256()))
+        raise SigningKeyUnusable(f"The signing key {self.key_path} is of a kind that cannot vouch for "
+                                 "this PC.")
+
     def install_issued(self, certificate: x509.Certificate, chain: list[x509.Certificate], *,
                        private_key: PrivateKeyTypes | None = None, record: Recorder | None = None
                        ) -> SchoolCertificate:

@@ -21,6 +21,7 @@ from holbrook_desktop.core.errors import Failure, Refused
 from holbrook_desktop.core.files import write_new, write_whole
 from holbrook_desktop.core.records import events as records_events
 from holbrook_desktop.core.sync import bundle as bundles
+from holbrook_desktop.core.sync import membership
 from holbrook_desktop.core.sync.identity import PC_FILE, PcIdentity, load_or_make
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ def run(store, folder: Path | None = None, *, me: PcIdentity | None = None) -> S
     try:
         (mine / FILES).mkdir(parents=True, exist_ok=True)
         pc_file = mine / PC_FILE
-        published = me.published()
+        published = me.published(membership.vouching(store.data_dir, me.pc_id, me.public_key))
         if not pc_file.exists() or pc_file.read_bytes() != published:
             write_whole(pc_file, published)
     except OSError as exc:
@@ -178,6 +179,9 @@ def _import_pc(store, me: PcIdentity, pc_dir: Path, report: SyncReport,
     if card.get("pc_id") != pc_id:
         _refuse(store, report, pc_id, name, PC_FILE, "its pc.json names another PC")
         return
+    if pc_id != me.pc_id and (why := membership.refusal(store.data_dir, pc_id, card)) is not None:
+        _refuse(store, report, pc_id, name, PC_FILE, why)
+        return
     known = records_events.peer_key(store, pc_id)
     if pc_id == me.pc_id and public_key != me.public_key:
         _refuse(store, report, pc_id, name, PC_FILE, "this PC's folder holds a key that is not this PC's")
@@ -188,6 +192,8 @@ def _import_pc(store, me: PcIdentity, pc_dir: Path, report: SyncReport,
         return
     records_events.remember_peer(store, pc_id, name, public_key)
     applied = records_events.bundles(store, pc_id)
+    if any(r["pc_id"] == pc_id and r["file"] == PC_FILE for r in records_events.refusals(store)):
+        records_events.clear_refusal(store, pc_id, PC_FILE)  # e.g. the PC has joined the school since
     found = sorted((int(m.group(1)), p) for p in pc_dir.glob("bundle-*.json")
                    if (m := _BUNDLE.fullmatch(p.name)))
     refused_before = {r["file"] for r in records_events.refusals(store) if r["pc_id"] == pc_id}

@@ -37,10 +37,11 @@ class PcIdentity:
     def sign(self, data: bytes) -> str:
         return base64.b64encode(self.private_key.sign(data)).decode("ascii")  # type: ignore[attr-defined]
 
-    def published(self) -> bytes:
-        """What pc.json in the sync folder says of this PC."""
+    def published(self, vouching: dict[str, str] | None = None) -> bytes:
+        """What pc.json in the sync folder says of this PC (with, once it is one of the school's PCs, its
+        certificate vouching for its key: core/sync/membership.py)."""
         return json.dumps({"format": "holbrook-pc/1", "pc_id": self.pc_id, "name": self.name,
-                           "public_key": self.public_key, "algorithm": "Ed25519"},
+                           "public_key": self.public_key, "algorithm": "Ed25519", **(vouching or {})},
                           indent=2, sort_keys=True).encode("utf-8")
 
 
