@@ -228,3 +228,49 @@ def test_a_bundle_changed_after_signing_is_refused_and_nothing_of_it_applied(sch
     assert [(r.pc_name, r.file) for r in report.refused] == [("PC-A", "bundle-1.json")]
     assert "signature does not verify" in report.refused[0].reason
     assert b.store.staff.count() == 0 and records_events.contents(b.store).events == 0
+
+
+def test_the_schools_roles_and_job_titles_travel_with_the_people_who_have_them(school):
+    from datetime import date
+
+    from holbrook_desktop.core.hr.roles import add_role, map_title, school_roles
+    from holbrook_desktop.core.records import NewStaffMember
+
+    shared, a, b = school
+    add_role(a.store.settings, "site-team", label="Site team", quiz_as="contractor")
+    map_title(a.store.settings, "Caretaker", "site-team")
+    a.store.staff.add(NewStaffMember("Sam Keys", "contractor", date(2026, 9, 1), school_role="site-team"))
+    a.sync(shared)
+    b.sync(shared)
+    roles = school_roles(b.store.settings)
+    assert roles.label("site-team") == "Site team" and roles.mapped("caretaker") == "site-team"
+    sam = next(m for m in b.store.staff.list() if m.full_name == "Sam Keys")
+    assert sam.school_role == "site-team" and sam.role_label == "Site team"
+
+
+def test_the_schools_logo_travels_and_so_does_going_back_to_the_shipped_one(school, tmp_path):
+    from PIL import Image
+
+    from holbrook_desktop.core.admin.school_profile import (
+        custom_logo_path,
+        school_profile,
+        set_school_logo,
+        use_default_school_logo,
+    )
+
+    shared, a, b = school
+    picture = tmp_path / "crest.png"
+    Image.new("RGB", (120, 80), (200, 30, 30)).save(picture)
+    set_school_logo(a.store, picture)
+    a.sync(shared)
+    b.sync(shared)
+    profile = school_profile(b.store.settings, b.store.data_dir, [])
+    assert profile.logo_is_custom
+    assert profile.logo_path.read_bytes() == custom_logo_path(a.store.data_dir).read_bytes()
+    # The picture is not copied into the audit log: its hash is, in the row beside it.
+    details = " ".join(row[0] for row in b.store.db.execute("SELECT details FROM audit_log"))
+    assert "iVBOR" not in details
+    use_default_school_logo(b.store)
+    b.sync(shared)
+    a.sync(shared)
+    assert not school_profile(a.store.settings, a.store.data_dir, []).logo_is_custom

@@ -8,6 +8,7 @@ front matter names the school and the logo shipped with the app is used.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import logging
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 
 NAME_KEY = "school.name"
 LOGO_KEY = "school.logo"  # what was chosen (file name, size, hash): for the audit log
+# The saved picture itself (base64 PNG), so that it travels to the school's other PCs with the
+# settings (core/records/events.py); each PC writes it to its own data folder on first use.
+LOGO_PICTURE_KEY = "school.logo.picture"
+_UNSET = object()
 LOGO_FILE = "school-logo.png"
 DEFAULT_NAME = "School"
 MAX_NAME_LENGTH = LIMITS["school_name"].max_chars
@@ -63,9 +68,33 @@ def custom_logo_path(data_dir: Path) -> Path:
 def school_profile(settings: Settings, data_dir: Path, policies: Iterable[Policy]) -> SchoolProfile:
     name = settings.get(NAME_KEY) or default_school_name(policies)
     custom = custom_logo_path(data_dir)
+    _match_logo_file(settings.get(LOGO_PICTURE_KEY, _UNSET), custom)
     if custom.is_file():
         return SchoolProfile(name, custom, True)
     return SchoolProfile(name, resource_path(LOGO_FILE), False)
+
+
+def _match_logo_file(picture: object, custom: Path) -> None:
+    """The logo file as the school's settings say (it may have been chosen on another PC): written
+    when the picture differs, removed when another PC went back to the shipped logo. Never raises:
+    at worst this PC prints the logo it had."""
+    if picture is _UNSET:
+        return  # chosen before the picture travelled, or never: the file here stands
+    try:
+        if picture is None:
+            if custom.is_file():
+                custom.unlink()
+                log.info("school logo: back to the shipped one, as chosen on another PC")
+            return
+        png = base64.b64decode(str(picture), validate=True)
+        if not png.startswith(b"\x89PNG"):
+            log.warning("school logo: the picture in the settings is not a PNG; ignored")
+            return
+        if not custom.is_file() or custom.read_bytes() != png:
+            write_whole(custom, png)
+            log.info("school logo: written from the school's settings")
+    except (OSError, ValueError) as exc:
+        log.warning("school logo: could not match %s to the school's settings: %s", custom, exc)
 
 
 def clean_school_name(name: str) -> str:
@@ -129,6 +158,7 @@ def set_school_logo(store: Store, source: Path) -> Path:
     png, dimensions = logo_png(source)
     target = custom_logo_path(store.data_dir)
     write_whole(target, png)
+    store.settings.set(LOGO_PICTURE_KEY, base64.b64encode(png).decode("ascii"), action="school.logo-changed")
     store.settings.set(LOGO_KEY, {"file": source.name, "width": dimensions[0], "height": dimensions[1],
                                   "sha256": hashlib.sha256(png).hexdigest()}, action="school.logo-changed")
     log.info("school logo set from %s", source)
@@ -139,4 +169,5 @@ def use_default_school_logo(store: Store) -> None:
     """Back to the logo shipped with the app."""
     target = custom_logo_path(store.data_dir)
     target.unlink(missing_ok=True)
+    store.settings.set(LOGO_PICTURE_KEY, None, action="school.logo-changed")
     store.settings.set(LOGO_KEY, None, action="school.logo-changed")

@@ -27,9 +27,10 @@ from holbrook_desktop.core.files import flush_to_disk
 # In the order they are applied: what a row refers to comes before it.
 KINDS = ("policy_version", "setting", "staff", "quiz_attempt", "progress", "acknowledgement")
 # The administrator's settings that are the school's, not this PC's (a PC's own: its failed
-# sign-in count, the sync folder, a sample school's marker). The logo travels as a setting only:
-# its picture is not copied yet.
-SHARED_SETTINGS = ("admin.password", "due.rules", "retention.years", "school.name")
+# sign-in count, the sync folder, a sample school's marker). The logo's picture travels as a
+# setting too (core/admin/school_profile.py writes it to each PC's data folder).
+SHARED_SETTINGS = ("admin.password", "due.rules", "retention.years", "school.name", "roles.titles",
+                   "roles.added", "school.logo", "school.logo.picture")
 # Times where the earliest of the PCs' values is the true one.
 EARLIEST_WINS = frozenset({"first_opened", "completed_at", "first_seen"})
 FORMAT = "holbrook-events/1"
@@ -53,8 +54,9 @@ _VIEWS: dict[str, str] = {
         + " AS state FROM settings WHERE key IN (SELECT value FROM json_each(:shared))"),
     "staff": (
         "SELECT uuid AS entity, coalesce(changed_at, created_at) AS changed_at, "
-        + _object("uuid", "origin_pc", "full_name", "preferred_name", "role", "staff_number", "work_email",
-                  "start_date", "leaving_date", "active", "created_at", "created_by", "erased_at")
+        + _object("uuid", "origin_pc", "full_name", "preferred_name", "role", "school_role",
+                  "staff_number", "work_email", "start_date", "leaving_date", "active", "created_at",
+                  "created_by", "erased_at")
         + " AS state FROM staff"),
     "quiz_attempt": (
         "SELECT q.uuid AS entity, coalesce(q.changed_at, q.finished_at, q.started_at) AS changed_at, "
@@ -422,8 +424,8 @@ def _write_setting(store, db, entity, state, at, refs, result, pdf_bytes) -> boo
     return True
 
 
-_STAFF_FIELDS = ("full_name", "preferred_name", "role", "staff_number", "work_email", "start_date",
-                 "leaving_date", "active", "created_at", "created_by", "erased_at")
+_STAFF_FIELDS = ("full_name", "preferred_name", "role", "school_role", "staff_number", "work_email",
+                 "start_date", "leaving_date", "active", "created_at", "created_by", "erased_at")
 
 
 def _write_staff(store, db, entity, state, at, refs, result, pdf_bytes) -> bool:

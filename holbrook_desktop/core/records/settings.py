@@ -6,8 +6,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-# Keys whose values are never copied into the audit log (the password's hash is a secret too).
+# Keys whose values are never copied into the audit log (the password's hash is a secret too; the
+# logo's picture is bulky, and its hash is in the audit row of "school.logo" beside it).
 SECRET_KEYS = frozenset({"admin.password"})
+UNLOGGED_KEYS = SECRET_KEYS | {"school.logo.picture"}
 
 
 class Settings:
@@ -29,7 +31,7 @@ class Settings:
                 "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 (key, text, change.at))
-            change.details = {"key": key} if key in SECRET_KEYS else {"key": key, "value": value}
+            change.details = {"key": key} if key in UNLOGGED_KEYS else {"key": key, "value": value}
 
     def set_quietly(self, key: str, value: Any) -> None:
         """For counters that are bookkeeping, not a decision (failed sign-in tries): no audit row."""
