@@ -264,3 +264,18 @@ def test_only_the_schools_pcs_are_synced_once_it_has_one_identity(school, tmp_pa
         assert "Eve Intruder" not in {r.typed_name for r in hr.store.acknowledgements.all()}
     finally:
         stranger.store.close()
+
+
+def test_what_a_pc_signed_before_it_joined_verifies_on_the_schools_other_pcs(school, tmp_path):
+    shared, hr, staff_room = school
+    before = staff_room.acknowledge("Signed Before Joining")  # its own self-signed key, as a lone PC
+    _joined(tmp_path, hr, staff_room)
+    staff_room.sync(shared)
+    hr.sync(shared)
+    synced = next(r for r in hr.store.acknowledgements.all() if r.typed_name == "Signed Before Joining")
+    check = hr.app.attestation.verify(hr.app.attestation.pdf(synced))
+    assert check.ok, check.problems
+    assert "PC 'Staff room' of Holbrook Primary before it joined" in _school_line(check).message
+    assert staff_room.app.attestation.verify(staff_room.app.attestation.pdf(before)).ok
+    # A PC that is not the school's cannot get its own key trusted that way: it is refused whole.
+    assert not hr.app.school.root().earlier_certificates().keys() - {before.certificate_fingerprint}

@@ -135,8 +135,10 @@ def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey
 
     certificates = key.certificates()
     school_der = school.certificate_der() if school is not None else None
-    result = verify_pdf_signature(pdf, [c.der for c in certificates],
+    earlier = school.earlier_certificates() if school is not None else {}
+    result = verify_pdf_signature(pdf, [c.der for c in certificates] + [e[0] for e in earlier.values()],
                                   school_certificates=[school_der] if school_der else [])
+    own = {c.fingerprint for c in certificates}
     lines: list[CheckLine] = []
     integrity = [p for p in result.problems if result.trusted or "not this school" not in p]
     if result.intact and result.covers_whole_file and not integrity:
@@ -147,6 +149,8 @@ def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey
                                "the signature does not cover the file as it is now"))
     if result.issued_by_school and school is not None:
         lines.append(_school_line(result, school))
+    elif school is not None and result.trusted and result.signer_fingerprint in set(earlier) - own:
+        lines.append(_earlier_line(result, school, *earlier[result.signer_fingerprint][1:]))
     elif not certificates:
         lines.append(CheckLine("school", False, "this installation has no school certificate to check "
                                                 "against (no signing key has been set up)"))
@@ -217,6 +221,22 @@ def _school_line(result: SignatureCheck, school: SchoolRoot) -> CheckLine:
     return CheckLine("school", False, f"{vouched}, but the school revoked that certificate on "
                                       f"{for_people(revoked.revoked_at)} ({revoked.reason_in_words}): "
                                       "a signature made since is not the school's")
+
+
+def _earlier_line(result: SignatureCheck, school: SchoolRoot, pc_name: str, vouched_by: bytes) -> CheckLine:
+    """A certificate a PC of the school signed with before it joined, vouched for by that PC in the sync
+    folder with its school-issued certificate: the school's while that certificate stands."""
+    from holbrook_desktop.core.attestation.signing_key import short_fingerprint
+
+    said = (f"signed by PC {pc_name!r} of {school.school_name()} before it joined the school's identity (its "
+            f"earlier certificate {short_fingerprint(result.signer_fingerprint or '?')}, vouched for by its "
+            "certificate from the school)")
+    revoked = school.revocation_of(vouched_by)
+    if revoked is not None and (result.signed_at is None or result.signed_at >= revoked.revoked_at):
+        return CheckLine("school", False, f"{said}, but the school revoked that PC's certificate on "
+                                          f"{for_people(revoked.revoked_at)}: a signature made since is not "
+                                          "the school's")
+    return CheckLine("school", True, said)
 
 
 def _anchor_line(store: Store, pdf: bytes, record: AcknowledgementRecord | None) -> CheckLine:

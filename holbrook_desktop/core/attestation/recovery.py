@@ -69,6 +69,8 @@ def recover_acknowledgements(store: Store, key: SchoolSigningKey, school: School
     if not pdfs:
         return report
     certificates = [c.der for c in key.certificates()]
+    if school is not None:
+        certificates += [der for der, _pc, _by in school.earlier_certificates().values()]
     school_der = school.certificate_der() if school is not None else None
     for path in pdfs:
         relative = f"{path.parent.name}/{path.name}"

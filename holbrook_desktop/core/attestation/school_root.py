@@ -7,6 +7,8 @@ Layout under ``<data dir>/signing/school/``::
     school-key.pem           its private key, sealed with the administrator password: on HR's PC only
     revoked.crl              the revocation list, signed by the school's key (travels by the sync folder)
     issued/<fp>.pem          each PC certificate issued here, with issued/<fp>.json (PC name, date)
+    earlier/<fp>.pem         a certificate another PC signed with before it joined, with earlier/<fp>.json
+                             (the PC's name, and the school-issued certificate that vouched for it)
 
 Why a certificate authority and not one key copied to every PC: a key that signs unattended must sit
 unsealed on each PC, so a lost laptop would be a lost school key. With a key per PC, a lost PC's
@@ -43,6 +45,7 @@ CERTIFICATE_FILE = "school-certificate.pem"
 KEY_FILE = "school-key.pem"
 CRL_FILE = "revoked.crl"
 ISSUED = "issued"
+EARLIER = "earlier"  # certificates other PCs signed with before they joined, as those PCs vouch
 ROOT_YEARS = 30  # outlives every PC certificate it issues: a chain must not expire before its leaf
 PC_YEARS = 10
 RSA_BITS = 3072
@@ -391,6 +394,40 @@ class SchoolRoot:
                 shared.mkdir(parents=True, exist_ok=True)
                 write_whole(remote, ours)
         return taken
+
+    # -- certificates the school's PCs used before they joined
+    def keep_earlier(self, der: bytes, *, pc_name: str, vouched_by: bytes) -> None:
+        """Remember a certificate a PC of the school signed with before it joined, as that PC (its
+        certificate ``vouched_by``, issued by the school's) vouched for it in the sync folder."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+
+        fingerprint = _sha256(der)
+        folder = self.folder / EARLIER
+        path = folder / f"{fingerprint}.pem"
+        if path.is_file():
+            return
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        pem = x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM)
+        write_whole(folder / f"{fingerprint}.json", json.dumps(
+            {"pc_name": pc_name, "vouched_by": vouched_by.hex()}).encode("utf-8"))
+        write_whole(path, pem)
+
+    def earlier_certificates(self) -> dict[str, tuple[bytes, str, bytes]]:
+        """{fingerprint: (certificate DER, PC name, DER of the school-issued certificate vouching)}."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+
+        found = {}
+        for path in sorted((self.folder / EARLIER).glob("*.pem")):
+            try:
+                certificate = x509.load_pem_x509_certificate(path.read_bytes())
+                der = certificate.public_bytes(serialization.Encoding.DER)
+                card = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+                found[_sha256(der)] = (der, str(card["pc_name"]), bytes.fromhex(str(card["vouched_by"])))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                log.warning("skipped %s: %s", path, exc)
+        return found
 
     # -- internals
     def _crl_number(self) -> int:

@@ -179,7 +179,7 @@ def _import_pc(store, me: PcIdentity, pc_dir: Path, report: SyncReport,
     if card.get("pc_id") != pc_id:
         _refuse(store, report, pc_id, name, PC_FILE, "its pc.json names another PC")
         return
-    if pc_id != me.pc_id and (why := membership.refusal(store.data_dir, pc_id, card)) is not None:
+    if pc_id != me.pc_id and (why := membership.admit(store.data_dir, pc_id, card)) is not None:
         _refuse(store, report, pc_id, name, PC_FILE, why)
         return
     known = records_events.peer_key(store, pc_id)
