@@ -279,3 +279,20 @@ def test_what_a_pc_signed_before_it_joined_verifies_on_the_schools_other_pcs(sch
     assert staff_room.app.attestation.verify(staff_room.app.attestation.pdf(before)).ok
     # A PC that is not the school's cannot get its own key trusted that way: it is refused whole.
     assert not hr.app.school.root().earlier_certificates().keys() - {before.certificate_fingerprint}
+
+
+def test_one_join_file_used_on_two_pcs_is_noticed(school, tmp_path, content):  # noqa: F811
+    shared, hr, staff_room = school
+    hr.app.school.create(PASSWORD, pc_name="Office")
+    made = hr.app.school.make_join_file(PASSWORD, "Staff room", tmp_path / "s.holbrook-join")
+    twin = Pc(tmp_path / "twin", content, "Twin")
+    try:
+        staff_room.app.school.join(made.path, made.code)
+        twin.app.school.join(made.path, made.code)
+        staff_room.sync(shared)
+        twin.sync(shared)
+        report = hr.sync(shared)
+        refused = [r for r in report.refused if "same certificate" in r.reason]
+        assert len(refused) == 1 and {r.pc_name for r in report.refused} <= {"Staff room", "Twin"}
+    finally:
+        twin.store.close()

@@ -395,6 +395,19 @@ class SchoolRoot:
                 write_whole(remote, ours)
         return taken
 
+    # -- which PC uses which certificate
+    def claim(self, certificate_fingerprint: str, pc_id: str) -> str | None:
+        """Record that this PC certificate is ``pc_id``'s; the other PC's id if another PC used it first
+        (one join file used on two PCs, or a data folder copied to a second PC)."""
+        path = self.folder / "members.json"
+        members = _loaded(path)
+        if certificate_fingerprint not in members:
+            members[certificate_fingerprint] = pc_id
+            self._prepare()
+            write_whole(path, json.dumps(members, indent=2, sort_keys=True).encode("utf-8"))
+        first = members[certificate_fingerprint]
+        return None if first == pc_id else str(first)
+
     # -- certificates the school's PCs used before they joined
     def keep_earlier(self, der: bytes, *, pc_name: str, vouched_by: bytes) -> None:
         """Remember a certificate a PC of the school signed with before it joined, as that PC (its
@@ -478,6 +491,16 @@ class SchoolRoot:
             builder = builder.add_revoked_certificate(revoked)
         crl = builder.sign(key, hashes.SHA256())
         write_whole(self.crl_path, crl.public_bytes(serialization.Encoding.DER))
+
+
+def _loaded(path: Path) -> dict:
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, TypeError) as exc:
+        log.warning("%s cannot be read (%s): started again", path, exc)
+        return {}
 
 
 def _checked_crl(data: bytes, root):

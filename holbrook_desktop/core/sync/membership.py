@@ -114,6 +114,11 @@ def admit(data_dir: Path, pc_id: str, card: dict[str, Any]) -> str | None:
     if revoked is not None:
         return (f"the school revoked its certificate on {for_people(revoked.revoked_at)} "
                 f"({revoked.reason_in_words}): its bundles are no longer applied")
+    first = school.claim(_fingerprint(der), pc_id)
+    if first is not None:
+        return (f"it uses the same certificate as PC {first[:8]}, seen first: one join file was used on two "
+                "PCs, or a data folder was copied. Revoke that certificate and give each PC its own "
+                "join file")
     pc_name = str(card.get("name") or pc_id[:8])
     for old in earlier_der:
         school.keep_earlier(old, pc_name=pc_name, vouched_by=der)
