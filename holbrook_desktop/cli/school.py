@@ -58,6 +58,14 @@ def register(commands) -> None:
     revoke.add_argument("--reason", choices=("lost", "retired", "compromised"), default="lost")
     add_json_option(revoke)
     revoke.set_defaults(handler=_revoke)
+    export_key = add_command(verbs, "export-key", "a copy of the school's key, sealed with the administrator "
+                             "password, to move HR's PC or keep safe", requires_admin=True)
+    add_output_option(export_key)
+    export_key.set_defaults(handler=_export_key)
+    import_key = add_command(verbs, "import-key", "make this PC (already joined) HR's PC, with a key file",
+                             requires_admin=True)
+    import_key.add_argument("file", type=Path, metavar="FILE")
+    import_key.set_defaults(handler=_import_key)
     export = add_command(verbs, "export-certificate",
                          "write the school's certificate for auditors (.pem, or .cer/.crt for DER)")
     add_output_option(export)
@@ -193,4 +201,23 @@ def _export(args: argparse.Namespace) -> int:
         return code
     say(f"wrote {written}: an auditor who trusts it sees every attestation of every PC of the school as "
         "signed by the school")
+    return EXIT_OK
+
+
+def _export_key(args: argparse.Namespace) -> int:
+    code, written = _with_app(args, lambda app, password: app.school.export_key(password, args.output),
+                              password=True)
+    if written is None:
+        return code
+    say(f"wrote {written}: the school's key, sealed with the administrator password. Keep it somewhere safe "
+        "(not in the sync folder); 'holbrook school import-key FILE' on a joined PC makes it HR's PC")
+    return EXIT_OK
+
+
+def _import_key(args: argparse.Namespace) -> int:
+    code, done = _with_app(args, lambda app, password: app.school.import_key(args.file, password) or True,
+                           password=True)
+    if done is None:
+        return code
+    say("this PC now holds the school's key: it can make join files and revoke PCs")
     return EXIT_OK

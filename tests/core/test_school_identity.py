@@ -296,3 +296,23 @@ def test_one_join_file_used_on_two_pcs_is_noticed(school, tmp_path, content):  #
         assert len(refused) == 1 and {r.pc_name for r in report.refused} <= {"Staff room", "Twin"}
     finally:
         twin.store.close()
+
+
+def test_hrs_pc_can_move_with_a_key_file(school, tmp_path):
+    _shared, hr, staff_room = school
+    _joined(tmp_path, hr, staff_room)
+    hr.app.school.revoke(PASSWORD, "Office", "retired")
+    key_file = hr.app.school.export_key(PASSWORD, tmp_path / "school.key")
+    assert PASSWORD.encode() not in key_file.read_bytes()
+    with pytest.raises(SchoolIdentityRefused):
+        staff_room.app.school.import_key(key_file, PASSWORD)  # no password set there yet
+    staff_room.app.admin.password().set_first(PASSWORD)
+    (tmp_path / "other.key").write_text("{}")
+    with pytest.raises(SchoolIdentityRefused, match=r"other\.key"):
+        staff_room.app.school.import_key(tmp_path / "other.key", PASSWORD)
+    staff_room.app.school.import_key(key_file, PASSWORD)
+    status = staff_room.app.school.status()
+    assert status["holds_school_key"] and {i["pc_name"] for i in status["issued"]} == {"Office", "Staff room"}
+    assert status["revoked"] and "Office" in status["revoked"][0]
+    made = staff_room.app.school.make_join_file(PASSWORD, "Laptop", tmp_path / "laptop.holbrook-join")
+    assert made.path.exists()

@@ -170,6 +170,32 @@ class SchoolService:
                               "revoked_at": revocation.revoked_at.isoformat()}
         return revocation
 
+    def export_key(self, password: str, destination: Path) -> Path:
+        """A copy of the school's key (still sealed with the administrator password) with what HR's PC
+        keeps beside it, to move HR's PC or to keep somewhere safe. Audited."""
+        from holbrook_desktop.core.files import write_new
+        from holbrook_desktop.core.paths import check_output_target
+
+        records = self._app.require_records()
+        destination = check_output_target(Path(destination), records.data_dir)
+        self._check_password(password)
+        data = self.root().key_file(password)
+        with records.change("school.key-exported") as change:
+            change.details = {"file": str(destination)}
+            try:
+                write_new(destination, data)
+            except OSError as exc:
+                raise SchoolIdentityRefused(f"The school's key could not be written to {destination}: "
+                                            f"{exc.strerror or exc}") from exc
+        return destination
+
+    def import_key(self, path: Path, password: str) -> None:
+        """HR's PC moves here: the school's key from `export_key`'s file. Audited."""
+        self._check_password(password)
+        with self._app.require_records().change("school.key-imported") as change:
+            self.root().take_key_file(Path(path), password)
+            change.details = {"file": str(path), "school_certificate": self.root().fingerprint()}
+
     def export_certificate(self, destination: Path) -> Path:
         """The school's certificate for auditors (PEM for .pem, DER for .cer/.crt/.der)."""
         from holbrook_desktop.core.attestation.school_root import SchoolIdentityUnusable

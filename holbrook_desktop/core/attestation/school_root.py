@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,6 +45,7 @@ FOLDER = "school"  # inside the signing folder
 CERTIFICATE_FILE = "school-certificate.pem"
 KEY_FILE = "school-key.pem"
 CRL_FILE = "revoked.crl"
+KEY_FILE_FORMAT = "holbrook-school-key/1"
 ISSUED = "issued"
 EARLIER = "earlier"  # certificates other PCs signed with before they joined, as those PCs vouch
 ROOT_YEARS = 30  # outlives every PC certificate it issues: a chain must not expire before its leaf
@@ -394,6 +396,65 @@ class SchoolRoot:
                 shared.mkdir(parents=True, exist_ok=True)
                 write_whole(remote, ours)
         return taken
+
+    # -- moving the school's key to another PC (HR's new PC), or keeping a copy
+    def key_file(self, password: str) -> bytes:
+        """The school's key as it is sealed (with the administrator password), its certificate, the
+        revocation list and the PC certificates issued: all HR's PC needs, in one file."""
+        self.open_key(password)  # the password first: the file is useless to whoever lacks it
+        issued = {}
+        for path in sorted((self.folder / ISSUED).glob("*")):
+            issued[path.name] = path.read_text(encoding="utf-8")
+        crl = self.revocation_list()
+        return json.dumps({"format": KEY_FILE_FORMAT, "school": self.school_name(),
+                           "school_certificate": self.certificate_path.read_text(encoding="ascii"),
+                           "sealed_key": self.key_path.read_text(encoding="ascii"),
+                           "revocation_list": crl.hex() if crl else None, "issued": issued},
+                          indent=2).encode("utf-8")
+
+    def take_key_file(self, path: Path, password: str) -> None:
+        """Install a key file made by `key_file` on this PC, which must already have the same school's
+        certificate (it joined) and hold no school key. Refused, naming the file, if anything is off."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+
+        if self.holds_key():
+            raise SchoolIdentityRefused("This PC holds the school's key already.")
+        try:
+            body = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(body, dict) or body.get("format") != KEY_FILE_FORMAT:
+                raise SchoolIdentityRefused(f"{path} is not a school key file made by Holbrook Staff "
+                                            "Handbook ('holbrook school export-key').")
+            certificate = x509.load_pem_x509_certificate(str(body["school_certificate"]).encode("ascii"))
+            sealed = str(body["sealed_key"]).encode("ascii")
+            key = serialization.load_pem_private_key(sealed, password=password.encode("utf-8"))
+            crl = bytes.fromhex(body["revocation_list"]) if body.get("revocation_list") else None
+            issued = {str(k): str(v) for k, v in dict(body.get("issued") or {}).items()}
+        except FileNotFoundError as exc:
+            raise SchoolIdentityRefused(f"{path} cannot be read: it is not there.") from exc
+        except OSError as exc:
+            raise SchoolIdentityRefused(f"{path} cannot be read: {exc.strerror or exc}") from exc
+        except (ValueError, KeyError, TypeError, UnicodeError) as exc:
+            raise SchoolIdentityRefused(f"{path} is damaged, or the password does not open the key in it "
+                                        "(it is the administrator password of the PC it came from, when "
+                                        "the file was made).") from exc
+        mine = self.certificate()
+        if mine is None or mine != certificate:
+            raise SchoolIdentityRefused(f"The key in {path} is another school's certificate's: join this "
+                                        "PC to that school first, with a join file from its HR PC.")
+        public = serialization.PublicFormat.SubjectPublicKeyInfo
+        if key.public_key().public_bytes(serialization.Encoding.DER, public) != \
+                certificate.public_key().public_bytes(serialization.Encoding.DER, public):
+            raise SchoolIdentityRefused(f"In {path} the key does not belong to the school's certificate.")
+        folder = self.folder / ISSUED
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for name, text in issued.items():
+            if re.fullmatch(r"[0-9a-f]{64}\.(pem|json)", name):
+                write_whole(folder / name, text.encode("utf-8"))
+        if crl is not None and _checked_crl(crl, certificate) is not None and \
+                _crl_number(_checked_crl(crl, certificate)) >= self._crl_number():
+            write_whole(self.crl_path, crl)
+        write_whole(self.key_path, sealed)
 
     # -- which PC uses which certificate
     def claim(self, certificate_fingerprint: str, pc_id: str) -> str | None:
