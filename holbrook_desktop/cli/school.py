@@ -66,6 +66,10 @@ def register(commands) -> None:
                              requires_admin=True)
     import_key.add_argument("file", type=Path, metavar="FILE")
     import_key.set_defaults(handler=_import_key)
+    reseal = add_command(verbs, "reseal", "seal the school's key with the administrator password now in "
+                         "force (asks the earlier one; with --password-stdin, on the second line)",
+                         requires_admin=True)
+    reseal.set_defaults(handler=_reseal)
     export = add_command(verbs, "export-certificate",
                          "write the school's certificate for auditors (.pem, or .cer/.crt for DER)")
     add_output_option(export)
@@ -220,4 +224,20 @@ def _import_key(args: argparse.Namespace) -> int:
     if done is None:
         return code
     say("this PC now holds the school's key: it can make join files and revoke PCs")
+    return EXIT_OK
+
+
+def _reseal(args: argparse.Namespace) -> int:
+    if sys.stdin.isatty():
+        earlier = getpass.getpass("The earlier administrator password (the key is sealed with it): ")
+    else:
+        earlier = sys.stdin.readline().rstrip("\r\n")
+    if not earlier:
+        say("holbrook school reseal: give the earlier password (with --password-stdin, on the second line)")
+        return EXIT_USAGE
+    code, done = _with_app(args, lambda app, password: app.school.reseal(password, earlier) or True,
+                           password=True)
+    if done is None:
+        return code
+    say("the school's key is now sealed with the administrator password in force")
     return EXIT_OK

@@ -316,3 +316,25 @@ def test_hrs_pc_can_move_with_a_key_file(school, tmp_path):
     assert status["revoked"] and "Office" in status["revoked"][0]
     made = staff_room.app.school.make_join_file(PASSWORD, "Laptop", tmp_path / "laptop.holbrook-join")
     assert made.path.exists()
+
+
+def test_after_a_reset_the_key_is_sealed_again_with_the_earlier_password(
+        tmp_path, content, monkeypatch, capsys):  # noqa: F811
+    def run(*args, stdin):
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        return main(["--data-dir", str(tmp_path / "hr"), "--content", str(content), *args])
+
+    assert run("admin", "password", "set", "--password-stdin", stdin=PASSWORD + "\n") == 0
+    assert run("school", "create", "--pc-name", "Office", "--password-stdin", stdin=PASSWORD + "\n") == 0
+    monkeypatch.setattr("holbrook_desktop.core.admin.access.pc_administrator", lambda: True)
+    assert run("admin", "password", "reset", "--password-stdin", stdin="Brand new password 7\n") == 0
+    monkeypatch.setattr("holbrook_desktop.core.admin.access.pc_administrator", lambda: False)
+    join = str(tmp_path / "j.holbrook-join")
+    capsys.readouterr()
+    assert run("school", "make-join-file", "--pc-name", "X", "-o", join, "--password-stdin",
+               stdin="Brand new password 7\n") == 2
+    assert "holbrook school reseal" in capsys.readouterr().err
+    assert run("school", "reseal", "--password-stdin", stdin="Brand new password 7\nwrong\n") == 2
+    assert run("school", "reseal", "--password-stdin", stdin=f"Brand new password 7\n{PASSWORD}\n") == 0
+    assert run("school", "make-join-file", "--pc-name", "X", "-o", join, "--password-stdin",
+               stdin="Brand new password 7\n") == 0

@@ -196,6 +196,18 @@ class SchoolService:
             self.root().take_key_file(Path(path), password)
             change.details = {"file": str(path), "school_certificate": self.root().fingerprint()}
 
+    def reseal(self, password: str, earlier_password: str) -> None:
+        """Seal the school's key with the administrator password now in force, opening it with the
+        earlier one (after the password was changed on another PC, or reset). Audited."""
+        self._check_password(password)
+        root = self.root()
+        root.open_key(earlier_password)  # says what is wrong if it does not open
+        with self._app.require_records().change("school.key-resealed") as change:
+            if not root.reseal(earlier_password, password):
+                raise SchoolIdentityRefused("The school's key could not be sealed again; it is still sealed "
+                                            "with the earlier password.")
+            change.details = {"school_certificate": root.fingerprint()}
+
     def export_certificate(self, destination: Path) -> Path:
         """The school's certificate for auditors (PEM for .pem, DER for .cer/.crt/.der)."""
         from holbrook_desktop.core.attestation.school_root import SchoolIdentityUnusable

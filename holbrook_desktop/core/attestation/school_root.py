@@ -228,7 +228,8 @@ class SchoolRoot:
             raise SchoolIdentityRefused(
                 "The school's key did not open with that password. It is sealed with the administrator "
                 "password it had when it was made or last changed on this PC; if the password was "
-                "changed on another PC, give the earlier one.") from exc
+                "changed on another PC or reset, seal it again with the earlier one: 'holbrook school "
+                "reseal'.") from exc
         if not isinstance(key, rsa.RSAPrivateKey):
             raise SchoolIdentityUnusable(f"The school's key {self.key_path} is not an RSA key.")
         return key
