@@ -176,7 +176,11 @@ def admin_password(args: argparse.Namespace) -> str | None:
     password = getattr(args, "admin_password", None)
     if password:
         return password
-    if sys.stdin.isatty():
+    if getattr(args, "password_stdin", False):  # not read yet: no password is set on this PC yet
+        password = sys.stdin.readline().rstrip("\r\n")
+        if password:
+            return password
+    elif sys.stdin.isatty():
         return getpass.getpass("Administrator password (the school's key is sealed with it): ")
     say(f"holbrook {command_name(args)}: the school's key is sealed with the administrator password: give "
         "it with --password-stdin")

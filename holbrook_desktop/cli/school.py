@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,6 @@ from holbrook_desktop.cli.common import (
     say,
 )
 
-JOIN_CODE_ENV = "HOLBROOK_JOIN_CODE"
 T = TypeVar("T")
 
 
@@ -39,17 +37,15 @@ def register(commands) -> None:
     create.add_argument("--pc-name", help="this PC's name on its attestations (default: its host name)")
     add_json_option(create)
     create.set_defaults(handler=_create)
-    make = add_command(verbs, "make-join-file", "a join file for another PC (its code is shown once)",
-                       requires_admin=True)
+    make = add_command(verbs, "make-join-file", "a join file for another PC, sealed with the administrator "
+                       "password", requires_admin=True)
     add_output_option(make, help_text="the join file to write (e.g. staff-room.holbrook-join)")
-    make.add_argument("--pc-name", required=True, help="the PC's name, printed on its attestations")
+    make.add_argument("--pc-name", help="the PC's name, printed on its attestations (default: PC 2, PC 3 …)")
     add_json_option(make)
     make.set_defaults(handler=_make_join_file)
-    join = add_command(verbs, "join", "make this PC one of the school's, with HR's join file and its code",
-                       requires_admin=True)
+    join = add_command(verbs, "join", "make this PC one of the school's, with HR's join file (opened with "
+                       "the administrator password)", requires_admin=True)
     join.add_argument("file", type=Path, metavar="FILE")
-    join.add_argument("--code-file", type=Path, metavar="FILE",
-                      help=f"read the join code from FILE (else ${JOIN_CODE_ENV}, else asked)")
     add_json_option(join)
     join.set_defaults(handler=_join)
     revoke = add_command(verbs, "revoke", "revoke a PC's certificate (lost, stolen or retired)",
@@ -141,35 +137,15 @@ def _make_join_file(args: argparse.Namespace) -> int:
     if made is None:
         return code
     if args.json:
-        print_json({"file": str(made.path), "pc_name": made.pc_name, "code": made.code,
+        print_json({"file": str(made.path), "pc_name": made.pc_name,
                     "certificate": made.certificate_fingerprint})
-    else:
-        print(made.code)
-    say(f"wrote {made.path} for PC {made.pc_name!r}. Its join code is {made.code}: it is shown only now. "
-        "Give the file and the code separately; on that PC run 'holbrook school join FILE'.")
+    say(f"wrote {made.path} for PC {made.pc_name!r}, sealed with the administrator password. On that PC run "
+        "'holbrook school join FILE', then delete the file.")
     return EXIT_OK
 
 
-def _join_code(args: argparse.Namespace) -> str | None:
-    if args.code_file is not None:
-        try:
-            return args.code_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            say(f"holbrook school join: cannot read {args.code_file}: {exc.strerror or exc}")
-            return None
-    if os.environ.get(JOIN_CODE_ENV):
-        return os.environ[JOIN_CODE_ENV]
-    if sys.stdin.isatty():
-        return getpass.getpass("Join code (from whoever made the file): ")
-    say(f"holbrook school join: give the join code with --code-file FILE or ${JOIN_CODE_ENV}")
-    return None
-
-
 def _join(args: argparse.Namespace) -> int:
-    given = _join_code(args)
-    if given is None:
-        return EXIT_USAGE
-    code, joined = _with_app(args, lambda app: app.school.join(args.file, given))
+    code, joined = _with_app(args, lambda app, password: app.school.join(args.file, password), password=True)
     if joined is None:
         return code
     if args.json:

@@ -1,6 +1,6 @@
-"""One school identity: HR's PC makes the school's certificate, other PCs join with a join file and its
-code, every attestation verifies on every PC (and in pdfsig given the school's certificate), and a lost
-PC's certificate is revoked. Through the façade, the sync folder and the command line."""
+"""One school identity: HR's PC makes the school's certificate, other PCs join with a join file and the
+administrator password, every attestation verifies on every PC (and in pdfsig given the school's
+certificate), and a lost PC's certificate is revoked. Through the façade, the sync folder and the CLI."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def school(tmp_path, content):  # noqa: F811
 def _joined(tmp_path, hr, pc, name="Staff room"):
     hr.app.school.create(PASSWORD, pc_name="Office")
     made = hr.app.school.make_join_file(PASSWORD, name, tmp_path / f"{name}.holbrook-join")
-    return pc.app.school.join(made.path, made.code.lower().replace("-", " "))
+    return pc.app.school.join(made.path, PASSWORD)
 
 
 def _school_line(check):
@@ -117,22 +117,22 @@ def test_old_attestations_still_verify_after_the_pc_gets_the_schools_certificate
     assert hr.app.attestation.verify(hr.app.attestation.pdf(after)).ok
 
 
-def test_the_join_file_needs_its_code_and_is_refused_when_changed(school, tmp_path):
+def test_the_join_file_needs_the_password_and_is_refused_when_changed(school, tmp_path):
     _shared, hr, staff_room = school
     hr.app.school.create(PASSWORD, pc_name="Office")
     made = hr.app.school.make_join_file(PASSWORD, "Laptop 3", tmp_path / "laptop.holbrook-join")
-    assert made.code not in made.path.read_text()
-    with pytest.raises(JoinFileRefused, match="join code does not open"):
-        staff_room.app.school.join(made.path, "AAAA-BBBB-CCCC-DDDD")
+    assert PASSWORD not in made.path.read_text() and made.pc_name == "Laptop 3"
+    with pytest.raises(JoinFileRefused, match="administrator password does not open"):
+        staff_room.app.school.join(made.path, "Not the password 1")
     body = json.loads(made.path.read_text())
     body["school_certificate"] = staff_room.app.school.root().certificate_path.name  # nonsense
     broken = tmp_path / "broken.holbrook-join"
     broken.write_text(json.dumps(body))
     with pytest.raises(JoinFileRefused, match=str(broken)):
-        staff_room.app.school.join(broken, made.code)
+        staff_room.app.school.join(broken, PASSWORD)
     (tmp_path / "junk").write_bytes(b"\x00" * 10)
     with pytest.raises(JoinFileRefused, match="not a join file"):
-        staff_room.app.school.join(tmp_path / "junk", made.code)
+        staff_room.app.school.join(tmp_path / "junk", PASSWORD)
     assert not staff_room.app.school.status()["member"]  # nothing was half done
     # A wrong administrator password opens nothing and makes no file.
     with pytest.raises(SchoolIdentityRefused):
@@ -215,18 +215,16 @@ def test_the_school_commands(tmp_path, content, monkeypatch, capsys):  # noqa: F
     assert run(hr, "school", "make-join-file", "--pc-name", "Laptop", "-o", str(hr / "x.holbrook-join"),
                "--password-stdin") == 2  # never into the data folder
     capsys.readouterr()
-    assert run(hr, "school", "make-join-file", "--pc-name", "Laptop", "-o", str(join), "--password-stdin",
-               "--json") == 0
-    code = json.loads(capsys.readouterr().out)["code"]
-    (tmp_path / "code.txt").write_text(code)
-    assert run(laptop, "school", "join", str(join), "--code-file", str(tmp_path / "wrong"), stdin="") == 2
-    assert run(laptop, "school", "join", str(join), "--code-file", str(tmp_path / "code.txt"), stdin="") == 0
+    assert run(hr, "school", "make-join-file", "-o", str(join), "--password-stdin", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["pc_name"] == "PC 2"  # the Office is PC 1
+    assert run(laptop, "school", "join", str(join), "--password-stdin", stdin="wrong password\n") == 2
+    assert run(laptop, "school", "join", str(join), "--password-stdin") == 0
     capsys.readouterr()
     assert run(laptop, "school", "show", "--json") == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["member"] and not shown["holds_school_key"] and shown["this_pc"]["vouched_by_school"]
-    assert run(laptop, "school", "revoke", "Laptop", "--password-stdin") == 2  # the key is on HR's PC
-    assert run(hr, "school", "revoke", "Laptop", "--password-stdin") == 0
+    assert run(laptop, "school", "revoke", "PC 2", "--password-stdin") == 2  # the key is on HR's PC
+    assert run(hr, "school", "revoke", "PC 2", "--password-stdin") == 0
     assert run(hr, "school", "export-certificate", "-o", str(tmp_path / "school.pem")) == 0
     assert (tmp_path / "school.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
 
@@ -241,7 +239,7 @@ def test_only_the_schools_pcs_are_synced_once_it_has_one_identity(school, tmp_pa
     assert "not one of the school's PCs" in report.refused[0].reason
     assert hr.store.acknowledgements.count() == 0
     made = hr.app.school.make_join_file(PASSWORD, "Staff room", tmp_path / "s.holbrook-join")
-    staff_room.app.school.join(made.path, made.code)
+    staff_room.app.school.join(made.path, PASSWORD)
     staff_room.sync(shared)
     report = hr.sync(shared)
     assert report.refused == [] and hr.store.acknowledgements.count() == 1
@@ -287,8 +285,8 @@ def test_one_join_file_used_on_two_pcs_is_noticed(school, tmp_path, content):  #
     made = hr.app.school.make_join_file(PASSWORD, "Staff room", tmp_path / "s.holbrook-join")
     twin = Pc(tmp_path / "twin", content, "Twin")
     try:
-        staff_room.app.school.join(made.path, made.code)
-        twin.app.school.join(made.path, made.code)
+        staff_room.app.school.join(made.path, PASSWORD)
+        twin.app.school.join(made.path, PASSWORD)
         staff_room.sync(shared)
         twin.sync(shared)
         report = hr.sync(shared)

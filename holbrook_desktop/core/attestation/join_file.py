@@ -4,17 +4,16 @@
      "school_certificate": "<PEM>", "sync_folder": "..." or null, "pkcs12": "<base64>"}
 
 The PKCS#12 holds the new PC's own key, its certificate issued by the school's key, and the school's
-certificate, sealed with a join code shown once to whoever made the file. The file may travel on a USB
-stick or by e-mail; without the code it is useless, and the code is never written down by the app.
-One file is for one PC: joining with it twice gives two PCs the same key, which the school cannot
-then tell apart, so HR makes one per PC (and can revoke one that went astray).
+certificate, sealed with the administrator password typed to make the file (the school's password:
+whoever joins a PC is its administrator and knows it). The file may travel on a USB stick; without
+the password it is useless. One file is for one PC: joining with it twice gives two PCs the same key
+(the second is refused in the sync folder), so HR makes one per PC and can revoke one gone astray.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,18 +27,15 @@ if TYPE_CHECKING:
 FORMAT = "holbrook-join/1"
 SUFFIX = ".holbrook-join"
 MAX_BYTES = 256 * 1024  # a join file is a few kilobytes; anything far bigger is the wrong file
-_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out over the phone without doubt
-_GROUPS, _GROUP = 4, 4  # 16 characters of 32 symbols: 80 bits
 
 
 class JoinFileRefused(SchoolIdentityRefused):
-    """A join file that cannot be used as given (not one, damaged, the wrong code); names the file."""
+    """A join file that cannot be used as given (not one, damaged, the wrong password); names the file."""
 
 
 @dataclass(frozen=True)
 class JoinFile:
     data: bytes
-    code: str
     pc_name: str
     certificate_fingerprint: str
 
@@ -55,19 +51,10 @@ class JoinPackage:
     school_certificate: x509.Certificate
 
 
-def new_code() -> str:
-    raw = "".join(secrets.choice(_ALPHABET) for _ in range(_GROUPS * _GROUP))
-    return "-".join(raw[i:i + _GROUP] for i in range(0, len(raw), _GROUP))
-
-
-def normalise_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
-
-
 def make(root: SchoolRoot, password: str, pc_name: str, *, sync_folder: str | None,
          now: datetime | None = None) -> JoinFile:
     """A new key for the PC named ``pc_name``, its certificate issued by the school's key (which
-    ``password`` opens), sealed with a new join code."""
+    ``password`` opens), sealed with that password."""
     import hashlib
 
     from cryptography.hazmat.primitives import serialization
@@ -84,20 +71,20 @@ def make(root: SchoolRoot, password: str, pc_name: str, *, sync_folder: str | No
     key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
     certificate = root.issue(password, key.public_key(), name, now=now)
     school_certificate = root.require_certificate()
-    code = new_code()
     sealed = pkcs12.serialize_key_and_certificates(
         name.encode("utf-8"), key, certificate, [school_certificate],
-        serialization.BestAvailableEncryption(normalise_code(code).encode("ascii")))
+        serialization.BestAvailableEncryption(password.encode("utf-8")))
     body = {"format": FORMAT, "school": root.school_name(), "pc_name": name,
             "made_at": (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds"),
             "school_certificate": school_certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
             "sync_folder": sync_folder, "pkcs12": base64.b64encode(sealed).decode("ascii")}
     fingerprint = hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER)).hexdigest()
-    return JoinFile(json.dumps(body, indent=2).encode("utf-8"), code, name, fingerprint)
+    return JoinFile(json.dumps(body, indent=2).encode("utf-8"), name, fingerprint)
 
 
-def read(path: Path, code: str) -> JoinPackage:
-    """The join file at ``path`` opened with ``code``; JoinFileRefused naming the file and what is wrong."""
+def read(path: Path, password: str) -> JoinPackage:
+    """The join file at ``path`` opened with the administrator ``password``; JoinFileRefused naming the
+    file and what is wrong."""
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import pkcs12
 
@@ -122,11 +109,10 @@ def read(path: Path, code: str) -> JoinPackage:
         raise JoinFileRefused(f"{path} is not a join file made by Holbrook Staff Handbook (or it is "
                               f"damaged): {exc}. Ask HR for a new one.") from exc
     try:
-        key, certificate, extra = pkcs12.load_key_and_certificates(
-            sealed, normalise_code(code).encode("ascii"))
+        key, certificate, extra = pkcs12.load_key_and_certificates(sealed, password.encode("utf-8"))
     except (ValueError, UnicodeError) as exc:
-        raise JoinFileRefused(f"The join code does not open {path}: check it with whoever made the file "
-                              "(letters and digits; dashes and spaces do not matter).") from exc
+        raise JoinFileRefused(f"The administrator password does not open {path}: it is sealed with the "
+                              "school's administrator password as it was when HR made the file.") from exc
     if key is None or certificate is None:
         raise JoinFileRefused(f"{path} holds no key for this PC: ask HR for a new join file.")
     if not issued_by(certificate, school_certificate) or school_certificate not in extra:

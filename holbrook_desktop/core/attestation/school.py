@@ -1,5 +1,6 @@
 """`app.school`: one identity for a school's PCs. HR's PC makes the school's certificate and a join file
-for each other PC; a PC joins with its file and code; a lost PC's certificate is revoked. Every step
+for each other PC; a PC joins with its file and the administrator password; a lost PC's certificate is
+revoked. Every step
 is audited. See school_root.py for why, and join_file.py for the file."""
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class MadeJoinFile:
     path: Path
-    code: str  # shown once to the person who made the file; never stored
     pc_name: str
     certificate_fingerprint: str
 
@@ -98,9 +98,9 @@ class SchoolService:
             raise
         return installed
 
-    def make_join_file(self, password: str, pc_name: str, destination: Path) -> MadeJoinFile:
-        """A join file for the PC named ``pc_name``, written to ``destination`` (outside the data
-        folder); its code is in the answer only."""
+    def make_join_file(self, password: str, pc_name: str | None, destination: Path) -> MadeJoinFile:
+        """A join file for the PC named ``pc_name`` (default "PC 2", "PC 3" …), written to ``destination``
+        (outside the data folder), sealed with the administrator password."""
         from holbrook_desktop.core.attestation import join_file
         from holbrook_desktop.core.files import write_new
         from holbrook_desktop.core.paths import check_output_target
@@ -111,7 +111,9 @@ class SchoolService:
             raise SchoolIdentityRefused(f"{destination} already exists: choose a new name (a join file is "
                                         "for one PC).")
         self._check_password(password)
-        made = join_file.make(self.root(), password, pc_name, sync_folder=records.settings.get("sync.folder"))
+        root = self.root()
+        pc_name = pc_name or f"PC {len(root.issued()) + 1}"
+        made = join_file.make(root, password, pc_name, sync_folder=records.settings.get("sync.folder"))
         with records.change("school.join-file-made") as change:
             change.details = {"pc_name": made.pc_name, "certificate": made.certificate_fingerprint,
                               "file": str(destination)}
@@ -120,16 +122,16 @@ class SchoolService:
             except OSError as exc:
                 raise SchoolIdentityRefused(f"The join file could not be written to {destination}: "
                                             f"{exc.strerror or exc}") from exc
-        return MadeJoinFile(destination, made.code, made.pc_name, made.certificate_fingerprint)
+        return MadeJoinFile(destination, made.pc_name, made.certificate_fingerprint)
 
-    def join(self, path: Path, code: str) -> Joined:
+    def join(self, path: Path, password: str) -> Joined:
         """This PC signs from now on with the key and certificate in the join file, and trusts the
         school's certificate in it. Its earlier certificates are kept, so attestations it signed
         before still verify here."""
         from holbrook_desktop.core.attestation import join_file
         from holbrook_desktop.core.sync import folder as sync
 
-        package = join_file.read(Path(path), code)
+        package = join_file.read(Path(path), password)
         root = self.root()
         if root.holds_key():
             raise SchoolIdentityRefused("This PC holds the school's key (it is HR's PC): it is in the school "
