@@ -288,6 +288,12 @@ def test_damage_met_while_the_records_are_open_stops_every_later_write(tmp_path)
         store.settings.set("school.name", "Holbrook Primary")
     assert file_bytes(tmp_path) == untouched, "a write after damage touched the file"
     store.close()
+    # Closing folds the journal into the file; a copy of the files as they were found is kept first.
+    kept = sorted(p.name for p in tmp_path.glob("holbrook.db.as-found-*"))
+    assert kept and all(os.stat(tmp_path / name).st_mode & 0o777 == 0o600 for name in kept)
+    for suffix in ("", "-wal"):
+        if "holbrook.db" + suffix in untouched:
+            assert (tmp_path / (kept[0] + suffix)).read_bytes() == untouched["holbrook.db" + suffix]
 
 
 def test_damage_met_by_a_read_is_reported_and_stops_writes(tmp_path):

@@ -7,7 +7,10 @@ remembers it: `write_transaction` then refuses every later change without touchi
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +18,8 @@ from typing import Any
 
 from holbrook_desktop.core.records import backups
 from holbrook_desktop.core.records.errors import DatabaseDamaged
+
+log = logging.getLogger(__name__)
 
 # SQLite's primary result codes (the low byte of an extended code).
 SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 11, 13, 26
@@ -158,3 +163,31 @@ class RecordsCursor(sqlite3.Cursor):
             if not rows:
                 return
             yield from rows
+
+
+def keep_as_found(path: Path) -> Path | None:
+    """A copy of a damaged database with its -wal and -shm exactly as found, made before it is closed:
+    closing folds the journal into the file, which would change the evidence of what went wrong.
+    Beside the database, private (0600); None if it could not be made (a full disk: logged)."""
+    import shutil
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.as-found-{stamp}")
+    made: list[Path] = []
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            source = path.with_name(path.name + suffix)
+            if source.exists():
+                copy = target.with_name(target.name + suffix)
+                shutil.copyfile(source, copy)
+                os.chmod(copy, 0o600)
+                made.append(copy)
+    except OSError as exc:
+        log.error("could not keep a copy of the damaged records %s as found: %s", path, exc)
+        for copy in made:
+            with contextlib.suppress(OSError):
+                copy.unlink()
+        return None
+    log.warning("kept the damaged records as found: %s", target)
+    return target

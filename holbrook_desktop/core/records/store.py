@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.records import audit, backups
 from holbrook_desktop.core.records.acknowledgements import Acknowledgements
-from holbrook_desktop.core.records.damage import RecordsConnection
+from holbrook_desktop.core.records.damage import RecordsConnection, keep_as_found
 from holbrook_desktop.core.records.database import (
     DATABASE_FILE,
     open_database,
@@ -113,6 +113,8 @@ class Store:
             self.db.conn.on_damage = callback
 
     def close(self) -> None:
+        if self.damaged:
+            keep_as_found(self.path)
         self.db.close()
 
     def acting_as(self, staff_id: int | None) -> Store:
