@@ -16,6 +16,7 @@ from holbrook_desktop.cli import main
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.records import Store
 from holbrook_desktop.core.records import events as records_events
+from holbrook_desktop.core.sync import bundle as bundles
 from tests.conftest import set_admin_password
 from tests.core.sync_school import Pc
 from tests.core.test_retention import PNG, acknowledge, add_person, open_records, quentin
@@ -28,11 +29,20 @@ GONE = ["Quentin", "Zebedee", "quentin.zebedee@holbrook.example", "QZ-1971", "qu
 
 
 def _pc(root: Path, name: str) -> Pc:
-    return Pc(name, open_records(root / name))
+    pc = Pc(name, open_records(root / name))
+    _as_on_windows(pc)
+    return pc
 
 
 def _reopen(pc: Pc) -> None:
     pc.store = Store.open(pc.store.data_dir, Actor(f"{pc.name}-user", "window"))
+    _as_on_windows(pc)
+
+
+def _as_on_windows(pc: Pc) -> None:
+    # Off, as in the SQLite that Python for Windows ships (Debian's build has it on by default):
+    # text deleted or overwritten would otherwise stay in the file's free space.
+    pc.store.db.execute("PRAGMA secure_delete = OFF")
 
 
 def _raw_database(pc: Pc) -> bytes:
@@ -134,6 +144,16 @@ def test_an_erasure_leaves_no_trace_of_the_person_on_any_pc_or_in_the_sync_folde
     for path, data in old_bundle.items():
         path.write_bytes(data)
     assert b.sync(shared).refused == [] and _found_in(_raw_database(b)) == []
+    # Even offered to PC-B directly (two syncs at once), the old bundle 1 is the bundle 1 applied
+    # there once redacted; other events under that number are still refused.
+    a_dir = shared / "pcs" / records_events.this_pc(a.store)
+    key = json.loads((a_dir / "pc.json").read_text())["public_key"]
+    first, second = (bundles.read((a_dir / f"bundle-{n}.json").read_bytes(), key, a_dir.name, n)
+                     for n in (1, 2))
+    again = records_events.apply_bundle(b.store, a_dir.name, 1, first.events, first.digest, {}.__getitem__)
+    assert again.already
+    with pytest.raises(records_events.EventsRefused):
+        records_events.apply_bundle(b.store, a_dir.name, 1, second.events, second.digest, {}.__getitem__)
     d = _pc(tmp_path, "PC-D")
     opened.append(d)
     report = d.sync(shared)
