@@ -203,6 +203,7 @@ def test_a_late_bundle_from_a_pc_that_was_offline_brings_nothing_of_them_back(sc
     offline.sync(shared)
     assert offline.store.staff.get(on_e).full_name.startswith("Erased person #")
     assert _found_in(_raw_database(offline)) == []
+    assert offline.store.verify_audit().ok and b.store.verify_audit().ok  # its own entries erased, on record
     folder = _folder_bytes(shared)
     assert [name for name, data in folder.items() if _found_in(data)] == []
     assert not [name for name in folder if late_pdf in name]

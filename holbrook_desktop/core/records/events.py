@@ -251,6 +251,20 @@ def bundle_rewritten(store, seq: int) -> None:
         change.details = {"pc_id": pc_id(change.db), "bundle": seq}
 
 
+def erased_pdfs(store) -> list[tuple[str, str]]:
+    """(file in the data folder, SHA-256) of every erased acknowledgement's signed PDF."""
+    from holbrook_desktop.core.records import redaction
+
+    return redaction.erased_pdfs(store.db)
+
+
+def compact_pending(store) -> bool:
+    """Whether an erasure came from another PC since the records file was last compacted."""
+    from holbrook_desktop.core.records import redaction
+
+    return redaction.compact_due(store.db)
+
+
 def compact_due(store, due: bool) -> None:
     """Mark (or clear) the records file as to be compacted after an erasure from another PC."""
     from holbrook_desktop.core.records import redaction

@@ -2,7 +2,7 @@
 then every other PC's new bundles checked and applied, each whole or not at all.
 
     <sync>/pcs/<pc-id>/pc.json              the PC's name and public key
-    <sync>/pcs/<pc-id>/bundle-<seq>.json    its bundles, numbered from 1, never rewritten
+    <sync>/pcs/<pc-id>/bundle-<seq>.json    its bundles, numbered from 1, rewritten only to erase a person
     <sync>/pcs/<pc-id>/files/<sha256>.pdf   the signed PDFs its bundles name
 """
 

@@ -68,7 +68,7 @@ def delete_erased_pdfs(store, mine: Path) -> int:
 
     attestations = (store.data_dir / ATTESTATIONS_FOLDER).resolve()
     deleted = 0
-    for relative, sha in redaction.erased_pdfs(store.db):
+    for relative, sha in records_events.erased_pdfs(store):
         paths = [mine / "files" / f"{sha}.pdf"] if sha else []
         if relative and (store.data_dir / relative).resolve().is_relative_to(attestations):
             paths.append(store.data_dir / relative)
@@ -89,7 +89,7 @@ def compact_if_due(store) -> None:
     space and write-ahead log, as the erasure does where it is made (tried again until it can be)."""
     import sqlite3
 
-    if not redaction.compact_due(store.db):
+    if not records_events.compact_pending(store):
         return
     records_events.compact_due(store, False)  # first: the last write before the file is rewritten
     try:
