@@ -125,7 +125,7 @@ def redact_incoming(db, texts: Sequence[str], elsewhere: Mapping[str, Erasure] |
     bundles in the sync folder not yet applied) redacted before it is kept. Fast when no one is."""
     # Where one person was erased twice, what is on record here first (what purge_person used).
     erased = {**(elsewhere or {}), **(erased_here(db) if here is None else here)}
-    if not erased and not any(_SETS_ERASED_AT in text for text in texts):
+    if not erased and _SETS_ERASED_AT not in "".join(texts):
         return list(texts)
     bodies = [json.loads(text) for text in texts]
     erased = {**erasures_in(bodies), **erased}
