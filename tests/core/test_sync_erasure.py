@@ -160,6 +160,13 @@ def test_an_erasure_leaves_no_trace_of_the_person_on_any_pc_or_in_the_sync_folde
     assert report.refused == [], report.refused
     assert records_events.contents(d.store).digests == records_events.contents(a.store).digests
     assert _found_in(_raw_database(d)) == []
+    # Every PC keeps PC-A's events exactly as PC-A now has them, redacted the same way.
+    def events_of_a(pc: Pc) -> set[tuple[str, str]]:
+        return {tuple(r) for r in pc.store.db.execute(
+            "SELECT event_id, sha256 FROM sync_events WHERE pc_id = ?", (a_dir.name,))}
+
+    for pc in (b, c, d):
+        assert events_of_a(pc) == events_of_a(a), pc.name
     copied = {hashlib.sha256(p.read_bytes()).hexdigest()
               for p in (d.store.data_dir / "attestations").rglob("*.pdf")}
     assert len(copied) == 1 and not copied & theirs  # Rhian's only
