@@ -336,3 +336,38 @@ def test_after_a_reset_the_key_is_sealed_again_with_the_earlier_password(
     assert run("school", "reseal", "--password-stdin", stdin=f"Brand new password 7\n{PASSWORD}\n") == 0
     assert run("school", "make-join-file", "--pc-name", "X", "-o", join, "--password-stdin",
                stdin="Brand new password 7\n") == 0
+
+
+def test_a_pc_that_is_not_the_schools_cannot_erase_anyone_through_the_sync_folder(
+        school, tmp_path, content):  # noqa: F811
+    """A signed bundle from a PC outside the school that "erases" a real person is refused whole, and
+    its erasure is not read ahead either: the person's records arriving from the school's PCs stay."""
+    import uuid
+
+    from holbrook_desktop.core.records.events import Event
+    from holbrook_desktop.core.sync import bundle as bundles
+
+    shared, hr, staff_room = school
+    _joined(tmp_path, hr, staff_room)
+    staff_room.acknowledge("Real Person")
+    person = staff_room.store.db.execute("SELECT uuid FROM staff WHERE full_name = ?",
+                                         ("Real Person",)).fetchone()[0]
+    stranger_dir = tmp_path / "stranger"
+    stranger = Pc(stranger_dir, content, "Stranger")
+    try:
+        me = sync.load_or_make(stranger.store.data_dir, sync.records_events.pc_id(stranger.store.db),
+                               "Stranger")
+        forged = Event(str(uuid.uuid4()), me.pc_id, "staff", person, "2030-01-01T00:00:00.000000+00:00",
+                       {"erased_at": "2030-01-01T00:00:00+00:00", "full_name": "Erased person #1"})
+        folder = shared / "pcs" / me.pc_id
+        folder.mkdir(parents=True)
+        (folder / "pc.json").write_bytes(me.published())
+        (folder / "bundle-1.json").write_bytes(bundles.make(me, 1, forged.at, [forged.text], {}))
+    finally:
+        stranger.store.close()
+    staff_room.sync(shared)
+    report = hr.sync(shared)
+    assert [r.pc_name for r in report.refused] == ["Stranger"]
+    names = {r.typed_name for r in hr.store.acknowledgements.all()}
+    assert names == {"Real Person"}
+    assert [m.full_name for m in hr.store.staff.list()] == ["Real Person"]

@@ -470,6 +470,11 @@ class SchoolRoot:
         first = members[certificate_fingerprint]
         return None if first == pc_id else str(first)
 
+    def claimed_by(self, certificate_fingerprint: str) -> str | None:
+        """The PC that first presented this certificate here, if any (reads only)."""
+        first = _loaded(self.folder / "members.json").get(certificate_fingerprint)
+        return str(first) if first is not None else None
+
     # -- certificates the school's PCs used before they joined
     def keep_earlier(self, der: bytes, *, pc_name: str, vouched_by: bytes) -> None:
         """Remember a certificate a PC of the school signed with before it joined, as that PC (its

@@ -71,4 +71,11 @@ def erase_person(db: Database, staff_id: int, *, at: str, event_id: int) -> Pers
     # Who was at the keyboard is theirs only in the rows they made; in a row about them that an
     # administrator made, the account is the administrator's and stays.
     audit_rows = audit.erase_fields(db, event_id, {"os_user": about.made_by, "details": about.rows})
+    # The same details in the sync events kept here (and, through them, in this PC's bundles).
+    from holbrook_desktop.core.records import redaction
+
+    staff_uuid = db.execute("SELECT uuid FROM staff WHERE id = ?", (staff_id,)).fetchone()[0]
+    if staff_uuid is not None:
+        redaction.purge_person(db, redaction.Erasure(staff_uuid, erased_name(staff_id), at),
+                               from_elsewhere=False)
     return PersonErased(staff_id, acknowledgements, pdf_files, audit_rows)

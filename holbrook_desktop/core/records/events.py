@@ -231,6 +231,51 @@ def bundles(store, pc: str | None = None) -> dict[tuple[str, int], str]:
             store.db.execute(f"SELECT pc_id, seq, sha256 FROM sync_bundles {where}", params)}
 
 
+def redacted(store, texts: Sequence[str], erased_elsewhere: Mapping[str, Any] | None = None) -> list[str]:
+    """Another PC's events as they would be kept here: those about someone erased redacted."""
+    from holbrook_desktop.core.records import redaction
+
+    return redaction.redact_incoming(store.db, texts, erased_elsewhere)
+
+
+def bundles_to_rewrite(store) -> set[int]:
+    """This PC's bundles that held events since redacted (an erasure): to be written again."""
+    from holbrook_desktop.core.records import redaction
+
+    return redaction.bundles_to_rewrite(store.db)
+
+
+def bundle_rewritten(store, seq: int) -> None:
+    from holbrook_desktop.core.records import redaction
+
+    with store.change("sync.bundle-redacted") as change:
+        redaction.bundle_rewritten(change.db, seq)
+        change.details = {"pc_id": pc_id(change.db), "bundle": seq}
+
+
+def erased_pdfs(store) -> list[tuple[str, str]]:
+    """(file in the data folder, SHA-256) of every erased acknowledgement's signed PDF."""
+    from holbrook_desktop.core.records import redaction
+
+    return redaction.erased_pdfs(store.db)
+
+
+def compact_pending(store) -> bool:
+    """Whether an erasure came from another PC since the records file was last compacted."""
+    from holbrook_desktop.core.records import redaction
+
+    return redaction.compact_due(store.db)
+
+
+def compact_due(store, due: bool) -> None:
+    """Mark (or clear) the records file as to be compacted after an erasure from another PC."""
+    from holbrook_desktop.core.records import redaction
+
+    with store.change("sync.compact-due") as change:
+        change.skip()
+        redaction.set_compact_due(change.db, due)
+
+
 def bundle_made_at(store, pc: str, seq: int) -> str:
     return store.db.execute("SELECT applied_at FROM sync_bundles WHERE pc_id = ? AND seq = ?",
                             (pc, seq)).fetchone()[0]
@@ -255,6 +300,7 @@ class Applied:
     acknowledgement_ids: list[int] = field(default_factory=list)  # this PC's numbers for those new here
     pdfs_written: list[Path] = field(default_factory=list)  # to flush to disk before the commit
     already: bool = False
+    purged: int = 0  # events kept here redacted because an erasure arrived
 
 
 def others_wrote(store) -> int:
@@ -263,13 +309,18 @@ def others_wrote(store) -> int:
 
 
 def apply_bundle(store, pc: str, seq: int, texts: Sequence[str], digest: str,
-                 pdf_bytes: Callable[[str], bytes], *, nothing_pending: bool = False) -> Applied:
+                 pdf_bytes: Callable[[str], bytes], *, nothing_pending: bool = False,
+                 erased_elsewhere: Mapping[str, Any] | None = None) -> Applied:
     """Apply another PC's bundle in ONE write transaction: all of it or none. `texts` are the events'
     canonical texts (already verified against the bundle's signature); `pdf_bytes(sha256)` gives a
     verified signed PDF. `nothing_pending`: the caller knows nothing was changed here since its
     export (no one else has written since), so changes not yet exported are not looked for.
     EventsRefused (nothing applied) if an event claims an id that has other content here, or the
-    bundle's number was used for other events."""
+    bundle's number was used for other events. Events about someone erased here, in this bundle or
+    in `erased_elsewhere` (redaction.Erasure by global id: bundles not yet applied) are kept
+    redacted; an erasure that arrives purges what is kept here of that person (redaction.py)."""
+    from holbrook_desktop.core.records import redaction
+
     result = Applied()
     with store.change("sync.bundle-applied") as change:
         db = change.db
@@ -277,13 +328,18 @@ def apply_bundle(store, pc: str, seq: int, texts: Sequence[str], digest: str,
                            (pc, seq)).fetchone()
         if known is not None:
             change.skip()
-            if known[0] != digest:
+            # The same bundle, or its version redacted by its PC after an erasure, or the old one put
+            # back: the same events once redacted as they are here.
+            if known[0] != digest and known[0] != events_digest(
+                    sha256_text(text) for text in redaction.redact_incoming(db, texts, erased_elsewhere)):
                 raise EventsRefused(f"bundle {seq} of PC {pc} differs from the bundle {seq} applied before: "
                                     "a PC never writes two bundles with one number")
             result.already = True
             return result
         db.execute("INSERT INTO sync_meta (key, value) VALUES ('applying', '1')")
         events = [Event.from_body(json.loads(text)) for text in texts]
+        erased_before = redaction.erased_here(db)
+        texts = redaction.redact_incoming(db, texts, erased_elsewhere, here=erased_before)
         hashes = [sha256_text(text) for text in texts]
         for event in events:
             if event.pc_id != pc:
@@ -315,14 +371,21 @@ def apply_bundle(store, pc: str, seq: int, texts: Sequence[str], digest: str,
         for kind in KINDS:
             if affected[kind]:
                 _project(store, db, kind, affected[kind], result, pdf_bytes, nothing_pending)
+        # An erasure that came in this bundle (or was waiting for it): what is kept of them redacted.
+        for staff, erasure in redaction.erased_here(db).items():
+            if staff not in erased_before:
+                result.purged += redaction.purge_person(db, erasure, from_elsewhere=True)
         result.waiting = db.execute("SELECT count(*) FROM sync_waiting").fetchone()[0]
+        # The digest of the events as kept here (redacted, if need be): what a PC that redacts its
+        # bundle later gives it, and what a copy of the old one put back is checked against.
         db.execute("INSERT INTO sync_bundles (pc_id, seq, sha256, events, applied_at) VALUES (?, ?, ?, ?, ?)",
-                   (pc, seq, digest, len(events), change.at))
+                   (pc, seq, events_digest(hashes), len(events), change.at))
         db.execute("DELETE FROM sync_meta WHERE key = 'applying'")
         flush_to_disk(result.pdfs_written)  # every PDF on disk before its record is committed
         change.details = {"pc_id": pc, "bundle": seq, "events": len(events), "new": result.new,
                           "duplicates": result.duplicates, "written": result.written,
                           "waiting": result.waiting, "clashes": result.clashes,
+                          **({"events_redacted": result.purged} if result.purged else {}),
                           "acknowledgement_ids": result.acknowledgement_ids}
     return result
 

@@ -2,7 +2,7 @@
 then every other PC's new bundles checked and applied, each whole or not at all.
 
     <sync>/pcs/<pc-id>/pc.json              the PC's name and public key
-    <sync>/pcs/<pc-id>/bundle-<seq>.json    its bundles, numbered from 1, never rewritten
+    <sync>/pcs/<pc-id>/bundle-<seq>.json    its bundles, numbered from 1, rewritten only to erase a person
     <sync>/pcs/<pc-id>/files/<sha256>.pdf   the signed PDFs its bundles name
 """
 
@@ -21,7 +21,7 @@ from holbrook_desktop.core.errors import Failure, Refused
 from holbrook_desktop.core.files import write_new, write_whole
 from holbrook_desktop.core.records import events as records_events
 from holbrook_desktop.core.sync import bundle as bundles
-from holbrook_desktop.core.sync import membership
+from holbrook_desktop.core.sync import membership, redact
 from holbrook_desktop.core.sync.identity import PC_FILE, PcIdentity, load_or_make
 
 log = logging.getLogger(__name__)
@@ -111,10 +111,15 @@ def run(store, folder: Path | None = None, *, me: PcIdentity | None = None) -> S
         report.exported, report.bundle = len(exported), seq
     _write_own_bundles(store, me, mine)
     _exchange_revocations(store, folder)
+    erasures = redact.erasures_in_folder(store, folder / PCS)
     store_state = {"seen": records_events.others_wrote(store)}
     for pc_dir in sorted((folder / PCS).iterdir()) if (folder / PCS).is_dir() else []:
         if pc_dir.is_dir():
-            _import_pc(store, me, pc_dir, report, store_state)
+            _import_pc(store, me, pc_dir, report, store_state, erasures)
+    # An erasure made here or just learnt: this PC's bundles holding that person rewritten, their PDFs gone.
+    if records_events.bundles_to_rewrite(store):
+        _write_own_bundles(store, me, mine)
+    redact.after_sync(store, mine)
     report.waiting = records_events.contents_waiting(store)
     return report
 
@@ -138,10 +143,12 @@ def _highest_seq(pc_dir: Path) -> int:
 
 def _write_own_bundles(store, me: PcIdentity, mine: Path) -> None:
     """Every bundle this PC recorded as exported is in its folder (again, if it went missing: a crash
-    between recording and writing, or a sync folder started afresh)."""
+    between recording and writing, or a sync folder started afresh), and one that held an erased
+    person's events written again, redacted, under its number (beside it, then renamed over it)."""
+    rewrite = records_events.bundles_to_rewrite(store)
     for (_pc, seq), _digest in sorted(records_events.bundles(store, me.pc_id).items()):
         path = mine / f"bundle-{seq}.json"
-        if path.exists():
+        if path.exists() and seq not in rewrite:
             continue
         texts = records_events.bundle_events(store, me.pc_id, seq)
         if not texts:
@@ -162,13 +169,18 @@ def _write_own_bundles(store, me: PcIdentity, mine: Path) -> None:
                     write_new(target, data)
                 files[sha] = len(data)
         made_at = records_events.bundle_made_at(store, me.pc_id, seq)
+        if seq in rewrite:
+            write_whole(path, bundles.make(me, seq, made_at, texts, files))
+            records_events.bundle_rewritten(store, seq)
+            log.info("sync: rewrote %s without an erased person's details", path)
+            continue
         with contextlib.suppress(FileExistsError):  # written a moment ago by this PC's other window
             write_new(path, bundles.make(me, seq, made_at, texts, files))
         log.info("sync: wrote %s (%d events)", path, len(texts))
 
 
 def _import_pc(store, me: PcIdentity, pc_dir: Path, report: SyncReport,
-               state: dict[str, int]) -> None:
+               state: dict[str, int], erasures: dict | None = None) -> None:
     pc_id = pc_dir.name
     try:
         card = json.loads((pc_dir / PC_FILE).read_text(encoding="utf-8"))
@@ -203,11 +215,13 @@ def _import_pc(store, me: PcIdentity, pc_dir: Path, report: SyncReport,
             continue
         try:
             checked = bundles.read(path.read_bytes(), public_key, pc_id, seq)
-            pdfs = _checked_files(pc_dir, checked)
+            texts = records_events.redacted(store, checked.events, erasures)
+            pdfs = _checked_files(pc_dir, checked, texts)
             # Nothing changed here since the export above unless another window or command wrote.
             quiet = records_events.others_wrote(store) == state["seen"]
-            result = records_events.apply_bundle(store, pc_id, seq, checked.events, checked.digest,
-                                                 pdfs.__getitem__, nothing_pending=quiet)
+            result = records_events.apply_bundle(store, pc_id, seq, texts, checked.digest,
+                                                 pdfs.__getitem__, nothing_pending=quiet,
+                                                 erased_elsewhere=erasures)
         except (Refused, OSError) as exc:
             reason = str(exc) if isinstance(exc, Refused) else f"it cannot be read ({exc.strerror or exc})"
             _refuse(store, report, pc_id, name, path.name, reason)
@@ -222,13 +236,17 @@ def _import_pc(store, me: PcIdentity, pc_dir: Path, report: SyncReport,
         records_events.remember_peer(store, pc_id, name, public_key, synced_at=store.clock())
 
 
-def _checked_files(pc_dir: Path, checked: bundles.Bundle) -> dict[str, bytes]:
-    """The signed PDFs the bundle names, each read and matched to its hash."""
-    wanted = set(checked.files)
-    for text in checked.events:
+def _checked_files(pc_dir: Path, checked: bundles.Bundle, texts: list[str]) -> dict[str, bytes]:
+    """The signed PDFs the bundle names, each read and matched to its hash; not those of erased
+    acknowledgements (`texts`: its events as they will be kept here, redacted if need be)."""
+    wanted, erased = set(checked.files), set()
+    for text in texts:
         changed = json.loads(text)["changed"]
         if changed.get("pdf_sha256") and changed.get("erased_at") is None and "origin_number" in changed:
             wanted.add(changed["pdf_sha256"])
+        elif changed.get("pdf_sha256") and changed.get("erased_at") is not None:
+            erased.add(changed["pdf_sha256"])
+    wanted -= erased
     pdfs: dict[str, bytes] = {}
     for sha in sorted(wanted):
         path = pc_dir / FILES / f"{sha}.pdf"

@@ -67,9 +67,10 @@ def _pem(der: bytes) -> str:
         + "\n-----END CERTIFICATE-----\n")
 
 
-def admit(data_dir: Path, pc_id: str, card: dict[str, Any]) -> str | None:
-    """None if this PC applies the bundles of the PC whose pc.json is ``card`` (and then keeps the
-    certificates that PC signed with before it joined, as vouched for by it); else why not, in words."""
+def admit(data_dir: Path, pc_id: str, card: dict[str, Any], *, record: bool = True) -> str | None:
+    """None if this PC applies the bundles of the PC whose pc.json is ``card`` (and then, if ``record``,
+    notes the PC's certificate as its and keeps the certificates it signed with before it joined, as
+    vouched for by it); else why not, in words. ``record=False``: only look (reading ahead)."""
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
@@ -114,11 +115,13 @@ def admit(data_dir: Path, pc_id: str, card: dict[str, Any]) -> str | None:
     if revoked is not None:
         return (f"the school revoked its certificate on {for_people(revoked.revoked_at)} "
                 f"({revoked.reason_in_words}): its bundles are no longer applied")
-    first = school.claim(_fingerprint(der), pc_id)
-    if first is not None:
+    first = school.claim(_fingerprint(der), pc_id) if record else school.claimed_by(_fingerprint(der))
+    if first is not None and first != pc_id:
         return (f"it uses the same certificate as PC {first[:8]}, seen first: one join file was used on two "
                 "PCs, or a data folder was copied. Revoke that certificate and give each PC its own "
                 "join file")
+    if not record:
+        return None
     pc_name = str(card.get("name") or pc_id[:8])
     for old in earlier_der:
         school.keep_earlier(old, pc_name=pc_name, vouched_by=der)
