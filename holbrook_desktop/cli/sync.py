@@ -48,6 +48,10 @@ def _status(args: argparse.Namespace) -> int:
     print(f"{'sync folder':<26} {found['folder'] or 'not set'}"
           + ("" if not found["folder"] or found["reachable"] else "  (cannot be reached now)"))
     print(f"{'this PC':<26} {found['pc_id']}")
+    school = found["school"]
+    identity = (f"{school['school']} (only its PCs are synced with)" if school["member"]
+                else "none yet: every PC's key is trusted when first seen")
+    print(f"{'school identity':<26} {identity}")
     print(f"{'changes not yet sent':<26} {found['changes_not_yet_exported']}")
     print(f"{'waiting for other records':<26} {found['waiting']}")
     for pc in found["pcs"]:

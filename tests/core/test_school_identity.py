@@ -79,8 +79,11 @@ def test_an_attestation_made_on_one_pc_verifies_on_another(school, tmp_path):
     pdf = staff_room.app.attestation.pdf(record)
     assert staff_room.app.attestation.verify(pdf).ok
     # Not yet synced: HR's PC knows the signature is the school's, but has no record of it.
+    hr.acknowledge("Has Record One Here")  # HR's own record 1: never confused with the staff room's 1
     early = hr.app.attestation.verify(pdf)
     assert _school_line(early).ok and "PC 'Staff room' of Holbrook Primary" in _school_line(early).message
+    assert [line.name for line in early.lines if not line.ok] == ["record", "anchor"] and early.record is None
+    assert "has not reached this PC" in early.lines[2].message
     staff_room.sync(shared)
     hr.sync(shared)
     synced = next(r for r in hr.store.acknowledgements.all() if r.typed_name == "Ann Smith")

@@ -174,11 +174,37 @@ def verify_attestation(pdf: bytes, *, store: Store | None, key: SchoolSigningKey
             record = elsewhere
             lines.extend(_made_elsewhere_lines(store, metadata, record))
             return AttestationCheck(tuple(lines), record)
+        other_pc = _another_pc(result, school, own, earlier)
+        if other_pc is not None:  # its number is that PC's: matching it to a record here would mislead
+            number = metadata["record_id"]
+            lines.append(CheckLine("record", False, f"made on {other_pc} as its record {number}, which has "
+                                                    "not reached this PC through the sync folder (yet): "
+                                                    "sync, then check again"))
+            lines.append(CheckLine("anchor", False, f"its audit anchor is in the audit log of {other_pc}: "
+                                                    "check it there with 'holbrook audit verify'"))
+            return AttestationCheck(tuple(lines), None)
         record = store.acknowledgements.get(metadata["record_id"])
         lines.append(_record_line(pdf, metadata, record))
     if store is not None:
         lines.append(_anchor_line(store, pdf, record))
     return AttestationCheck(tuple(lines), record)
+
+
+def _another_pc(result: SignatureCheck, school: SchoolRoot | None, own: set[str],
+                earlier: dict[str, tuple[bytes, str, bytes]]) -> str | None:
+    """"PC 'Staff room'" when the file was signed by another PC of the school, else None."""
+    from cryptography import x509
+
+    from holbrook_desktop.core.attestation.school_root import pc_name_of
+
+    fingerprint = result.signer_fingerprint
+    if school is None or not result.trusted or fingerprint is None or fingerprint in own:
+        return None
+    if fingerprint in earlier:
+        return f"PC {earlier[fingerprint][1]!r}"
+    if result.issued_by_school and result.signer_der:
+        return f"PC {pc_name_of(x509.load_der_x509_certificate(result.signer_der)) or '?'!r}"
+    return None
 
 
 def _made_elsewhere_lines(store: Store, metadata: dict, record: AcknowledgementRecord) -> list[CheckLine]:

@@ -66,6 +66,8 @@ class AttestationContent:
     record: dict | None = None
     # A paper form brought in later: when it was entered here (acknowledged_at is the form's date).
     entered_at: datetime | None = None
+    # Which of the school's PCs signs (one school identity, see school_root.py); None: the school's own key.
+    signing_pc: str | None = None
 
 
 def attestation_title(policy_title: str) -> str:
@@ -810,7 +812,8 @@ class _Page:
     def footer_text(self) -> tuple[list[str], list[str]]:
         content = self.content
         anchor = content.audit_anchor  # in full: a reader can look it up in the chain
-        check = (f"This document is digitally signed by {content.school} (certificate "
+        signer = f"PC '{content.signing_pc}' of {content.school}" if content.signing_pc else content.school
+        check = (f"This document is digitally signed by {signer} (certificate "
                  f"{short_fingerprint(content.certificate_fingerprint)}). To check it: open it in a PDF "
                  "reader and look at the signature panel, or run: holbrook verify <this file>.")
         record = (f"Record {content.record_id} · machine {content.machine} · user {content.recorded_by} · "

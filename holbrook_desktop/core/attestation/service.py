@@ -186,8 +186,10 @@ class AttestationService:
         def make_pdf(stamp) -> bytes:
             content = attestation_content(stamp, new, policy=policy, member=member, quiz=quiz,
                                           signature=signature)
-            # The school as the administrator named it, with its own logo (see school_profile).
-            content = replace(content, school=profile.name, logo=profile.logo_path)
+            # The school as the administrator named it, with its own logo (see school_profile), and
+            # the PC that signs when the school's certificate issued its key.
+            content = replace(content, school=profile.name, logo=profile.logo_path,
+                              signing_pc=_pc_named_in(certificate.der))
             return signed_attestation(content, key)
 
         return records.acknowledgements.record(new, make_pdf, acknowledged_at=acknowledged_at)
@@ -290,3 +292,11 @@ class AttestationService:
         from holbrook_desktop.core.attestation.export import plan_attestation_export
 
         return plan_attestation_export(self._app.require_records(), since=since)
+
+
+def _pc_named_in(certificate_der: bytes) -> str | None:
+    from cryptography import x509
+
+    from holbrook_desktop.core.attestation.school_root import pc_name_of
+
+    return pc_name_of(x509.load_der_x509_certificate(certificate_der))

@@ -279,4 +279,17 @@ def status(store) -> dict[str, Any]:
         "pcs": records_events.peers(store),
         "refused": records_events.refusals(store),
         "waiting": records_events.contents_waiting(store),
+        "school": _school_status(store),
     }
+
+
+def _school_status(store) -> dict[str, Any]:
+    """Whether this PC is one of the school's (then only the school's PCs are synced with)."""
+    from holbrook_desktop.core.attestation.school_root import SchoolRoot
+
+    root = SchoolRoot(store.data_dir)
+    try:
+        return {"member": root.exists(), "school": root.school_name(),
+                "school_certificate": root.fingerprint(), "holds_school_key": root.holds_key()}
+    except Failure as exc:
+        return {"member": None, "problem": str(exc)}
