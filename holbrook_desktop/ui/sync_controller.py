@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel
 
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
+from holbrook_desktop.ui.accessibility import announce
 from holbrook_desktop.ui.operation import Operation
 
 if TYPE_CHECKING:
@@ -84,11 +85,15 @@ class SyncController(QObject):
         # The start screen shows once the records are open, and again after each sign-out (by the
         # person, or when idle) and on leaving the admin area: each is a moment to sync.
         window.session_controller.personLeft.connect(self.start)
+        # The school's content arrived by a sync: read once nobody is reading, the quiz or the admin
+        # area is not open (at the start screen), never under someone's feet.
+        self.content_waiting = False
 
     def start(self) -> None:
         """Sync now, and every few minutes from here on."""
         if self._window.service.records is None:
             return
+        self.follow_school_content()
         if not self.timer.isActive():
             self.timer.start()
         self.run()
@@ -160,10 +165,27 @@ class SyncController(QObject):
         self._show(outcome)
         if outcome.brought_records:
             self._refresh_views()
+        if outcome.report is not None and outcome.report.content:
+            self.content_waiting = True
+            self.follow_school_content()
         admin = self._window.admin
         if admin.view is not None:
             admin.view.sync_page.show_outcome(outcome)
         self.finished.emit(outcome)
+
+    def follow_school_content(self) -> bool:
+        """Read the content a sync put in use, if one did and the start screen is showing (nobody is
+        signed in); True if it was read."""
+        window = self._window
+        if not self.content_waiting or window.service.session is not None \
+                or not window.is_showing_start_screen():
+            return False
+        self.content_waiting = False
+        if window.service.content.follow_school():
+            window.content_reloaded()
+            announce(window, self.tr("The school's new policy content is now in use."))
+            return True
+        return False
 
     def _show(self, outcome: SyncOutcome) -> None:
         label = self.label

@@ -374,3 +374,33 @@ def test_a_pc_that_is_not_the_schools_cannot_erase_anyone_through_the_sync_folde
     names = {r.typed_name for r in hr.store.acknowledgements.all()}
     assert names == {"Real Person"}
     assert [m.full_name for m in hr.store.staff.list()] == ["Real Person"]
+
+
+def test_content_loaded_on_one_pc_is_put_in_use_on_the_others(school, tmp_path, content):  # noqa: F811
+    from holbrook_desktop.core.content.install import installed_content_dir
+    from holbrook_desktop.core.sync.content import manifest
+
+    shared, hr, staff_room = school
+    _joined(tmp_path, hr, staff_room)
+    new = tmp_path / "new-content"
+    shutil.copytree(content, new)
+    policy = new / "policies" / "social-media" / "policy.md"
+    policy.write_text(policy.read_text().replace('version = "2026 edition"', 'version = "2027 edition"'))
+    hr.app.content.install(new)
+    hr.sync(shared)
+    # A file changed in the shared folder is never used: the PC keeps the content it has.
+    shared_copy = next((shared / "school" / "content").iterdir()) / "policies" / "social-media" / "policy.md"
+    honest = shared_copy.read_bytes()
+    shared_copy.write_bytes(honest.replace(b"2027 edition", b"2099 edition"))
+    assert staff_room.sync(shared).content is None and installed_content_dir(staff_room.store.data_dir) is None
+    shared_copy.write_bytes(honest)
+    assert staff_room.sync(shared).content == "installed"
+    installed = installed_content_dir(staff_room.store.data_dir)
+    assert manifest(installed) == manifest(installed_content_dir(hr.store.data_dir))
+    assert 'version = "2027 edition"' in (installed / "policies" / "social-media" / "policy.md").read_text()
+    assert staff_room.sync(shared).content is None  # once only
+    # Going back to the shipped content travels too.
+    hr.app.content.use_shipped()
+    hr.sync(shared)
+    assert staff_room.sync(shared).content == "shipped"
+    assert installed_content_dir(staff_room.store.data_dir) is None

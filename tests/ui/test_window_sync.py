@@ -144,3 +144,24 @@ def test_the_admin_tab_lists_the_pcs_and_a_refused_bundle_and_syncs_now(
     assert page.refused.rowCount() == 0
     assert window.sync.label.text().startswith("Synced ")
     assert "received" in page.last_label.text()
+
+
+def test_content_loaded_on_another_pc_is_read_here_at_the_start_screen(
+        open_staff_window, qtbot, tmp_path, shared, other_pc):
+    import shutil
+
+    from holbrook_desktop.app import App
+    from tests.conftest import REAL_CONTENT
+
+    new = tmp_path / "new-content"
+    shutil.copytree(REAL_CONTENT, new)
+    policy = new / "policies" / "social-media" / "policy.md"
+    policy.write_text(policy.read_text().replace('version = "2026 edition"', 'version = "2027 edition"'))
+    App(REAL_CONTENT, records=other_pc.store).content.install(new)
+    other_pc.sync(shared)
+    window = open_staff_window()
+    assert window.service.content.policies[0].meta.version == "2026 edition"
+    _synced(window, qtbot)
+    assert window.sync.last.report.content == "installed"
+    qtbot.waitUntil(lambda: window.service.content.policies[0].meta.version == "2027 edition", timeout=5_000)
+    assert not window.sync.content_waiting

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,13 +148,14 @@ class ContentService:
         """Check a new content folder, copy it into the data folder and read it from now on; raises
         ContentRefused, with the checker's messages, leaving everything as it was."""
         from holbrook_desktop.core.content.install import install
+        from holbrook_desktop.core.sync.content import share_installed
 
         store = self._app.require_records()
         installed = install(folder, store.data_dir)
+        policies = [{"id": p.id, "version": p.version, "sha256": p.sha256} for p in installed.policies]
         with store.change("content.installed") as change:
-            change.details = {"from": str(folder),
-                              "policies": [{"id": p.id, "version": p.version, "sha256": p.sha256}
-                                           for p in installed.policies]}
+            change.details = {"from": str(folder), "policies": policies}
+        share_installed(store, installed.folder, policies)  # for the school's other PCs (sync)
         self.reload(installed.folder)
         return installed
 
@@ -161,13 +163,28 @@ class ContentService:
         """Stop using content loaded into the data folder: back to the content shipped with the app."""
         from holbrook_desktop.core.content.install import remove_installed
         from holbrook_desktop.core.paths import shipped_content_dir
+        from holbrook_desktop.core.sync.content import share_shipped
 
         store = self._app.require_records()
         if not remove_installed(store.data_dir):
             return False
         with store.change("content.reset") as change:
             change.details = {"to": str(shipped_content_dir())}
+        share_shipped(store)
         self.reload(shipped_content_dir())
+        return True
+
+    def follow_school(self) -> bool:
+        """After a sync put the school's content in use in the data folder (core/sync/content.py): read it,
+        unless this app was told which content to use (--content, HOLBROOK_CONTENT_DIR). True if the
+        content read changed; whoever was reading is signed out (the window waits for a free moment)."""
+        from holbrook_desktop.core import paths
+
+        data_dir = self._app.require_records().data_dir
+        chosen = {paths.shipped_content_dir().resolve(), (data_dir / paths.INSTALLED_CONTENT).resolve()}
+        if os.environ.get(paths.CONTENT_DIR_ENV) or self.content_dir.resolve() not in chosen:
+            return False
+        self.reload(paths.content_dir(None, data_dir=data_dir))  # the same folder too: its files are new
         return True
 
     def reload(self, content_dir: Path) -> None:

@@ -30,7 +30,7 @@ KINDS = ("policy_version", "setting", "staff", "quiz_attempt", "progress", "ackn
 # sign-in count, the sync folder, a sample school's marker). The logo's picture travels as a
 # setting too (core/admin/school_profile.py writes it to each PC's data folder).
 SHARED_SETTINGS = ("admin.password", "due.rules", "retention.years", "school.name", "roles.titles",
-                   "roles.added", "school.logo", "school.logo.picture")
+                   "roles.added", "school.logo", "school.logo.picture", "content.shared")
 # Times where the earliest of the PCs' values is the true one.
 EARLIEST_WINS = frozenset({"first_opened", "completed_at", "first_seen"})
 FORMAT = "holbrook-events/1"

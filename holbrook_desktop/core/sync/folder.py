@@ -59,6 +59,7 @@ class SyncReport:
     applied: list[dict[str, Any]] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
     waiting: int = 0
+    content: str | None = None  # "installed" / "shipped": the school's content was put in use here
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -121,6 +122,7 @@ def run(store, folder: Path | None = None, *, me: PcIdentity | None = None) -> S
         _write_own_bundles(store, me, mine)
     redact.after_sync(store, mine)
     report.waiting = records_events.contents_waiting(store)
+    report.content = _exchange_content(store, folder)
     return report
 
 
@@ -134,6 +136,17 @@ def _exchange_revocations(store, folder: Path) -> None:
             log.info("sync: took a newer list of revoked PC certificates from %s", folder / SCHOOL)
     except (OSError, Failure) as exc:  # the bundles matter more; the next sync tries again
         log.warning("sync: the list of revoked PC certificates was not exchanged: %s", exc)
+
+
+def _exchange_content(store, folder: Path) -> str | None:
+    """The policy content loaded on one PC, shared with the others (core/sync/content.py)."""
+    from holbrook_desktop.core.sync import content
+
+    try:
+        content.publish(store, folder / SCHOOL)
+    except OSError as exc:  # the next sync tries again
+        log.warning("sync: the content loaded here was not copied to the sync folder: %s", exc)
+    return content.reconcile(store, folder / SCHOOL)
 
 
 def _highest_seq(pc_dir: Path) -> int:
