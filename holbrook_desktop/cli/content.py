@@ -33,14 +33,16 @@ def register(commands) -> None:
     add_json_option(show)
     show.set_defaults(handler=_content_show)
     install = add_command(content_verbs, "install",
-                          "check a new content folder (a new policy version) and use it from now on")
+                          "check a new content folder (a new policy version) and use it from now on "
+                          "(on every PC of the school, through the sync folder)", requires_admin=True)
     install.add_argument("folder", metavar="DIR", type=Path, help="the new content folder")
     install.add_argument("--yes", action="store_true",
                          help="install even if its effective date has passed and people become "
                               "overdue at once")
     add_json_option(install)
     install.set_defaults(handler=_content_install)
-    reset = add_command(content_verbs, "reset", "go back to the content shipped with the app")
+    reset = add_command(content_verbs, "reset", "go back to the content shipped with the app",
+                        requires_admin=True)
     reset.set_defaults(handler=_content_reset)
 
 
