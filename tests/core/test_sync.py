@@ -274,3 +274,16 @@ def test_the_schools_logo_travels_and_so_does_going_back_to_the_shipped_one(scho
     b.sync(shared)
     a.sync(shared)
     assert not school_profile(a.store.settings, a.store.data_dir, []).logo_is_custom
+
+
+def test_a_first_sync_of_many_changes_is_several_bundles_each_applied_whole(school, monkeypatch):
+    shared, a, b = school
+    monkeypatch.setattr(records_events, "BUNDLE_EVENTS", 10)
+    made = make_activity(a, 6, 3)  # 6 × (3 + 3) events and a policy version: 37
+    report = a.sync(shared)
+    assert report.exported == made and report.bundle == 1
+    written = sorted(_pc_dir(shared, a).glob("bundle-*.json"))
+    assert len(written) == 4
+    b.sync(shared)
+    assert records_events.contents(a.store) == records_events.contents(b.store)
+    assert b.store.acknowledgements.count() == 6

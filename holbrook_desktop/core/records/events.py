@@ -34,6 +34,9 @@ SHARED_SETTINGS = ("admin.password", "due.rules", "retention.years", "school.nam
 # Times where the earliest of the PCs' values is the true one.
 EARLIEST_WINS = frozenset({"first_opened", "completed_at", "first_seen"})
 FORMAT = "holbrook-events/1"
+# The most events in one bundle: a bundle is read whole and applied in one transaction, so an old
+# school PC's memory bounds it (5,000 events are a few megabytes of JSON).
+BUNDLE_EVENTS = 5_000
 
 
 def _object(*pairs: str) -> str:
@@ -185,7 +188,9 @@ def pending_count(store) -> int:
 
 def export_pending(store, seq: int, made_at: str | None = None) -> list[Event]:
     """Every change made here since the last export, as new events numbered into bundle `seq` of
-    this PC, recorded as exported in one write transaction (with an audit row). Empty: nothing new."""
+    this PC (and `seq + 1` … when there are more than BUNDLE_EVENTS: a PC's first sync after years on
+    its own is several bundles, each read and applied in one go by the others), recorded as exported
+    in one write transaction (with an audit row). Empty: nothing new."""
     with store.change("sync.exported") as change:
         db = change.db
         me = pc_id(db)
@@ -205,16 +210,21 @@ def export_pending(store, seq: int, made_at: str | None = None) -> list[Event]:
         if not events:
             change.skip()
             return []
-        texts = [event.text for event in events]
-        hashes = [sha256_text(text) for text in texts]
-        db.conn.executemany(
-            "INSERT INTO sync_events (event_id, pc_id, seq, kind, entity, at, body, sha256) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(e.event_id, e.pc_id, seq, e.kind, e.entity, e.at, text, digest)
-             for e, text, digest in zip(events, texts, hashes, strict=True)])
-        db.execute("INSERT INTO sync_bundles (pc_id, seq, sha256, events, applied_at) VALUES (?, ?, ?, ?, ?)",
-                   (me, seq, events_digest(hashes), len(events), change.at))
+        # In KINDS order, so that what a row refers to is in the same bundle or an earlier one.
+        chunks = [events[start:start + BUNDLE_EVENTS] for start in range(0, len(events), BUNDLE_EVENTS)]
+        for number, chunk in enumerate(chunks, start=seq):
+            texts = [event.text for event in chunk]
+            hashes = [sha256_text(text) for text in texts]
+            db.conn.executemany(
+                "INSERT INTO sync_events (event_id, pc_id, seq, kind, entity, at, body, sha256) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.event_id, e.pc_id, number, e.kind, e.entity, e.at, text, digest)
+                 for e, text, digest in zip(chunk, texts, hashes, strict=True)])
+            db.execute("INSERT INTO sync_bundles (pc_id, seq, sha256, events, applied_at) "
+                       "VALUES (?, ?, ?, ?, ?)", (me, number, events_digest(hashes), len(chunk), change.at))
         change.details = {"pc_id": me, "bundle": seq, "events": len(events)}
+        if len(chunks) > 1:
+            change.details["bundles"] = f"{seq}-{seq + len(chunks) - 1}"
     return events
 
 
