@@ -1,5 +1,5 @@
-"""The admin area's "Several PCs" tab: the sync folder, each PC's last sync, the bundles refused and
-why, and "Sync now"."""
+"""The admin area's "Several PCs" tab: this PC in the school's identity (ui/admin/school_identity.py),
+the sync folder, each PC's last sync, the bundles refused and why, and "Sync now"."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.core.sync import folder as sync
 from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.admin.school_identity import SchoolIdentityGroup
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ class SyncPage(QWidget):
     def __init__(self, service, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
+        self.school = SchoolIdentityGroup(service, self)
+        self.school.changed.connect(self._reload_sync)  # joining may set the sync folder
         self.folder_label = QLabel(self)
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -94,6 +97,7 @@ class SyncPage(QWidget):
         refused_layout.addWidget(self.refused)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.school, 1)
         layout.addLayout(top)
         layout.addWidget(self.last_label)
         layout.addWidget(pcs_box, 2)
@@ -104,6 +108,10 @@ class SyncPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        self.school.reload()
+        self._reload_sync()
+
+    def _reload_sync(self) -> None:
         records = self.service.records
         if records is None:
             return
