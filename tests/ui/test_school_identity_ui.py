@@ -14,6 +14,7 @@ from holbrook_desktop.app import App
 from holbrook_desktop.core.admin.password import AdminPassword
 from holbrook_desktop.core.identity import Actor
 from holbrook_desktop.core.records import Store
+from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.admin.school_identity import SchoolIdentityGroup
 from tests.conftest import REAL_CONTENT
 from tests.ui.test_accessibility import assert_every_word_heard
@@ -137,6 +138,12 @@ def test_hr_makes_the_certificate_a_join_file_another_pc_joins_and_is_revoked(
     assert group.issued.item(1, 2).text().startswith("Revoked on ")
     assert "no longer used" in group.issued.item(1, 2).text()
     assert "PC 'Staff room': revoked on" in group.note.text()
+    # Once the revocation list reaches that PC (by the sync folder), it says so, in the warning colour.
+    other_pc.service.school.root().accept_revocation_list(group.service.school.root().revocation_list())
+    other_pc.reload()
+    assert other_pc.state_label.text().startswith("This PC's certificate was revoked on ")
+    assert theme.colours().warning in other_pc.state_label.styleSheet()
+    assert theme.colours().warning not in group.state_label.styleSheet()
 
 
 def test_a_wrong_password_is_said_and_changes_nothing(school_group, files, tmp_path, store):

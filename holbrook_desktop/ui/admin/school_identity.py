@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QHideEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 
 JOIN_SUFFIX = ".holbrook-join"
 CERTIFICATE_SUFFIXES = (".pem", ".cer", ".crt", ".der")
+ROWS_SHOWN = 4  # the issued table's height, in rows, before it scrolls: the sync tables below need room
 
 
 def short_fingerprint(fingerprint: str | None) -> str:
@@ -114,6 +117,7 @@ class SchoolIdentityGroup(QGroupBox):
         for made in self.buttons:
             actions.addWidget(made)
         actions.addStretch(1)
+        actions.addWidget(self.fingerprint_label)  # on the buttons' row: the tab must fit a 768-pixel screen
 
         self.issued = QTableWidget(0, 3, self)
         self.issued.setHorizontalHeaderLabels([self.tr("PC"), self.tr("Issued"), self.tr("State")])
@@ -124,6 +128,7 @@ class SchoolIdentityGroup(QGroupBox):
         self.issued.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.issued.horizontalHeader().setStretchLastSection(True)
         self.issued.setAccessibleName(self.tr("PCs the school's certificate was issued to here"))
+        self.issued.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -132,15 +137,19 @@ class SchoolIdentityGroup(QGroupBox):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.state_label)
-        layout.addWidget(self.fingerprint_label)
         layout.addLayout(actions)
-        layout.addWidget(self.issued, 1)
+        layout.addWidget(self.issued)
         layout.addWidget(self.note)
         self.dialog: QDialog | None = None  # the one opened last, for tests and for the keyboard
         self.confirmation: QMessageBox | None = None
         self.code_dialog: JoinCodeShownDialog | None = None
 
     # What this PC is --------------------------------------------------------------------------
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """What the last step said is for then: the page shows afresh when it comes back."""
+        self.tell("")
+        super().hideEvent(event)
 
     def _state_style(self) -> str:
         return theme.warning_style() if self._warn else ""
@@ -167,9 +176,10 @@ class SchoolIdentityGroup(QGroupBox):
                            "revoked.")
             warn = False
         elif pc.get("revoked"):
-            text = self.tr("This PC's certificate is revoked (%1): what it signs from now on is not the "
-                           "school's. Join again with a new join file from HR's PC.").replace(
-                               "%1", pc["revoked"])
+            # "PC 'Staff room': revoked on 6 December 2026 (…)": the words after the colon
+            text = self.tr("This PC's certificate was %1: what it signs from now on is not the school's. "
+                           "Join again with a new join file from HR's PC.").replace(
+                               "%1", pc["revoked"].split(": ", 1)[-1])
             warn = True
         elif status["holds_school_key"]:
             text = self.tr("This PC holds the school's certificate (HR's PC) for %1.").replace(
@@ -221,18 +231,31 @@ class SchoolIdentityGroup(QGroupBox):
             if issued["revoked"]:
                 words = issued["revoked"].split(": ", 1)[-1]
                 state = words[:1].upper() + words[1:]
-            rows.append([name, _day(issued["issued_at"]), state])
+            rows.append(([name, _day(issued["issued_at"]), state], bool(issued["revoked"])))
+        warning = QColor(theme.colours().warning)
         self.issued.setRowCount(len(rows))
-        for r, row in enumerate(rows):
+        for r, (row, revoked) in enumerate(rows):
             for c, text in enumerate(row):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
+                if revoked and c == 2:
+                    item.setForeground(warning)
                 self.issued.setItem(r, c, item)
+        self._fit_issued_height()
+
+    def _fit_issued_height(self) -> None:
+        """As tall as its rows, up to ROWS_SHOWN (then it scrolls), so the page keeps to the window."""
+        table = self.issued
+        rows = min(max(table.rowCount(), 1), ROWS_SHOWN)
+        row = table.verticalHeader().defaultSectionSize()
+        height = table.horizontalHeader().sizeHint().height() + rows * row + 2 * table.frameWidth()
+        table.setFixedHeight(height)
 
     def tell(self, text: str) -> None:
         self.note.setText(text)
         self.note.setVisible(bool(text))
-        announce(self.note, text)
+        if text:
+            announce(self.note, text)
 
     def _after(self, text: str) -> None:
         self.reload()
