@@ -99,6 +99,10 @@ def test_hr_makes_the_certificate_a_join_file_another_pc_joins_and_is_revoked(
     assert not group.create_button.isVisible() and not group.join_button.isVisible()
     assert group.issued.isVisible() and group.issued.rowCount() == 1
     assert group.issued.item(0, 0).text() == "Office (this PC)" and group.issued.item(0, 2).text() == "In use"
+    # One Tab stop, named like the page's other tables; every action button named by its words.
+    assert group.issued.accessibleName() == "PCs the school's certificate was issued to here"
+    assert not group.issued.tabKeyNavigation()
+    assert all(button.text() for button in group.buttons)
 
     shown = _make_join_file(group, files, tmp_path)
     join_file = tmp_path / "for-the-staff-room.holbrook-join"
