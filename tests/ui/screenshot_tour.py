@@ -169,6 +169,7 @@ class Tour:
         view.table.view.selectRow(0)
         self.shoot_dialog("9-edit-person", view.edit_staff_dialog())
         self.shoot_dialog("10-erase-dialog", self._erase_dialog(view))
+        self._several_pcs(view)
         window.admin.lock()
         return self.report
 
@@ -187,6 +188,19 @@ class Tour:
         if dialog is not None:
             dialog.word.setText("era")
         return dialog
+
+    def _several_pcs(self, view) -> None:
+        """HR's PC with the school's certificate, one join file made (its code shown) and one PC revoked."""
+        view.tabs.setCurrentWidget(view.sync_page)
+        group = view.sync_page.school
+        group.create(SECRET, "Office")
+        folder = Path(tempfile.mkdtemp())
+        group.make_join_file(SECRET, "Laptop 3", folder / "laptop-3.holbrook-join")
+        group.revoke(SECRET, "Laptop 3", "lost")
+        group.make_join_file(SECRET, "Staff room", folder / "staff-room.holbrook-join")
+        code_dialog = group.code_dialog
+        self.shoot("11-several-pcs")
+        self.shoot_dialog("12-join-code", code_dialog)
 
     def shoot_dialog(self, name: str, dialog) -> None:
         if dialog is None:

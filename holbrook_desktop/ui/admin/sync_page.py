@@ -1,12 +1,12 @@
-"""The admin area's "Several PCs" tab: the sync folder, each PC's last sync, the bundles refused and
-why, and "Sync now"."""
+"""The admin area's "Several PCs" tab: this PC in the school's identity (ui/admin/school_identity.py),
+the sync folder, each PC's last sync, the bundles refused and why, and "Sync now"."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.core.sync import folder as sync
 from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.admin.school_identity import SchoolIdentityGroup
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,18 @@ def _when(stamp: str | None, never: str = "") -> str:
     return f"{stamp[:10]} {stamp[11:16]} UTC"
 
 
+class _Table(QTableWidget):
+    """Asks for the room of a few rows (it grows with the window): the page shares a 768-pixel screen
+    with the school's group above."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        rows = self.horizontalHeader().sizeHint().height() + 3 * self.verticalHeader().defaultSectionSize()
+        return QSize(hint.width(), min(hint.height(), rows + 2 * self.frameWidth()))
+
+
 def _table(parent: QWidget, headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
+    table = _Table(0, len(headers), parent)
     table.setHorizontalHeaderLabels(headers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -62,6 +73,8 @@ class SyncPage(QWidget):
     def __init__(self, service, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
+        self.school = SchoolIdentityGroup(service, self)
+        self.school.changed.connect(self._reload_sync)  # joining may set the sync folder
         self.folder_label = QLabel(self)
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -73,6 +86,7 @@ class SyncPage(QWidget):
         self.last_label = QLabel(self)
         self.last_label.setWordWrap(True)
         caption(self.last_label, self.tr("Last sync from this window"))
+        self.last_label.hide()  # until a sync from this window: its empty line would push the page down
         top = QHBoxLayout()
         top.addWidget(self.folder_label, 1)
         top.addWidget(self.sync_button)
@@ -94,6 +108,7 @@ class SyncPage(QWidget):
         refused_layout.addWidget(self.refused)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.school)
         layout.addLayout(top)
         layout.addWidget(self.last_label)
         layout.addWidget(pcs_box, 2)
@@ -104,6 +119,10 @@ class SyncPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        self.school.reload()
+        self._reload_sync()
+
+    def _reload_sync(self) -> None:
         records = self.service.records
         if records is None:
             return
@@ -150,6 +169,7 @@ class SyncPage(QWidget):
         else:
             self.last_label.setText(self.tr("Sync at %1 did not finish: %2").replace("%1", at).replace(
                 "%2", outcome.message))
+        self.last_label.show()
         if outcome.status is not None:
             self.show_status(outcome.status)
         else:
@@ -159,3 +179,4 @@ class SyncPage(QWidget):
         self.sync_button.setEnabled(not running)
         if running:
             self.last_label.setText(self.tr("Syncing…"))
+            self.last_label.show()
