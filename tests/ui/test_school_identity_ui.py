@@ -1,13 +1,10 @@
 """One school identity from the admin area's Several PCs tab: HR's PC makes the school's certificate and
-a join file (its code shown once), another PC joins with them, a PC is revoked; a wrong password
-changes nothing."""
+a join file (sealed with the administrator password), another PC joins with it, a PC is revoked; a
+wrong password changes nothing."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from holbrook_desktop.app import App
@@ -20,8 +17,6 @@ from tests.conftest import REAL_CONTENT
 from tests.ui.test_accessibility import assert_every_word_heard
 from tests.ui.test_admin_area import SECRET, _unlock
 from tests.ui.test_admin_area import admin_window as admin_window
-
-CODE = re.compile(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}")
 
 
 @pytest.fixture
@@ -79,7 +74,6 @@ def _make_join_file(group, files, tmp_path, name="Staff room"):
     dialog.name_field.setText(name)
     dialog.password.setText(SECRET)
     dialog.ok_button.click()
-    return group.code_dialog
 
 
 def test_hr_makes_the_certificate_a_join_file_another_pc_joins_and_is_revoked(
@@ -104,22 +98,19 @@ def test_hr_makes_the_certificate_a_join_file_another_pc_joins_and_is_revoked(
     assert not group.issued.tabKeyNavigation()
     assert all(button.text() for button in group.buttons)
 
-    shown = _make_join_file(group, files, tmp_path)
+    _make_join_file(group, files, tmp_path)
     join_file = tmp_path / "for-the-staff-room.holbrook-join"
-    assert shown is not None and shown.isVisible() and join_file.exists()
-    code = shown.code_label.text()
-    assert CODE.fullmatch(code) and code not in join_file.read_text()
-    assert "shown only now" in shown.once.text()
-    assert shown.code_label.font().pointSizeF() > group.font().pointSizeF() * 1.5
-    shown.copy_button.click()
-    assert QGuiApplication.clipboard().text() == code
+    assert join_file.exists() and SECRET not in join_file.read_text()
+    assert "sealed with the administrator password" in group.note.text()
     assert group.issued.rowCount() == 2 and group.issued.item(1, 0).text() == "Staff room"
 
-    # The other PC joins with the file and the code.
+    # The other PC joins with the file and the administrator password.
     assert other_pc.join_button.isVisible() and not other_pc.export_button.isVisible()
     files["open"].append(str(join_file))
     entry = other_pc.join_dialog()
-    qtbot.keyClicks(entry.code, code.lower())
+    assert entry.password.echoMode() == entry.password.EchoMode.Password
+    assert not entry.ok_button.isEnabled()
+    qtbot.keyClicks(entry.password, SECRET)
     entry.ok_button.click()
     assert other_pc.state_label.text() == ("This PC is 'Staff room' of Holbrook Primary; its certificate "
                                            "was issued by the school.")
@@ -165,20 +156,22 @@ def test_a_wrong_password_is_said_and_changes_nothing(school_group, files, tmp_p
     dialog.name_field.setText("Laptop")
     dialog.password.setText("still not it")
     dialog.ok_button.click()
-    assert group.code_dialog is None and not (tmp_path / "laptop.holbrook-join").exists()
+    assert not (tmp_path / "laptop.holbrook-join").exists()
     assert group.issued.rowCount() == 1
     actions = [row[0] for row in store.db.execute("SELECT action FROM audit_log")][audited:]
     assert "school.join-file-made" not in actions
 
 
-def test_a_wrong_join_code_is_said_and_the_pc_stays_outside(school_group, other_pc, files, tmp_path):
+def test_a_wrong_password_for_the_join_file_is_said_and_the_pc_stays_outside(
+        school_group, other_pc, files, tmp_path):
     _make_certificate(school_group)
-    _make_join_file(school_group, files, tmp_path).reject()
+    _make_join_file(school_group, files, tmp_path)
     files["open"].append(str(tmp_path / "for-the-staff-room.holbrook-join"))
     entry = other_pc.join_dialog()
-    entry.code.setText("AAAA-BBBB-CCCC-DDDD")
+    entry.password.setText("Not the password 1")
     entry.ok_button.click()
-    assert any("join code does not open" in text for text in _messages(other_pc)), _messages(other_pc)
+    assert any("administrator password does not open" in text for text in _messages(other_pc)), \
+        _messages(other_pc)
     assert other_pc.state_label.text().startswith("Not part of a school identity yet.")
 
 
@@ -202,10 +195,7 @@ def test_walk_the_school_identity(school_group, files, tmp_path, qtbot):
         dialog.reject()
     _make_certificate(group)
     assert_every_word_heard(window, "Several PCs, HR's PC")
-    shown = _make_join_file(group, files, tmp_path)
-    qtbot.waitExposed(shown)
-    assert_every_word_heard(shown, "join code shown")
-    shown.reject()
+    _make_join_file(group, files, tmp_path)  # a PC to revoke
     for dialog in (group.join_file_dialog(), group.revoke_dialog()):
         qtbot.waitExposed(dialog)
         assert_every_word_heard(dialog, dialog.windowTitle())

@@ -21,7 +21,7 @@ from PySide6.QtGui import QImage
 REPO = Path(__file__).resolve().parents[2]
 SCREENS = ("1-start-screen", "2-reader", "3-quiz", "4-acknowledgement", "5-admin-table", "6-my-record",
            "7-what-changed", "8-admin-filter-pressed", "11-several-pcs")
-DIALOGS = ("9-edit-person", "10-erase-dialog", "12-join-code")  # their own size; checked for clipped text too
+DIALOGS = ("9-edit-person", "10-erase-dialog")  # their own size; checked for clipped text too
 
 pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None,
                                 reason="Xvfb is not installed: the screenshot suite needs a real X server "

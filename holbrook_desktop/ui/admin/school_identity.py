@@ -34,8 +34,6 @@ from holbrook_desktop.core.errors import HolbrookError
 from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.accessibility import announce, caption
 from holbrook_desktop.ui.admin.school_dialogs import (
-    JoinCodeEntryDialog,
-    JoinCodeShownDialog,
     SchoolPasswordDialog,
 )
 from holbrook_desktop.ui.operation import Operation
@@ -97,11 +95,12 @@ class SchoolIdentityGroup(QGroupBox):
                                             "each other PC joins with a join file"),
                                     self.create_dialog)
         self.join_button = button(self.tr("Join a school…"),
-                                  self.tr("Make this PC one of the school's, with the join file and code "
-                                          "from HR's PC"),
+                                  self.tr("Make this PC one of the school's, with a join file from HR's "
+                                          "PC and the administrator password"),
                                   self.join_dialog)
         self.join_file_button = button(self.tr("Make a join file…"),
-                                       self.tr("A file and a one-time code with which another PC joins"),
+                                       self.tr("A file, sealed with the administrator password, with which "
+                                               "another PC joins"),
                                        self.join_file_dialog)
         self.revoke_button = button(self.tr("Revoke a PC…"),
                                     self.tr("A lost, stolen or retired PC: what it signs from now on is not "
@@ -142,7 +141,6 @@ class SchoolIdentityGroup(QGroupBox):
         layout.addWidget(self.note)
         self.dialog: QDialog | None = None  # the one opened last, for tests and for the keyboard
         self.confirmation: QMessageBox | None = None
-        self.code_dialog: JoinCodeShownDialog | None = None
 
     # What this PC is --------------------------------------------------------------------------
 
@@ -290,7 +288,7 @@ class SchoolIdentityGroup(QGroupBox):
 
     # Join a school ---------------------------------------------------------------------------
 
-    def join_dialog(self) -> JoinCodeEntryDialog | None:
+    def join_dialog(self) -> SchoolPasswordDialog | None:
         from PySide6.QtWidgets import QFileDialog
 
         chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the join file"), "",
@@ -298,12 +296,16 @@ class SchoolIdentityGroup(QGroupBox):
         if not chosen:
             return None
         path = Path(chosen)
-        dialog = JoinCodeEntryDialog(path.name, self)
-        dialog.accepted.connect(lambda: self.join(path, dialog.typed_code()))
+        dialog = SchoolPasswordDialog(
+            self, self.tr("Join a school"),
+            self.tr("%1 is sealed with the school's administrator password, as it was when HR made the file. "
+                    "Type it to make this PC one of the school's.").replace("%1", path.name),
+            self.tr("Join"))
+        dialog.accepted.connect(lambda: self.join(path, dialog.typed_password()))
         self._open(dialog)
         return dialog
 
-    def join(self, path: Path, code: str) -> Operation:
+    def join(self, path: Path, password: str) -> Operation:
         def done(joined) -> None:
             told = [self.tr("This PC is now '%1' of %2: its attestations verify on every PC of the school. "
                             "Delete the join file now.").replace("%1", joined.pc_name).replace(
@@ -316,7 +318,7 @@ class SchoolIdentityGroup(QGroupBox):
                                         "%1", joined.sync_folder_unreachable))
             self._after(" ".join(told))
 
-        return self._run("school joined", lambda: self.service.school.join(path, code), done,
+        return self._run("school joined", lambda: self.service.school.join(path, password), done,
                          self.tr("Join a school"))
 
     # Make a join file (HR's PC) --------------------------------------------------------------
@@ -343,11 +345,10 @@ class SchoolIdentityGroup(QGroupBox):
 
     def make_join_file(self, password: str, pc_name: str, path: Path) -> Operation:
         def done(made) -> None:
-            self._after(self.tr("Made the join file for %1: %2.").replace("%1", made.pc_name).replace(
-                "%2", str(made.path)))
-            dialog = JoinCodeShownDialog(made.code, made.pc_name, str(made.path), self)
-            self.code_dialog = dialog
-            self._open(dialog)
+            self._after(self.tr("Made the join file for %1: %2. It is sealed with the administrator "
+                                "password; on that PC, choose \"Join a school…\" and type it. Delete the "
+                                "file once it has joined.").replace("%1", made.pc_name).replace(
+                                    "%2", str(made.path)))
 
         return self._run("join file made", lambda: self.service.school.make_join_file(
             password, pc_name, path), done, self.tr("Make a join file"))
