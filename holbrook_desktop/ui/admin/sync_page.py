@@ -98,8 +98,9 @@ class SyncPage(QWidget):
         refused_box = QGroupBox(self.tr("Bundles refused"), self)
         self.refused_note = QLabel(self.tr(
             "A bundle is refused whole when it was changed after its PC signed it, names a PDF that is "
-            "missing or changed, or comes with a key that is not its PC's. Nothing of it is applied; "
-            "it is tried again at each sync."), refused_box)
+            "missing or changed, comes with a key that is not its PC's, or (once this PC has the "
+            "school's certificate) comes from a PC that is not one of the school's or was revoked. "
+            "Nothing of it is applied; it is tried again at each sync."), refused_box)
         self.refused_note.setWordWrap(True)
         self.refused = _table(refused_box, [self.tr("PC"), self.tr("File"), self.tr("Since"),
                                             self.tr("Why")], self.tr("Bundles refused and why"))
