@@ -144,7 +144,8 @@ class MainWindow(QMainWindow):
                                        self.reading_controller.current_policy, lambda: service.data_dir)
         self._connect_signals()
         # Looked for once the window is up: the speech plugins take a moment to list their voices.
-        QTimer.singleShot(0, lambda: self.commands.read_aloud.setVisible(self.read_aloud.available()))
+        # Two turns: Qt paints a shown window only after the first turn's timers have run.
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._offer_read_aloud))
         self.reader.set_zoom(preferences.zoom())
         geometry = preferences.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
@@ -156,6 +157,9 @@ class MainWindow(QMainWindow):
             self.session_controller.show_start_screen(reload=False)  # the list was read a moment ago
         else:
             self.reading_controller.show_first_location()
+
+    def _offer_read_aloud(self) -> None:
+        self.commands.read_aloud.setVisible(self.read_aloud.available())
 
     def _add_start_screen(self) -> None:
         from holbrook_desktop.ui.quiz.quiz_view import QuizView  # quizzes are kept in the records

@@ -48,3 +48,11 @@ def test_the_data_folder_given_on_the_command_line_is_the_windows(tmp_path):
     _start(tmp_path / "from-the-environment", f"--data-dir={given}")
     assert (given / "holbrook.db").is_file()
     assert not (tmp_path / "from-the-environment").exists()
+
+
+def test_the_log_is_opened_after_the_first_paint_and_before_the_records(tmp_path):
+    before, after = _start(tmp_path / "data")
+    assert "logging.handlers" not in before and "logging.handlers" in after
+    log = (tmp_path / "data" / "logs" / "holbrook.log").read_text(encoding="utf-8")
+    assert "log opened" in log.splitlines()[0]
+    assert "records opened:" in log  # the records' opening, which follows the log's, is in it
