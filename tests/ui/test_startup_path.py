@@ -1,13 +1,19 @@
 """What the window's start-up does before its first paint, and that what waits until after it still
 happens: the `holbrook` command run as a person runs it, with the start-up probe of bench/startup.py."""
 
+import argparse
 import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import REPO
+from holbrook_desktop.core.identity import Actor
+from holbrook_desktop.core.records import Store
+from holbrook_desktop.core.sync import folder as sync
+from holbrook_desktop.ui.app import create_main_window
+from holbrook_desktop.ui.sync_controller import SYNC_INTERVAL_MS
+from tests.conftest import REAL_CONTENT, REPO
 
 
 def _start(data_dir, *options: str) -> tuple[list[str], list[str]]:
@@ -40,6 +46,9 @@ def test_the_window_starts_without_the_command_lines_modules(tmp_path, options):
                 if name.startswith("holbrook_desktop.cli.") and name != "holbrook_desktop.cli.common"]
     assert commands == []
     assert "holbrook_desktop.ui.main_window" in before
+    # Made with the records, after the first paint (the sync's start is tested below).
+    assert "holbrook_desktop.ui.sync_controller" not in before
+    assert "holbrook_desktop.ui.sync_controller" in after
     assert (tmp_path / "data" / "holbrook.db").is_file()  # the records of the folder given were opened
 
 
@@ -56,3 +65,44 @@ def test_the_log_is_opened_after_the_first_paint_and_before_the_records(tmp_path
     log = (tmp_path / "data" / "logs" / "holbrook.log").read_text(encoding="utf-8")
     assert "log opened" in log.splitlines()[0]
     assert "records opened:" in log  # the records' opening, which follows the log's, is in it
+
+
+def _window(qtbot, data_dir):
+    """The window as `holbrook` makes it: shown first, its records opened just after."""
+    window = create_main_window(argparse.Namespace(content=str(REAL_CONTENT), data_dir=str(data_dir)))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.records_pending)
+    return window
+
+
+def test_the_background_sync_still_starts_with_the_records_and_repeats_every_five_minutes(
+        qtbot, tmp_path, data_dir):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    store = Store.open(data_dir, Actor("tester", "window"))
+    sync.set_sync_folder(store, shared)
+    store.close()
+    window = _window(qtbot, data_dir)
+    assert window.is_showing_start_screen()
+    qtbot.waitUntil(lambda: window.sync.last is not None and not window.sync.running, timeout=20_000)
+    assert window.sync.last.state == "synced"
+    assert window.sync.label.isVisible() and window.sync.label.text().startswith("Synced ")
+    assert window.sync.timer.isActive() and window.sync.timer.interval() == SYNC_INTERVAL_MS
+    assert list(shared.iterdir())  # this PC's bundle is in the shared folder
+
+
+def test_a_signature_a_crash_interrupted_is_settled_before_the_start_screen_is_reached(
+        qtbot, data_dir):
+    Store.open(data_dir, Actor("tester", "window")).close()
+    attestations = data_dir / "attestations"
+    attestations.mkdir()
+    pending = attestations / "attestation-000001.pdf.pending"  # its record was never committed
+    pending.write_bytes(b"%PDF-1.7 signed, then the power went")
+    half_written = attestations / ".attestation-000002.pdf.pending.0123abcd.part"
+    half_written.write_bytes(b"%PDF-1.7 half")
+    window = _window(qtbot, data_dir)
+    assert window.is_showing_start_screen()  # where a person goes on to sign
+    assert not pending.exists() and not half_written.exists()
+    assert list(attestations.iterdir()) == []
