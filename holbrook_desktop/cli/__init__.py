@@ -108,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test(args)
     if args.noun is None:
+        # Before Qt: PySide6 reads the source of each module imported after it (for `__feature__`),
+        # and the window's Qt-free core is some forty modules.
+        import holbrook_desktop.app  # noqa: F401
         from holbrook_desktop.ui.app import run_gui  # Qt is loaded only for the window
 
         return run_gui(args)
