@@ -5,11 +5,12 @@ import argparse
 import os
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
 from holbrook_desktop.core.identity import Actor
-from holbrook_desktop.core.records import Store
+from holbrook_desktop.core.records import NewStaffMember, Store
 from holbrook_desktop.core.sync import folder as sync
 from holbrook_desktop.ui.app import create_main_window
 from holbrook_desktop.ui.sync_controller import SYNC_INTERVAL_MS
@@ -106,3 +107,28 @@ def test_a_signature_a_crash_interrupted_is_settled_before_the_start_screen_is_r
     assert window.is_showing_start_screen()  # where a person goes on to sign
     assert not pending.exists() and not half_written.exists()
     assert list(attestations.iterdir()) == []
+
+
+def test_the_text_is_a_centred_column_once_the_reader_first_shows_after_sign_in(qtbot, data_dir):
+    store = Store.open(data_dir, Actor("tester", "window"))
+    member = store.staff.add(NewStaffMember("Siân O’Brien", "teacher", date(2024, 9, 1)))
+    store.close()
+    window = _window(qtbot, data_dir)  # the reader was hidden behind the records' opening, then the list
+    window.resize(1366, 768)
+    assert window.sign_in(member.id)
+    qtbot.waitUntil(window.reader.isVisible)
+    frame = window.reader.document().rootFrame().frameFormat()
+    assert frame.leftMargin() > 100 and frame.leftMargin() == frame.rightMargin()
+
+
+def test_a_page_opened_while_the_reader_is_hidden_is_a_centred_column_when_it_shows_again(
+        open_window):
+    from holbrook_desktop.core.content.render import Location
+
+    window = open_window(size=(1366, 768))
+    reader = window.reader
+    reader.hide()  # as behind the start screen or the admin area
+    reader.show_location(Location("social-media", "2"))  # a new page: a fresh root frame
+    reader.show()
+    frame = reader.document().rootFrame().frameFormat()
+    assert frame.leftMargin() > 100 and frame.leftMargin() == frame.rightMargin()
