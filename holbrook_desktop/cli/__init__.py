@@ -23,8 +23,10 @@ from holbrook_desktop.cli.common import (
 
 
 def nouns() -> tuple:
-    """The command modules, in this order in `holbrook --help`. Imported here, not at the top: the
-    window (no command) is started without them (see `_window_args`)."""
+    """The command modules (`NOUNS`), in this order in `holbrook --help`. Imported on first use, not at
+    the top: the window (no command) is started without them (see `_window_args`)."""
+    if "NOUNS" in globals():
+        return globals()["NOUNS"]
     from holbrook_desktop.cli import (
         admin,
         attestation,
@@ -43,8 +45,16 @@ def nouns() -> tuple:
         sync,
     )
 
-    return (content, search, quiz, staff, audit, data_dir, backup, records, attestation, signing, export,
-            admin, retention, demo, sync)
+    found = (content, search, quiz, staff, audit, data_dir, backup, records, attestation, signing, export,
+             admin, retention, demo, sync)
+    globals()["NOUNS"] = found
+    return found
+
+
+def __getattr__(name: str) -> object:
+    if name == "NOUNS":
+        return nouns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_parser() -> argparse.ArgumentParser:
