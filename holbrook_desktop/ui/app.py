@@ -74,7 +74,8 @@ def run_gui(args: argparse.Namespace) -> int:
     window = create_main_window(args, data_dir, after_paint=after_paint)
     window.show()
     if os.environ.get(STARTUP_PROBE_ENV):
-        # "shown": the window is painted and answering; "ready": the staff list is usable too.
+        # "shown": the window is up and answering (the first turn of the event loop after show(); Qt
+        # paints it just after this turn's timers); "ready": the staff list is usable too.
         QTimer.singleShot(0, lambda: print(f"shown {time.time():.6f}", flush=True))
 
         def report_ready() -> None:
