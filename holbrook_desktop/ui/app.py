@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -26,9 +27,11 @@ from holbrook_desktop.ui.theme import apply_theme
 STARTUP_PROBE_ENV = "HOLBROOK_STARTUP_PROBE"
 
 
-def create_main_window(args: argparse.Namespace, data_dir: Path | None = None) -> MainWindow:
+def create_main_window(args: argparse.Namespace, data_dir: Path | None = None, *,
+                       after_paint: Callable[[], None] | None = None) -> MainWindow:
     """The window over the content; the staff records of the data folder are opened just after it
     appears (`open_records_later`), since sqlite-utils and the day's checks take a moment.
+    `after_paint` runs then too, just before the records are opened.
 
     If the records cannot be opened the person is told why (and offered the newest backup when the
     file is damaged); the handbook can then still be read, without anyone's progress being kept."""
@@ -36,8 +39,15 @@ def create_main_window(args: argparse.Namespace, data_dir: Path | None = None) -
     service = open_app(paths.content_dir(args.content, data_dir=data_dir), data_dir)
     window = MainWindow(service, Preferences(data_dir), records_pending=True)
     window.offer_admin_setup = True
-    # Two turns of the event loop: the first paints the window, the second opens the records.
-    QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: open_records_later(window)))
+
+    def once_painted() -> None:
+        if after_paint is not None:
+            after_paint()
+        open_records_later(window)
+
+    # Two turns of the event loop: Qt paints a shown window after the first turn's timers have run,
+    # so whatever can wait runs in the second.
+    QTimer.singleShot(0, lambda: QTimer.singleShot(0, once_painted))
     return window
 
 
@@ -54,14 +64,18 @@ def run_gui(args: argparse.Namespace) -> int:
     apply_theme(app)  # before any widget: they read their colours when they are made
     crash_report.install()
     data_dir = paths.data_dir(args.data_dir)
-    window = create_main_window(args, data_dir)
+
+    def after_paint() -> None:
+        # The log file's handler (logging.handlers: several milliseconds) after the first paint, and
+        # still before the records are opened, so that their opening is logged.
+        configure_logging(data_dir)
+        window.show_content_problems()
+
+    window = create_main_window(args, data_dir, after_paint=after_paint)
     window.show()
-    # The log file's handler (logging.handlers: a few milliseconds) after the first paint, and still
-    # before the records are opened two turns later, so that their opening is logged.
-    QTimer.singleShot(0, lambda: configure_logging(data_dir))
-    QTimer.singleShot(0, window.show_content_problems)
     if os.environ.get(STARTUP_PROBE_ENV):
-        # "shown": the window is painted and answering; "ready": the staff list is usable too.
+        # "shown": the window is up and answering (the first turn of the event loop after show(); Qt
+        # paints it just after this turn's timers); "ready": the staff list is usable too.
         QTimer.singleShot(0, lambda: print(f"shown {time.time():.6f}", flush=True))
 
         def report_ready() -> None:

@@ -38,7 +38,6 @@ from holbrook_desktop.ui.reading_controller import ReadingController
 from holbrook_desktop.ui.screen_fit import fit_to_screen, scrolling
 from holbrook_desktop.ui.session.idle_lock import DEFAULT_IDLE_MS, IdleLock
 from holbrook_desktop.ui.session_controller import SessionController
-from holbrook_desktop.ui.sync_controller import SyncController
 from holbrook_desktop.ui.window_actions import WindowActions
 
 if TYPE_CHECKING:
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
     from holbrook_desktop.ui.attestation.acknowledgement_view import AcknowledgementView
     from holbrook_desktop.ui.quiz.quiz_view import QuizView
     from holbrook_desktop.ui.session.start_screen import StartScreen
+    from holbrook_desktop.ui.sync_controller import SyncController
 
 log = logging.getLogger(__name__)
 # Dialog classes (QMessageBox, QFileDialog, printing) are imported where they are used: each
@@ -139,12 +139,16 @@ class MainWindow(QMainWindow):
         self.reading_controller = ReadingController(self)
         self.session_controller = SessionController(self)
         self.quiz_controller = QuizController(self)
-        self.sync = SyncController(self)  # several PCs: at each start screen and every few minutes
+        self._sync: SyncController | None = None
+        if service.records is not None:
+            self._start_syncing()
         self.printing = PolicyPrinting(self, service.content, self._stylesheet,
                                        self.reading_controller.current_policy, lambda: service.data_dir)
         self._connect_signals()
-        # Looked for once the window is up: the speech plugins take a moment to list their voices.
-        QTimer.singleShot(0, lambda: self.commands.read_aloud.setVisible(self.read_aloud.available()))
+        # Looked for once the window is up (two turns: Qt paints a shown window after the first turn's
+        # timers): the speech plugins take a moment to list their voices.
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: self.commands.read_aloud.setVisible(
+            self.read_aloud.available())))
         self.reader.set_zoom(preferences.zoom())
         geometry = preferences.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
@@ -156,6 +160,18 @@ class MainWindow(QMainWindow):
             self.session_controller.show_start_screen(reload=False)  # the list was read a moment ago
         else:
             self.reading_controller.show_first_location()
+
+    @property
+    def sync(self) -> SyncController:
+        return self._sync or self._start_syncing()
+
+    def _start_syncing(self) -> SyncController:
+        """Several PCs: a sync at each start screen and every few minutes. Made with the records
+        (before their first start screen), off the way to the window's first paint."""
+        from holbrook_desktop.ui.sync_controller import SyncController
+
+        self._sync = self._sync or SyncController(self)
+        return self._sync
 
     def _add_start_screen(self) -> None:
         from holbrook_desktop.ui.quiz.quiz_view import QuizView  # quizzes are kept in the records
@@ -268,6 +284,7 @@ class MainWindow(QMainWindow):
         if store is not None:
             self._add_start_screen()
             self._connect_page_signals()
+            self._start_syncing()
             self.commands.records_opened()
             self.session_controller.show_start_screen(reload=False)
             if self.offer_admin_setup:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,11 +30,13 @@ def available_area(widget: QWidget) -> QRect:
 
 
 def fit_to_screen(window: QWidget) -> None:
-    """Also makes every dialog shown later fit the screen (see DialogFit).
+    """Shrink a window (its frame included, roughly) to the available area and move it onto it. If even
+    its minimum size will not fit, it opens maximised: the layouts scroll inside.
 
-    Shrink a window (its frame included, roughly) to the available area and move it onto it. If even
-    its minimum size will not fit, it opens maximised: the layouts scroll inside."""
-    DialogFit.install()
+    Also makes every dialog shown once the window has been painted fit the screen (see DialogFit),
+    before anything else can show one."""
+    # Two turns of the event loop: Qt paints a shown window after the first turn's timers have run.
+    QTimer.singleShot(0, lambda: QTimer.singleShot(0, DialogFit.install))
     area = available_area(window)
     frame_extra = 40  # a title bar and borders the frame adds, before the window is shown
     width = min(window.width(), area.width())
@@ -64,7 +66,11 @@ def scrolling(content: QWidget) -> QScrollArea:
 
 class DialogFit(QObject):
     """Watches the application: a dialog that would open taller or wider than the screen's free area
-    is shrunk to it (its lists and text boxes then scroll) and moved onto the screen."""
+    is shrunk to it (its lists and text boxes then scroll) and moved onto the screen.
+
+    Every event of every widget passes through this filter, and PySide makes each kind of event's
+    Python type the first time one does (some 15-35 ms while a window first lays out): so it is
+    installed after the main window's first paint (`fit_to_screen`), before any dialog can open."""
 
     _installed: ClassVar[list[DialogFit]] = []
 

@@ -258,8 +258,17 @@ class ReaderView(QTextBrowser):
         super().resizeEvent(event)
         self._apply_text_width()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._apply_text_width()
+
     def _apply_text_width(self) -> None:
-        """Centre a readable column instead of stretching lines across a wide screen."""
+        """Centre a readable column instead of stretching lines across a wide screen. Only while the
+        reader is visible, and again each time it is shown: the first call (PySide making the
+        viewport's Python type, 10-20 ms) is then not on the way to the window's first paint, where
+        the reader is hidden behind "Opening the staff records…"."""
+        if not self.isVisible():
+            return
         widest = int(MAX_TEXT_WIDTH * self._zoom / 100)
         # The root frame's side margins replace the document margin, so never go below it.
         side = max(PAGE_MARGIN, (self.viewport().width() - widest) // 2)
