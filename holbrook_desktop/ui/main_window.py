@@ -201,27 +201,8 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         commands, reader = self.commands, self.reader
         reading, session, quiz = self.reading_controller, self.session_controller, self.quiz_controller
-        commands.back.triggered.connect(reader.backward)
-        commands.forward.triggered.connect(reader.forward)
-        commands.zoom_in.triggered.connect(reader.zoom_in)
-        commands.zoom_out.triggered.connect(reader.zoom_out)
-        commands.zoom_reset.triggered.connect(reader.reset_zoom)
-        commands.read_aloud.triggered.connect(reading.toggle_read_aloud)
+        commands.connect_to(self)
         self.read_aloud.stateChanged.connect(commands.read_aloud.setChecked)
-        commands.find.triggered.connect(reading.focus_search)
-        commands.print.triggered.connect(self.printing.print_policy)
-        commands.save_pdf.triggered.connect(self.printing.save_pdf_dialog)
-        commands.quit.triggered.connect(self.close)
-        commands.switch_person.triggered.connect(session.switch_person)
-        commands.take_quiz.triggered.connect(quiz.take_quiz)
-        commands.refresher_quiz.triggered.connect(quiz.take_refresher_quiz)
-        commands.back_to_quiz.triggered.connect(quiz.back_to_quiz)
-        commands.acknowledge.triggered.connect(quiz.acknowledge_policy)
-        commands.my_record.triggered.connect(quiz.show_my_record)
-        commands.next_unread.triggered.connect(reading.show_next_unread)
-        commands.check_attestation.triggered.connect(lambda: attestation_check.choose_and_check(self))
-        commands.help.triggered.connect(self.show_help)
-        commands.about.triggered.connect(self.show_about)
 
         self.contents.locationActivated.connect(reading.show_location)
         self.search_panel.hitActivated.connect(reading.open_search_hit)

@@ -1,4 +1,4 @@
-"""The main window's actions, shortcuts, toolbar and menus; what they do is wired in its _connect_signals."""
+"""The main window's actions, shortcuts, toolbar and menus, and what each one does (`connect_to`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow
 
     from holbrook_desktop.ui.admin.admin_access import AdminAccess
+    from holbrook_desktop.ui.main_window import MainWindow
 
 
 class WindowActions(QObject):
@@ -108,6 +109,33 @@ class WindowActions(QObject):
         help_menu.addAction(self.help)
         help_menu.addSeparator()
         help_menu.addAction(self.about)
+
+    def connect_to(self, window: MainWindow) -> None:
+        """What each action does, through the window's reader, printing and controllers."""
+        from holbrook_desktop.ui.attestation import attestation_check
+
+        reader, reading = window.reader, window.reading_controller
+        session, quiz = window.session_controller, window.quiz_controller
+        self.back.triggered.connect(reader.backward)
+        self.forward.triggered.connect(reader.forward)
+        self.zoom_in.triggered.connect(reader.zoom_in)
+        self.zoom_out.triggered.connect(reader.zoom_out)
+        self.zoom_reset.triggered.connect(reader.reset_zoom)
+        self.read_aloud.triggered.connect(reading.toggle_read_aloud)
+        self.find.triggered.connect(reading.focus_search)
+        self.print.triggered.connect(window.printing.print_policy)
+        self.save_pdf.triggered.connect(window.printing.save_pdf_dialog)
+        self.quit.triggered.connect(window.close)
+        self.switch_person.triggered.connect(session.switch_person)
+        self.take_quiz.triggered.connect(quiz.take_quiz)
+        self.refresher_quiz.triggered.connect(quiz.take_refresher_quiz)
+        self.back_to_quiz.triggered.connect(quiz.back_to_quiz)
+        self.acknowledge.triggered.connect(quiz.acknowledge_policy)
+        self.my_record.triggered.connect(quiz.show_my_record)
+        self.next_unread.triggered.connect(reading.show_next_unread)
+        self.check_attestation.triggered.connect(lambda: attestation_check.choose_and_check(window))
+        self.help.triggered.connect(window.show_help)
+        self.about.triggered.connect(window.show_about)
 
     def _action(self, text: str, shortcuts: QKeySequence | list[QKeySequence], tip: str = "") -> QAction:
         new = QAction(text, self._window)
