@@ -405,3 +405,18 @@ def test_content_loaded_on_one_pc_is_put_in_use_on_the_others(school, tmp_path, 
     hr.sync(shared)
     assert staff_room.sync(shared).content == "shipped"
     assert installed_content_dir(staff_room.store.data_dir) is None
+
+
+@pytest.mark.parametrize("name", ["../escape.md", "/etc/passwd", "C:evil.md", "a\\..\\b.md", "a//b.md"])
+def test_shared_content_naming_a_file_outside_its_folder_is_refused(school, tmp_path, name):
+    from holbrook_desktop.core.content.install import installed_content_dir
+    from holbrook_desktop.core.sync import content as shared_content
+
+    shared, hr, staff_room = school
+    files = {name: "0" * 64}
+    hr.store.settings.set(shared_content.SETTING, {"id": shared_content.manifest_id(files), "files": files,
+                                                   "policies": []})
+    hr.sync(shared)
+    assert staff_room.sync(shared).content is None
+    assert installed_content_dir(staff_room.store.data_dir) is None
+    assert not (tmp_path / "escape.md").exists()

@@ -106,9 +106,9 @@ def reconcile(store, shared: Path) -> str | None:
     shutil.rmtree(staging, ignore_errors=True)
     try:
         for relative, sha in files.items():
-            path = (source / relative)
-            if ".." in Path(relative).parts or Path(relative).is_absolute():
+            if not _plain_relative(relative):
                 raise Refused(f"the shared content names a file outside its folder: {relative}")
+            path = source / relative
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() != sha:
                 raise Refused(f"{path} does not match the content the school shared (changed or damaged)")
@@ -128,3 +128,10 @@ def reconcile(store, shared: Path) -> str | None:
                           "policies": [{"id": p.id, "version": p.version, "sha256": p.sha256}
                                        for p in checked.policies]}
     return "installed"
+
+
+def _plain_relative(relative: str) -> bool:
+    """A path inside the folder on every system: parts separated by /, none empty, "." or "..", and no
+    drive or backslash (which Windows would read as a way out)."""
+    parts = relative.split("/")
+    return all(part not in ("", ".", "..") and ":" not in part and "\\" not in part for part in parts)
