@@ -305,9 +305,9 @@ def test_hrs_pc_can_move_with_a_key_file(school, tmp_path):
     hr.app.school.revoke(PASSWORD, "Office", "retired")
     key_file = hr.app.school.export_key(PASSWORD, tmp_path / "school.key")
     assert PASSWORD.encode() not in key_file.read_bytes()
+    assert staff_room.app.admin.password().check(PASSWORD).ok  # the school's, taken when it joined
     with pytest.raises(SchoolIdentityRefused):
-        staff_room.app.school.import_key(key_file, PASSWORD)  # no password set there yet
-    staff_room.app.admin.password().set_first(PASSWORD)
+        staff_room.app.school.import_key(key_file, "Not the password 1")
     (tmp_path / "other.key").write_text("{}")
     with pytest.raises(SchoolIdentityRefused, match=r"other\.key"):
         staff_room.app.school.import_key(tmp_path / "other.key", PASSWORD)
@@ -420,3 +420,41 @@ def test_shared_content_naming_a_file_outside_its_folder_is_refused(school, tmp_
     assert staff_room.sync(shared).content is None
     assert installed_content_dir(staff_room.store.data_dir) is None
     assert not (tmp_path / "escape.md").exists()
+
+
+def test_a_joining_pc_takes_the_schools_settings_and_never_overrides_them(school, tmp_path):
+    from holbrook_desktop.core.admin.school_profile import NAME_KEY
+
+    shared, hr, staff_room = school
+    hr.store.settings.set(NAME_KEY, "Holbrook Primary School")
+    # The new PC was set up on its own first: its own password and its own name for the school.
+    staff_room.app.admin.password().set_first("Set up by IT 2026")
+    staff_room.store.settings.set(NAME_KEY, "HOLBROOK")
+    staff_room.store.settings.set("retention.years", 9)
+    _joined(tmp_path, hr, staff_room)
+    assert staff_room.app.admin.password().check(PASSWORD).ok
+    assert staff_room.store.settings.get(NAME_KEY) == "Holbrook Primary School"
+    assert staff_room.store.settings.get("retention.years") is None  # the school never set one
+    staff_room.sync(shared)
+    hr.sync(shared)
+    staff_room.sync(shared)
+    for pc in (hr, staff_room):
+        assert pc.app.admin.password().check(PASSWORD).ok
+        assert not pc.app.admin.password().check("Set up by IT 2026").ok
+        assert pc.store.settings.get(NAME_KEY) == "Holbrook Primary School"
+        assert pc.store.settings.get("retention.years") is None
+
+
+def test_a_join_file_whose_settings_were_changed_is_refused(school, tmp_path):
+    _shared, hr, staff_room = school
+    hr.app.school.create(PASSWORD, pc_name="Office")
+    made = hr.app.school.make_join_file(PASSWORD, "Staff room", tmp_path / "s.holbrook-join")
+    body = json.loads(made.path.read_text())
+    settings = json.loads(body["settings"])
+    settings = [[key, json.dumps("an intruder's hash") if key == "admin.password" else value, at, changed]
+                for key, value, at, changed in settings]
+    body["settings"] = json.dumps(settings, sort_keys=True)
+    made.path.write_text(json.dumps(body))
+    with pytest.raises(JoinFileRefused, match="settings were changed"):
+        staff_room.app.school.join(made.path, PASSWORD)
+    assert not staff_room.app.school.status()["member"]

@@ -49,10 +49,11 @@ class JoinPackage:
     private_key: Any
     certificate: x509.Certificate
     school_certificate: x509.Certificate
+    settings: list[list[str | None]]  # the school's settings when the file was made (core/records/events.py)
 
 
 def make(root: SchoolRoot, password: str, pc_name: str, *, sync_folder: str | None,
-         now: datetime | None = None) -> JoinFile:
+         settings: list[list[str | None]] | None = None, now: datetime | None = None) -> JoinFile:
     """A new key for the PC named ``pc_name``, its certificate issued by the school's key (which
     ``password`` opens), sealed with that password."""
     import hashlib
@@ -74,7 +75,11 @@ def make(root: SchoolRoot, password: str, pc_name: str, *, sync_folder: str | No
     sealed = pkcs12.serialize_key_and_certificates(
         name.encode("utf-8"), key, certificate, [school_certificate],
         serialization.BestAvailableEncryption(password.encode("utf-8")))
+    # The school's settings, signed by the school's key: the PC joining takes them as the school's.
+    settings_text = json.dumps(settings or [], sort_keys=True)
+    signature = base64.b64encode(root.sign(password, settings_text.encode("utf-8"))).decode("ascii")
     body = {"format": FORMAT, "school": root.school_name(), "pc_name": name,
+            "settings": settings_text, "settings_signature": signature,
             "made_at": (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds"),
             "school_certificate": school_certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
             "sync_folder": sync_folder, "pkcs12": base64.b64encode(sealed).decode("ascii")}
@@ -105,6 +110,15 @@ def read(path: Path, password: str) -> JoinPackage:
         sealed = base64.b64decode(str(body["pkcs12"]), validate=True)
         school, pc_name, made_at = str(body["school"]), str(body["pc_name"]), str(body["made_at"])
         sync_folder = body.get("sync_folder")
+        settings_text = str(body.get("settings") or "[]")
+        settings_signature = base64.b64decode(str(body.get("settings_signature") or ""), validate=True)
+        settings = [[str(part) if part is not None else None for part in row]
+                    for row in json.loads(settings_text)]
+        for row in settings:  # (key, value as stored, updated_at, changed_at)
+            if len(row) != 4 or row[0] is None or row[1] is None:
+                raise JoinFileRefused(f"{path} carries settings that are not the school's. Ask HR for a "
+                                      "new join file.")
+            json.loads(row[1])
     except (ValueError, KeyError, TypeError, UnicodeError) as exc:
         raise JoinFileRefused(f"{path} is not a join file made by Holbrook Staff Handbook (or it is "
                               f"damaged): {exc}. Ask HR for a new one.") from exc
@@ -118,5 +132,20 @@ def read(path: Path, password: str) -> JoinPackage:
     if not issued_by(certificate, school_certificate) or school_certificate not in extra:
         raise JoinFileRefused(f"In {path} the PC's certificate was not issued by the school's certificate "
                               "it carries: the file was changed. Ask HR for a new one.")
+    if not _signed_by(school_certificate, settings_text.encode("utf-8"), settings_signature):
+        raise JoinFileRefused(f"In {path} the school's settings were changed after HR made the file. Ask HR "
+                              "for a new one.")
     return JoinPackage(school, pc_name, made_at, str(sync_folder) if sync_folder else None, key, certificate,
-                       school_certificate)
+                       school_certificate, settings)
+
+
+def _signed_by(certificate, data: bytes, signature: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    try:
+        certificate.public_key().verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+    except (InvalidSignature, TypeError, ValueError):
+        return False
+    return True

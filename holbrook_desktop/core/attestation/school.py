@@ -113,7 +113,10 @@ class SchoolService:
         self._check_password(password)
         root = self.root()
         pc_name = pc_name or f"PC {len(root.issued()) + 1}"
-        made = join_file.make(root, password, pc_name, sync_folder=records.settings.get("sync.folder"))
+        from holbrook_desktop.core.records.events import shared_settings
+
+        made = join_file.make(root, password, pc_name, sync_folder=records.settings.get("sync.folder"),
+                              settings=[list(row) for row in shared_settings(records)])
         with records.change("school.join-file-made") as change:
             change.details = {"pc_name": made.pc_name, "certificate": made.certificate_fingerprint,
                               "file": str(destination)}
@@ -148,6 +151,9 @@ class SchoolService:
             if not was_member:
                 root.forget()
             raise
+        from holbrook_desktop.core.records.events import adopt_settings
+
+        adopt_settings(self._app.require_records(), package.settings)
         folder, unreachable = None, None
         if package.sync_folder:
             records = self._app.require_records()

@@ -234,6 +234,14 @@ class SchoolRoot:
             raise SchoolIdentityUnusable(f"The school's key {self.key_path} is not an RSA key.")
         return key
 
+    def sign(self, password: str, data: bytes) -> bytes:
+        """``data`` signed by the school's key (RSA PKCS#1 v1.5, SHA-256): what a join file carries of
+        the school's settings."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        return self.open_key(password).sign(data, padding.PKCS1v15(), hashes.SHA256())
+
     def reseal(self, old_password: str, new_password: str) -> bool:
         """The key sealed again with a new administrator password; False if it is not here or the old
         password does not open it (then it stays sealed with that one)."""
@@ -271,7 +279,9 @@ class SchoolRoot:
         issued.mkdir(mode=0o700, exist_ok=True)
         write_whole(issued / f"{fingerprint}.pem", certificate.public_bytes(serialization.Encoding.PEM))
         write_whole(issued / f"{fingerprint}.json", json.dumps(
-            {"pc_name": pc_name, "issued_at": start.isoformat(), "serial": certificate.serial_number},
+            {"pc_name": pc_name, "serial": certificate.serial_number,
+             # to the microsecond: the list of PCs is in the order they were issued
+             "issued_at": (now or datetime.now(UTC)).astimezone(UTC).isoformat()},
             indent=2).encode("utf-8"))
         return certificate
 

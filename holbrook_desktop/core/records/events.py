@@ -780,3 +780,42 @@ def made_on(store, record_id: int) -> str | None:
     if row is None or row[0] in (None, pc_id(store.db)):
         return None
     return row[1] or row[0][:8]
+
+
+def shared_settings(store) -> list[tuple[str, str, str, str | None]]:
+    """The school's settings as this PC has them: (key, value as stored, updated_at, changed_at)."""
+    return store.db.execute(
+        "SELECT key, value, updated_at, coalesce(changed_at, updated_at) FROM settings "
+        "WHERE key IN (SELECT value FROM json_each(?)) ORDER BY key",
+        (json.dumps(SHARED_SETTINGS),)).fetchall()
+
+
+def adopt_settings(store, rows: Iterable[Sequence[Any]]) -> list[str]:
+    """A PC joining the school takes the school's settings as they were when HR made its join file,
+    with their times, and counts them as already known to the other PCs: what this PC set on its own
+    before (a first-run password, its own name for the school) is replaced, and never sent out to
+    override the school's. Returns the keys taken. Audited (the keys, never the values)."""
+    taken = [(str(key), str(value), str(updated_at), str(changed_at or updated_at))
+             for key, value, updated_at, changed_at in rows if key in SHARED_SETTINGS]
+    if not taken:  # a join file made before the settings travelled with it: sync brings them
+        return []
+    for _key, value, _updated, _changed in taken:
+        json.loads(value)  # ValueError: not a stored setting
+    keys = [key for key, *_ in taken]
+    with store.change("school.settings-adopted") as change:
+        db = change.db
+        db.conn.executemany(
+            "INSERT INTO settings (key, value, updated_at, changed_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
+            "changed_at = excluded.changed_at", taken)
+        known = _view_rows(db, "setting", "WHERE v.entity IN (SELECT value FROM json_each(:keys))",
+                           {"keys": json.dumps(keys)})
+        db.conn.executemany(_SETTLE, [("setting", entity, at, state) for entity, at, state in known])
+        # What the school has not set, this PC had better not have set either, unless it already told
+        # the other PCs (then it is theirs too).
+        dropped = db.execute(
+            "DELETE FROM settings WHERE key IN (SELECT value FROM json_each(?)) AND key NOT IN "
+            "(SELECT value FROM json_each(?)) AND key NOT IN (SELECT entity FROM sync_entities "
+            "WHERE kind = 'setting')", (json.dumps(SHARED_SETTINGS), json.dumps(keys))).rowcount
+        change.details = {"keys": keys, "own_settings_dropped": dropped}
+    return keys
