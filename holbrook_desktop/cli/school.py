@@ -66,6 +66,10 @@ def register(commands) -> None:
                          "force (asks the earlier one; with --password-stdin, on the second line)",
                          requires_admin=True)
     reseal.set_defaults(handler=_reseal)
+    revocations = add_command(verbs, "export-revocations",
+                              "write the school's list of revoked PC certificates for auditors (.crl, DER)")
+    add_output_option(revocations)
+    revocations.set_defaults(handler=_export_revocations)
     export = add_command(verbs, "export-certificate",
                          "write the school's certificate for auditors (.pem, or .cer/.crt for DER)")
     add_output_option(export)
@@ -216,4 +220,13 @@ def _reseal(args: argparse.Namespace) -> int:
     if done is None:
         return code
     say("the school's key is now sealed with the administrator password in force")
+    return EXIT_OK
+
+
+def _export_revocations(args: argparse.Namespace) -> int:
+    code, written = _with_app(args, lambda app: app.school.export_revocations(args.output))
+    if written is None:
+        return code
+    say(f"wrote {written}: imported beside the school's certificate (e.g. crlutil -I -i FILE -d DB), a "
+        "revoked PC's later signatures show as revoked")
     return EXIT_OK

@@ -208,7 +208,7 @@ def test_every_option_naming_a_path_is_guarded_or_only_read():
     assert guarded == {"export acknowledgements", "export attestations", "export report", "attestation save",
                        "signing export-certificate", "subject-access export", "staff import",
                        "sync set-folder", "school make-join-file", "school export-certificate",
-                       "school export-key"}
+                       "school export-key", "school export-revocations"}
     unguarded = {(command, action.dest) for command, _, action, is_output in found if not is_output}
     # A new option naming a path must be an output (add_output_option / declare_output, and so checked
     # before the command runs) or be added here as one that is only read.
@@ -240,7 +240,7 @@ def test_every_guarded_option_found_by_the_walk_is_refused(data, capsys):
         code, _, err = _run(capsys, "--data-dir", data, *command.split(), *argv)
         assert code == 2 and "refused" in err and "Nothing was written." in err, (command, err)
         checked.append(command)
-    assert len(checked) == 11 and snapshot(data) == before
+    assert len(checked) == 12 and snapshot(data) == before
 
 
 def test_an_undeclared_output_option_is_checked_too(data, capsys, monkeypatch):

@@ -203,6 +203,20 @@ def test_pdfsig_trusts_every_pcs_attestation_given_the_schools_certificate(schoo
         assert "Signature is Valid." in result.stdout, result.stdout + result.stderr
         assert "Certificate is Trusted." in result.stdout, result.stdout
         assert f"Signer Certificate Common Name: PC {pc.name}" in result.stdout
+    # A lost PC: with the school's revocation list beside its certificate, what it signs after the
+    # revocation shows as revoked to the auditor too.
+    time.sleep(1.1)
+    hr.app.school.revoke(PASSWORD, "Staff room", "lost")
+    time.sleep(1.1)
+    late = tmp_path / "late.pdf"
+    late.write_bytes(staff_room.app.attestation.pdf(staff_room.acknowledge("Late Signer")))
+    crl = hr.app.school.export_revocations(tmp_path / "school.crl")
+    if shutil.which("crlutil"):
+        subprocess.run(["crlutil", "-I", "-d", f"sql:{database}", "-i", str(crl), "-t", "1"], check=True,
+                       capture_output=True, timeout=60)
+        result = subprocess.run(["pdfsig", "-nssdir", f"sql:{database}", str(late)],
+                                capture_output=True, text=True, timeout=60)
+        assert "Certificate has been Revoked." in result.stdout, result.stdout
 
 
 def test_the_school_commands(tmp_path, content, monkeypatch, capsys):  # noqa: F811

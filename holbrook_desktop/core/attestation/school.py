@@ -216,6 +216,25 @@ class SchoolService:
                                             "with the earlier password.")
             change.details = {"school_certificate": root.fingerprint()}
 
+    def export_revocations(self, destination: Path) -> Path:
+        """The school's revocation list (DER, signed by the school's key) for auditors: imported into
+        their reader's certificate store beside the school's certificate (NSS: `crlutil -I`), a revoked
+        PC's later signatures show as revoked there too."""
+        from holbrook_desktop.core.attestation.school_root import SchoolIdentityUnusable
+        from holbrook_desktop.core.paths import check_output_target
+
+        root = self.root()
+        destination = check_output_target(Path(destination), root.folder.parent.parent)
+        data = root.revocation_list() if root.exists() else None
+        if data is None:
+            raise SchoolIdentityRefused("This PC has no revocation list of the school's: it comes with the "
+                                        "school's certificate, and through the sync folder.")
+        try:
+            destination.write_bytes(data)
+        except OSError as exc:
+            raise SchoolIdentityUnusable(f"Could not write {destination}: {exc.strerror or exc}") from exc
+        return destination
+
     def export_certificate(self, destination: Path) -> Path:
         """The school's certificate for auditors (PEM for .pem, DER for .cer/.crt/.der)."""
         from holbrook_desktop.core.attestation.school_root import SchoolIdentityUnusable
