@@ -87,6 +87,10 @@ class WelcomePage(QWizardPage):
         layout.addWidget(_paragraph(self.tr(
             "Staff cannot sign in until it is done. If you stop now, it is offered again the next time "
             "the handbook starts."), self))
+        layout.addWidget(_paragraph(self.tr(
+            "Another PC of the school already uses the handbook? Set this one up, then join the school "
+            "in the admin area (Several PCs → Join a school…) with a join file from HR's PC: the school's "
+            "own name, password and settings then take the place of what you choose here."), self))
         layout.addStretch(1)
 
 
@@ -354,6 +358,8 @@ class DonePage(QWizardPage):
             (self.tr("School"), service.admin.school_profile().name),
             (self.tr("First deadlines from"), self._rollout_words()),
             (self.tr("Help"), self.tr("Help menu, or F1")),
+            (self.tr("Several PCs"), self.tr("Admin area → Several PCs: the sync folder, and joining the "
+                                              "school with HR's join file")),
         ]
         items = "".join(f"<tr><td><b>{html.escape(a)}</b>&nbsp;&nbsp;</td><td>{html.escape(b)}</td></tr>"
                         for a, b in rows)
