@@ -316,7 +316,10 @@ def test_one_join_file_used_on_two_pcs_is_noticed(school, tmp_path, content):  #
 def test_hrs_pc_can_move_with_a_key_file(school, tmp_path):
     _shared, hr, staff_room = school
     _joined(tmp_path, hr, staff_room)
-    hr.app.school.revoke(PASSWORD, "Office", "retired")
+    with pytest.raises(SchoolIdentityRefused, match="is this PC"):
+        hr.app.school.revoke(PASSWORD, "Office", "retired")
+    hr.app.school.make_join_file(PASSWORD, "Old laptop", tmp_path / "old.holbrook-join")
+    hr.app.school.revoke(PASSWORD, "Old laptop", "compromised")  # carried in the key file
     key_file = hr.app.school.export_key(PASSWORD, tmp_path / "school.key")
     assert PASSWORD.encode() not in key_file.read_bytes()
     assert staff_room.app.admin.password().check(PASSWORD).ok  # the school's, taken when it joined
@@ -327,10 +330,12 @@ def test_hrs_pc_can_move_with_a_key_file(school, tmp_path):
         staff_room.app.school.import_key(tmp_path / "other.key", PASSWORD)
     staff_room.app.school.import_key(key_file, PASSWORD)
     status = staff_room.app.school.status()
-    assert status["holds_school_key"] and {i["pc_name"] for i in status["issued"]} == {"Office", "Staff room"}
-    assert status["revoked"] and "Office" in status["revoked"][0]
+    assert status["holds_school_key"]
+    assert {i["pc_name"] for i in status["issued"]} == {"Office", "Staff room", "Old laptop"}
+    assert status["revoked"] and "Old laptop" in status["revoked"][0]
     made = staff_room.app.school.make_join_file(PASSWORD, "Laptop", tmp_path / "laptop.holbrook-join")
     assert made.path.exists()
+    staff_room.app.school.revoke(PASSWORD, "Office", "retired")  # the old HR PC, from the new one
 
 
 def test_after_a_reset_the_key_is_sealed_again_with_the_earlier_password(

@@ -172,6 +172,12 @@ class SchoolService:
         target = root.find_issued(which)
         if target.revoked is not None:
             return target.revoked
+        current = self._app.attestation.signing_key().current()
+        if current is not None and current.fingerprint == target.fingerprint:
+            raise SchoolIdentityRefused(
+                f"{target.pc_name!r} is this PC: it would stop signing for the school. To retire HR's PC, "
+                "move the school's key first ('holbrook school export-key', then 'import-key' on the new "
+                "HR PC) and revoke this one from there.")
         with self._app.require_records().change("school.pc-revoked") as change:
             revocation = root.revoke(password, which, reason)
             change.details = {"pc_name": target.pc_name, "certificate": target.fingerprint, "reason": reason,
