@@ -399,3 +399,5 @@ class MainWindow(QMainWindow):
             except StoreError as exc:
                 log.warning("unfinished quiz not marked as left: %s", exc)
         super().closeEvent(event)
+        for timer in self.findChildren(QTimer):  # a closed window syncs, polls and locks no more
+            timer.stop()

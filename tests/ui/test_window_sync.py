@@ -165,3 +165,14 @@ def test_content_loaded_on_another_pc_is_read_here_at_the_start_screen(
     assert window.sync.last.report.content == "installed"
     qtbot.waitUntil(lambda: window.service.content.policies[0].meta.version == "2027 edition", timeout=5_000)
     assert not window.sync.content_waiting
+
+
+def test_a_closed_window_syncs_and_polls_no_more(open_staff_window, qtbot, shared):
+    from PySide6.QtCore import QTimer
+
+    window = open_staff_window()
+    _synced(window, qtbot)
+    assert window.sync.timer.isActive()
+    window.close()
+    assert not window.sync.timer.isActive()
+    assert not [timer for timer in window.findChildren(QTimer) if timer.isActive()]
