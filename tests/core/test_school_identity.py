@@ -4,6 +4,7 @@ certificate), and a lost PC's certificate is revoked. Through the façade, the s
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import shutil
@@ -240,6 +241,13 @@ def test_the_school_commands(tmp_path, content, monkeypatch, capsys):  # noqa: F
     assert run(laptop, "school", "show", "--json") == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["member"] and not shown["holds_school_key"] and shown["this_pc"]["vouched_by_school"]
+    assert shown["this_pc"]["subject"] == "PC 2"  # not "PC PC 2"
+    # In the sync folder the PC goes by the name the school gave it.
+    from holbrook_desktop.core.identity import Actor
+    from holbrook_desktop.core.records import Store
+
+    with contextlib.closing(Store.open(laptop, Actor("it", "cli"))) as store:
+        assert sync.identity(store).name == "PC 2"
     assert run(laptop, "school", "revoke", "PC 2", "--password-stdin") == 2  # the key is on HR's PC
     assert run(hr, "school", "revoke", "PC 2", "--password-stdin") == 0
     assert run(hr, "school", "export-certificate", "-o", str(tmp_path / "school.pem")) == 0

@@ -624,14 +624,20 @@ def _organisation(certificate) -> str:
 
 
 def pc_name_of(certificate) -> str | None:
-    """The PC named in a certificate this app issued (its common name after "PC "), else None."""
+    """The PC named in a certificate this app issued (its pseudonym), else None."""
     from cryptography.x509.oid import NameOID
 
     units = certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
     if not units or str(units[0].value) != f"{MARK} PC":
         return None
-    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(names[0].value).removeprefix("PC ") if names else None
+    names = (certificate.subject.get_attributes_for_oid(NameOID.PSEUDONYM)
+             or certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME))
+    return str(names[0].value) if names else None
+
+
+def pc_common_name(pc_name: str) -> str:
+    """What a reader's signature panel shows as the signer: "PC Staff room" ("PC 2" stays "PC 2")."""
+    return (pc_name if pc_name.casefold().startswith("pc") else f"PC {pc_name}")[:64]
 
 
 def _root_certificate(key, school: str, not_before: datetime, not_after: datetime):
@@ -666,7 +672,8 @@ def _pc_certificate(key, root, public_key, pc_name: str, not_before: datetime, n
     from cryptography.x509.oid import NameOID
 
     school = _organisation(root)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"PC {pc_name}"[:64]),
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, pc_common_name(pc_name)),
+                      x509.NameAttribute(NameOID.PSEUDONYM, pc_name[:64]),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, school[:64]),
                       x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, f"{MARK} PC")])
     return (x509.CertificateBuilder()

@@ -87,7 +87,21 @@ def set_sync_folder(store, folder: Path) -> Path:
 
 
 def identity(store) -> PcIdentity:
-    return load_or_make(store.data_dir, records_events.this_pc(store))
+    """This PC in the sync folder, named as the school named it when it joined (else its host name)."""
+    return load_or_make(store.data_dir, records_events.this_pc(store), _school_pc_name(store.data_dir))
+
+
+def _school_pc_name(data_dir: Path) -> str | None:
+    from cryptography import x509
+
+    from holbrook_desktop.core.attestation.school_root import pc_name_of
+    from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
+
+    try:
+        current = SchoolSigningKey(data_dir).current()
+    except Failure:
+        return None
+    return pc_name_of(x509.load_der_x509_certificate(current.der)) if current is not None else None
 
 
 def run(store, folder: Path | None = None, *, me: PcIdentity | None = None) -> SyncReport:
