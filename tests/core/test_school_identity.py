@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import shutil
 import subprocess
 import time
@@ -485,3 +486,23 @@ def test_a_join_file_whose_settings_were_changed_is_refused(school, tmp_path):
     with pytest.raises(JoinFileRefused, match="settings were changed"):
         staff_room.app.school.join(made.path, PASSWORD)
     assert not staff_room.app.school.status()["member"]
+
+
+def test_checking_another_schools_attestation_says_so_without_a_traceback(
+        tmp_path, content, capsys, caplog):  # noqa: F811
+    a, b = Pc(tmp_path / "a", content, "A"), Pc(tmp_path / "b", content, "B")
+    try:
+        for pc in (a, b):
+            pc.app.admin.password().set_first(PASSWORD)
+            pc.app.school.create(PASSWORD, pc_name=pc.name)
+        foreign = tmp_path / "foreign.pdf"
+        foreign.write_bytes(b.app.attestation.pdf(b.acknowledge("Eve Other")))
+    finally:
+        a.store.close()
+        b.store.close()
+    capsys.readouterr()
+    assert main(["--data-dir", str(tmp_path / "a"), "--content", str(content), "verify", str(foreign)]) == 1
+    captured = capsys.readouterr()
+    assert "FAIL school: not signed with this school's key" in captured.out
+    assert "Traceback" not in captured.err
+    assert not [r for r in caplog.records if r.name.startswith("pyhanko") and r.levelno >= logging.WARNING]

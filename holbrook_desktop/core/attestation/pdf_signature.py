@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from holbrook_desktop.core.attestation.signing_key import SchoolSigningKey
 
 log = logging.getLogger(__name__)
+# Whether the school signed a file is decided here, not by pyHanko's path validation, which logs a
+# warning with a traceback for every certificate that is not the school's (another school's, a
+# retired one past its date): an expected answer, not a fault, and no place for a traceback on stderr.
+logging.getLogger("pyhanko.sign.validation.generic_cms").setLevel(logging.ERROR)
 
 SIGNATURE_FIELD = "HolbrookAttestation"
 
