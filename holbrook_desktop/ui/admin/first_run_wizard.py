@@ -268,7 +268,7 @@ class SigningKeyPage(QWizardPage):
             self._choices.addButton(choice)
             layout.addWidget(choice)
         self.state = _paragraph("", self)
-        self.state.setAccessibleName(self.tr("Signing key"))
+        caption(self.state, self.tr("Signing key"))
         self.problem = _problem_label(self)
         layout.addWidget(self.state)
         layout.addWidget(self.problem)
@@ -431,7 +431,7 @@ class DataFolderPage(QWizardPage):
         layout.addWidget(_paragraph(self.tr(
             "Staff records, signed attestations and the school's key are kept in this folder:"), self))
         self.folder = _paragraph(str(data_dir), self)
-        self.folder.setAccessibleName(self.tr("Data folder"))
+        caption(self.folder, self.tr("Data folder"))
         layout.addWidget(self.folder)
         layout.addWidget(_paragraph(self.tr(
             "A backup of the records is made there each day, in “%1”. Include the whole folder in the "
@@ -439,7 +439,7 @@ class DataFolderPage(QWizardPage):
         self.change_button = QPushButton(self.tr("&Use another folder…"), self)
         self.change_button.clicked.connect(self.choose_folder)
         self.outcome = _paragraph("", self)
-        self.outcome.setAccessibleName(self.tr("Data folder change"))
+        caption(self.outcome, self.tr("Data folder change"))
         if paths.may_write_machine_setting():
             self.outcome.setText(self.tr("A different folder (a shared drive, say) takes effect the next "
                                          "time the handbook starts; the records here are not moved."))
