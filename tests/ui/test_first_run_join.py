@@ -120,10 +120,16 @@ def test_a_new_pc_joins_the_school_in_the_wizard(qtbot, fresh_window, school, ch
     assert str(shared.resolve()) in page.outcome.text()  # the school's sync folder, reachable here
     assert any("Staff room" in words for words, _ in spoken)
     assert page.password.text() == "" and not page.join_button.isEnabled()
+    _click(qtbot, wizard, QWizard.WizardButton.BackButton)  # once joined, Back leads only to joining
+    assert not wizard.welcome_page.new_school_choice.isEnabled()
+    _click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.currentPage() is page and page.outcome.isVisible()
     qtbot.waitUntil(lambda: wizard.button(QWizard.WizardButton.CommitButton).isEnabled())
     _click(qtbot, wizard, QWizard.WizardButton.CommitButton)
 
     assert wizard.currentPage() is wizard.folder_page
+    back = wizard.button(QWizard.WizardButton.BackButton)
+    assert not (back.isVisible() and back.isEnabled())  # past the join: no way back
     _click(qtbot, wizard, QWizard.WizardButton.NextButton)
     assert wizard.currentPage() is wizard.done_page
     certificate = service.attestation.signing_key().current()

@@ -9,13 +9,14 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -112,6 +113,11 @@ class WelcomePage(QWizardPage):
 
     def nextId(self) -> int:
         return JOIN_PAGE if self.join_choice.isChecked() else SCHOOL_PAGE
+
+    def keep_to_joining(self) -> None:
+        """Joined: Back to here must not lead on to making a new school as well."""
+        self.join_choice.setChecked(True)
+        self.new_school_choice.setEnabled(False)
 
 
 class SchoolPage(QWizardPage):
@@ -304,6 +310,8 @@ class JoinPage(QWizardPage):
     PC's key and certificate and the school's settings (its password among them) from the file, so the
     school, password and signing-key pages are skipped. Once joined there is no going back."""
 
+    joinedSchool = Signal()
+
     def __init__(self, service: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
@@ -340,7 +348,10 @@ class JoinPage(QWizardPage):
             "it."), self))
         form.addRow(self.tr("Join file:"), file_row)
         form.addRow(self.tr("The school's administrator &password:"), self.password)
-        form.addRow("", self.join_button)
+        join_row = QHBoxLayout()
+        join_row.addWidget(self.join_button)
+        join_row.addStretch(1)
+        form.addRow("", join_row)
         form.addRow(self.outcome)
         form.addRow(self.problem)
         self._check_filled()
@@ -394,6 +405,7 @@ class JoinPage(QWizardPage):
         self.outcome.show()
         announce(self.outcome, self.outcome.text())
         log.info("joined the school at first run as %s", joined.pc_name)
+        self.joinedSchool.emit()
         # Next is enabled on the next turn of the event loop: the Return that pressed Join would
         # otherwise go on to the wizard's default button and skip past these words unread.
         QTimer.singleShot(0, self.completeChanged.emit)
@@ -559,6 +571,7 @@ class FirstRunWizard(QWizard):
                               (FOLDER_PAGE, self.folder_page), (DONE_PAGE, self.done_page),
                               (JOIN_PAGE, self.join_page)):
             self.setPage(page_id, page)
+        self.join_page.joinedSchool.connect(self.welcome_page.keep_to_joining)
         self.setMinimumSize(620, 460)
 
     def accept(self) -> None:
