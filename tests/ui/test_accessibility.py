@@ -28,6 +28,8 @@ from holbrook_desktop.ui import theme
 from holbrook_desktop.ui.reading.read_aloud import ReadAloud, plain_text
 from tests.ui.test_acknowledgement_screen import passed_window  # noqa: F401 (a fixture)
 from tests.ui.test_admin_area import SECRET
+from tests.ui.test_first_run import fresh_window, machine_config  # noqa: F401 (the fixtures)
+from tests.ui.test_first_run_join import chosen_file, school  # noqa: F401 (the fixtures)
 from tests.ui.test_quiz_screen import (  # noqa: F401 (the fixtures)
     _mark_read,
     _sign_in,
@@ -837,3 +839,43 @@ def test_a_dialog_never_opens_larger_than_the_screen(window, qtbot):
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.width() <= area.width() and dialog.height() <= area.height()
+
+
+def test_walk_the_first_run_wizard_both_ways(qtbot, fresh_window, school, chosen_file, spoken):  # noqa: F811
+    from PySide6.QtWidgets import QWizard
+
+    from tests.ui.test_first_run_join import SCHOOL_PASSWORD, _to_join_page
+
+    join_file, _shared = school
+    wizard = _to_join_page(qtbot, fresh_window)
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.BackButton), Qt.MouseButton.LeftButton)
+    assert_every_word_heard(wizard, "first run: welcome", at_least=2)
+    wizard.welcome_page.new_school_choice.setChecked(True)
+    for page in (wizard.school_page, wizard.password_page):  # the new school's way, nothing saved
+        qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+        assert wizard.currentPage() is page
+        assert_every_word_heard(wizard, f"first run: {page.title()}")
+    wizard.restart()
+    wizard.welcome_page.join_choice.setChecked(True)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    page = wizard.join_page
+    assert_every_word_heard(wizard, "first run: join, nothing chosen", at_least=3)
+    chosen_file[0][0] = str(join_file)
+    qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
+    page.password.setText("not the password")
+    qtbot.mouseClick(page.join_button, Qt.MouseButton.LeftButton)
+    assert page.problem.isVisible()
+    assert_every_word_heard(wizard, "first run: join, refused", at_least=3)
+    page.password.setText(SCHOOL_PASSWORD)
+    qtbot.mouseClick(page.join_button, Qt.MouseButton.LeftButton)
+    assert page.outcome.isVisible()
+    assert any(page.outcome.text() == words for words, _ in spoken)  # the result is announced
+    assert_every_word_heard(wizard, "first run: joined", at_least=3)
+    qtbot.waitUntil(lambda: wizard.button(QWizard.WizardButton.CommitButton).isEnabled())
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+    assert_every_word_heard(wizard, "first run: data folder", at_least=2)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.done_page
+    assert_every_word_heard(wizard, "first run: where things are, joined", at_least=1)
+    wizard.reject()

@@ -1,5 +1,7 @@
 """First run: the administrator names the school, sets the password, makes the signing key, sees
-where the data lives. Everything is written through the façade, page by page."""
+where the data lives; or, on one more PC of a school, joins it with HR's join file (the school's
+name, password and settings, and this PC's key, come from the file). Everything is written through
+the façade, page by page."""
 
 from __future__ import annotations
 
@@ -7,13 +9,14 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,16 +32,20 @@ from holbrook_desktop.core import paths
 from holbrook_desktop.core.admin.password import PasswordRefused
 from holbrook_desktop.core.admin.school_profile import SchoolProfileRefused
 from holbrook_desktop.core.admin.settings import SettingRefused
+from holbrook_desktop.core.limits import LIMITS
 from holbrook_desktop.core.records.backups import BACKUP_FOLDER
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import theme
-from holbrook_desktop.ui.accessibility import caption
+from holbrook_desktop.ui.accessibility import announce, caption
 
 if TYPE_CHECKING:
     from holbrook_desktop.app import App
+    from holbrook_desktop.core.attestation.school import Joined
 
 log = logging.getLogger(__name__)
 LOGO_PREVIEW_SIDE = 96
+# Page ids: the join page comes after the new-school pages' ids, so "next" by number never reaches it.
+WELCOME_PAGE, SCHOOL_PAGE, PASSWORD_PAGE, KEY_PAGE, FOLDER_PAGE, DONE_PAGE, JOIN_PAGE = range(7)
 
 
 def current_certificate(service: App):
@@ -77,21 +84,40 @@ def _show_problem(label: QLabel, text: str, field: QWidget | None = None) -> Non
 
 
 class WelcomePage(QWizardPage):
+    """The two ways in: a new school (the default), or one more PC of a school that has the handbook."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle(self.tr("Welcome to %1").replace("%1", APP_NAME))
         layout = QVBoxLayout(self)
         layout.addWidget(_paragraph(self.tr(
-            "This sets up the handbook on this PC in about 2 minutes: the school's name and logo, the "
-            "administrator password, the school's signing key, and where the records are kept."), self))
+            "This sets up the handbook on this PC in about 2 minutes. Staff cannot sign in until it is "
+            "done. If you stop now, it is offered again the next time the handbook starts."), self))
+        self.new_school_choice = QRadioButton(self.tr("Set up a &new school on this PC"), self)
+        self.new_school_choice.setAccessibleDescription(self.tr(
+            "The school's name and logo, the administrator password, the school's signing key"))
+        self.join_choice = QRadioButton(self.tr(
+            "&Join a school that already uses the handbook (with a join file from HR's PC)"), self)
+        self.join_choice.setAccessibleDescription(self.tr(
+            "The school's name, password and settings come from the join file"))
+        self.new_school_choice.setChecked(True)
+        self._choices = QButtonGroup(self)
+        for choice in (self.new_school_choice, self.join_choice):
+            self._choices.addButton(choice)
+            layout.addWidget(choice)
         layout.addWidget(_paragraph(self.tr(
-            "Staff cannot sign in until it is done. If you stop now, it is offered again the next time "
-            "the handbook starts."), self))
-        layout.addWidget(_paragraph(self.tr(
-            "Another PC of the school already uses the handbook? Set this one up, then join the school "
-            "in the admin area (Several PCs → Join a school…) with a join file from HR's PC: the school's "
-            "own name, password and settings then take the place of what you choose here."), self))
+            "Joining makes this PC one of the school's: it signs as the school, and takes the school's "
+            "name, administrator password and settings from the file. HR makes the file on their PC "
+            "(admin area → Several PCs → Make a join file…)."), self))
         layout.addStretch(1)
+
+    def nextId(self) -> int:
+        return JOIN_PAGE if self.join_choice.isChecked() else SCHOOL_PAGE
+
+    def keep_to_joining(self) -> None:
+        """Joined: Back to here must not lead on to making a new school as well."""
+        self.join_choice.setChecked(True)
+        self.new_school_choice.setEnabled(False)
 
 
 class SchoolPage(QWizardPage):
@@ -248,7 +274,7 @@ class SigningKeyPage(QWizardPage):
             self._choices.addButton(choice)
             layout.addWidget(choice)
         self.state = _paragraph("", self)
-        self.state.setAccessibleName(self.tr("Signing key"))
+        caption(self.state, self.tr("Signing key"))
         self.problem = _problem_label(self)
         layout.addWidget(self.state)
         layout.addWidget(self.problem)
@@ -279,6 +305,134 @@ class SigningKeyPage(QWizardPage):
         return True
 
 
+class JoinPage(QWizardPage):
+    """One more PC of a school: the join file and the school's administrator password. Joining takes the
+    PC's key and certificate and the school's settings (its password among them) from the file, so the
+    school, password and signing-key pages are skipped. Once joined there is no going back."""
+
+    joinedSchool = Signal()
+
+    def __init__(self, service: App, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.joined: Joined | None = None
+        self.path: Path | None = None
+        self.setTitle(self.tr("Join the school"))
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("&Next >"))
+        self.file = _paragraph(self.tr("(none chosen)"), self)
+        caption(self.file, self.tr("Join file"))
+        self.choose_button = QPushButton(self.tr("&Choose the join file…"), self)
+        self.choose_button.setToolTip(self.tr("The .holbrook-join file HR made for this PC"))
+        self.choose_button.clicked.connect(self.choose_file)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(LIMITS["admin_password"].max_chars)
+        self.password.setAccessibleName(self.tr("The school's administrator password"))
+        self.join_button = QPushButton(self.tr("&Join"), self)
+        self.join_button.setAccessibleName(self.tr("Join the school"))
+        self.join_button.clicked.connect(self.join)
+        self.password.textChanged.connect(self._check_filled)
+        self.password.returnPressed.connect(self.join_button.click)
+        self.outcome = _paragraph("", self)
+        caption(self.outcome, self.tr("Joined"))
+        self.outcome.hide()
+        self.problem = _problem_label(self)
+        file_row = QVBoxLayout()
+        file_row.addWidget(self.file)
+        file_row.addWidget(self.choose_button, 0, Qt.AlignmentFlag.AlignLeft)
+        form = QFormLayout(self)
+        form.addRow(_paragraph(self.tr(
+            "HR makes a join file for this PC on their PC. It is sealed with the school's administrator "
+            "password; the school's name, password and settings, and this PC's signing key, come from "
+            "it."), self))
+        form.addRow(self.tr("Join file:"), file_row)
+        form.addRow(self.tr("The school's administrator &password:"), self.password)
+        join_row = QHBoxLayout()
+        join_row.addWidget(self.join_button)
+        join_row.addStretch(1)
+        form.addRow("", join_row)
+        form.addRow(self.outcome)
+        form.addRow(self.problem)
+        self._check_filled()
+
+    def _check_filled(self) -> None:
+        filled = self.path is not None and bool(self.password.text())
+        self.join_button.setEnabled(self.joined is None and filled)
+
+    def choose_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the join file"), str(Path.home()),
+                                                self.tr("Join files (*.holbrook-join);;All files (*)"))
+        if chosen:
+            self.use_file(Path(chosen))
+
+    def use_file(self, path: Path) -> None:
+        self.path = path
+        self.file.setText(str(path))
+        self.problem.hide()
+        self._check_filled()
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def join(self) -> bool:
+        from holbrook_desktop.core.errors import Failure, Refused
+
+        if self.joined is not None or self.path is None:
+            return self.joined is not None
+        path, password = self.path, self.password.text()
+        try:
+            joined = self._service.school.join(path, password)
+            # A join file made before the settings travelled in it carries no password: the one that
+            # opened it is the school's, so the installation ends with a password either way.
+            admin = self._service.admin.password()
+            if not admin.is_set():
+                admin.set_first(password)
+        except (Refused, Failure, OSError, ValueError) as exc:
+            message = str(exc)
+            if str(path) not in message:
+                message = self.tr("Joining with %1 did not work: %2").replace("%1", str(path)).replace(
+                    "%2", message)
+            _show_problem(self.problem, message, self.password)
+            self.password.selectAll()
+            announce(self.problem, message, assertive=True)
+            return False
+        self.joined = joined
+        self.password.clear()  # not kept in the widget once it has done its work
+        for control in (self.choose_button, self.password):
+            control.setEnabled(False)
+        self._check_filled()
+        self.problem.hide()
+        self.outcome.setText(joined_in_words(self, joined))
+        self.outcome.show()
+        announce(self.outcome, self.outcome.text())
+        log.info("joined the school at first run as %s", joined.pc_name)
+        self.joinedSchool.emit()
+        # Next is enabled on the next turn of the event loop: the Return that pressed Join would
+        # otherwise go on to the wizard's default button and skip past these words unread.
+        QTimer.singleShot(0, self.completeChanged.emit)
+        return True
+
+    def isComplete(self) -> bool:
+        return self.joined is not None
+
+    def nextId(self) -> int:
+        return FOLDER_PAGE
+
+
+def joined_in_words(widget: QWidget, joined: Joined) -> str:
+    told = [widget.tr("This PC is now '%1' of %2: it signs as the school, and the school's name, "
+                      "administrator password and settings are in place. Delete the join file now.")
+            .replace("%1", joined.pc_name).replace("%2", joined.school)]
+    if joined.sync_folder:
+        told.append(widget.tr("The sync folder is set to %1.").replace("%1", joined.sync_folder))
+    elif joined.sync_folder_unreachable:
+        told.append(widget.tr("The join file names the sync folder %1, which this PC cannot reach now: "
+                              "IT sets it with “holbrook sync set-folder PATH”.")
+                    .replace("%1", joined.sync_folder_unreachable))
+    else:
+        told.append(widget.tr("The school has no sync folder yet."))
+    return " ".join(told)
+
+
 class DataFolderPage(QWizardPage):
     def __init__(self, service: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -289,7 +443,7 @@ class DataFolderPage(QWizardPage):
         layout.addWidget(_paragraph(self.tr(
             "Staff records, signed attestations and the school's key are kept in this folder:"), self))
         self.folder = _paragraph(str(data_dir), self)
-        self.folder.setAccessibleName(self.tr("Data folder"))
+        caption(self.folder, self.tr("Data folder"))
         layout.addWidget(self.folder)
         layout.addWidget(_paragraph(self.tr(
             "A backup of the records is made there each day, in “%1”. Include the whole folder in the "
@@ -297,7 +451,7 @@ class DataFolderPage(QWizardPage):
         self.change_button = QPushButton(self.tr("&Use another folder…"), self)
         self.change_button.clicked.connect(self.choose_folder)
         self.outcome = _paragraph("", self)
-        self.outcome.setAccessibleName(self.tr("Data folder change"))
+        caption(self.outcome, self.tr("Data folder change"))
         if paths.may_write_machine_setting():
             self.outcome.setText(self.tr("A different folder (a shared drive, say) takes effect the next "
                                          "time the handbook starts; the records here are not moved."))
@@ -348,8 +502,15 @@ class DonePage(QWizardPage):
         service = self._service
         data_dir = service.records.data_dir if service.records is not None else paths.data_dir()
         certificate = current_certificate(service)
-        key = (self.tr("made; fingerprint %1").replace("%1", certificate.short_fingerprint) if certificate
-               else self.tr("not yet: it is made with the first acknowledgement, or IT imports the school's"))
+        joined = self.joined()
+        if joined is not None:  # the PC's certificate, issued by the school's, from the join file
+            key = self.tr("this PC's certificate from the school: %1; fingerprint %2").replace(
+                "%1", certificate.subject if certificate else joined.certificate.subject).replace(
+                "%2", (certificate or joined.certificate).short_fingerprint)
+        else:
+            key = (self.tr("made; fingerprint %1").replace("%1", certificate.short_fingerprint)
+                   if certificate else
+                   self.tr("not yet: it is made with the first acknowledgement, or IT imports the school's"))
         rows = [
             (self.tr("Admin area"), self.tr("Admin menu → Open the admin area, or Ctrl+Shift+A")),
             (self.tr("Records"), str(data_dir)),
@@ -358,14 +519,28 @@ class DonePage(QWizardPage):
             (self.tr("School"), service.admin.school_profile().name),
             (self.tr("First deadlines from"), self._rollout_words()),
             (self.tr("Help"), self.tr("Help menu, or F1")),
-            (self.tr("Several PCs"), self.tr("Admin area → Several PCs: the sync folder, and joining the "
-                                              "school with HR's join file")),
         ]
+        if joined is not None:
+            rows.append((self.tr("Sync folder"), joined.sync_folder or (
+                self.tr("%1 (not reachable from this PC now: IT sets it with “holbrook sync set-folder "
+                        "PATH”)").replace("%1", joined.sync_folder_unreachable)
+                if joined.sync_folder_unreachable else self.tr("none yet: Admin area → Several PCs"))))
+            rows.append((self.tr("Several PCs"), self.tr("This PC is '%1' of the school; Admin area → "
+                                                          "Several PCs").replace("%1", joined.pc_name)))
+        else:
+            rows.append((self.tr("Several PCs"), self.tr("Admin area → Several PCs: the sync folder, and "
+                                                          "joining the school with HR's join file")))
         items = "".join(f"<tr><td><b>{html.escape(a)}</b>&nbsp;&nbsp;</td><td>{html.escape(b)}</td></tr>"
                         for a, b in rows)
         intro = self.tr("Set-up is done. Finish opens the admin area, where staff can be added or imported.")
         self.summary.setText(f"<p>{html.escape(intro)}</p><table>{items}</table>")
 
+    def joined(self) -> Joined | None:
+        wizard = self.wizard()
+        return wizard.join_page.joined if isinstance(wizard, FirstRunWizard) else None
+
+    def nextId(self) -> int:
+        return -1  # the last page, though the join page's id is higher
 
     def _rollout_words(self) -> str:
         from holbrook_desktop.core.dates import for_people
@@ -375,7 +550,8 @@ class DonePage(QWizardPage):
 
 
 class FirstRunWizard(QWizard):
-    """Finishing needs the password to be set; Cancel before then leaves the installation fresh."""
+    """Finishing needs the password to be set (chosen on the password page, or the school's, taken when
+    joining); Cancel before then leaves the installation fresh."""
 
     def __init__(self, service: App, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -389,9 +565,13 @@ class FirstRunWizard(QWizard):
         self.key_page = SigningKeyPage(service, self)
         self.folder_page = DataFolderPage(service, self)
         self.done_page = DonePage(service, self)
-        for page in (self.welcome_page, self.school_page, self.password_page, self.key_page,
-                     self.folder_page, self.done_page):
-            self.addPage(page)
+        self.join_page = JoinPage(service, self)
+        for page_id, page in ((WELCOME_PAGE, self.welcome_page), (SCHOOL_PAGE, self.school_page),
+                              (PASSWORD_PAGE, self.password_page), (KEY_PAGE, self.key_page),
+                              (FOLDER_PAGE, self.folder_page), (DONE_PAGE, self.done_page),
+                              (JOIN_PAGE, self.join_page)):
+            self.setPage(page_id, page)
+        self.join_page.joinedSchool.connect(self.welcome_page.keep_to_joining)
         self.setMinimumSize(620, 460)
 
     def accept(self) -> None:
