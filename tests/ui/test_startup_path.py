@@ -144,7 +144,7 @@ def test_a_page_opened_while_the_reader_is_hidden_is_a_centred_column_when_it_sh
 
 @SUBPROCESS_ONLY
 def test_the_reading_page_is_made_after_the_first_paint(tmp_path):
-    before, after = _start(tmp_path / "data")
+    before, _after = _start(tmp_path / "data")
     for module in ("holbrook_desktop.ui.reading_page", "holbrook_desktop.ui.reading.reader_view",
                    "holbrook_desktop.ui.reading.search_panel", "holbrook_desktop.ui.reading.contents_tree",
                    "holbrook_desktop.ui.quiz.quiz_bar", "holbrook_desktop.ui.reading.policy_printing"):
