@@ -8,32 +8,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QPushButton,
-    QSizePolicy,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QSizePolicy, QStackedWidget, QWidget
 
 from holbrook_desktop.app import App
 from holbrook_desktop.core.content.render import Location
 from holbrook_desktop.core.paths import resource_path
 from holbrook_desktop.core.records.errors import StoreError
 from holbrook_desktop.ui import content_problems, theme
-from holbrook_desktop.ui.accessibility import caption, keep_focus_off
+from holbrook_desktop.ui.accessibility import caption
 from holbrook_desktop.ui.attestation import attestation_check
 from holbrook_desktop.ui.preferences import Preferences
-from holbrook_desktop.ui.quiz.quiz_bar import QuizBar
 from holbrook_desktop.ui.quiz_controller import QuizController
-from holbrook_desktop.ui.reading.contents_tree import ContentsTree
-from holbrook_desktop.ui.reading.policy_printing import PolicyPrinting
 from holbrook_desktop.ui.reading.read_aloud import ReadAloud
-from holbrook_desktop.ui.reading.reader_view import ReaderView
-from holbrook_desktop.ui.reading.search_panel import SearchPanel
 from holbrook_desktop.ui.reading_controller import ReadingController
 from holbrook_desktop.ui.screen_fit import fit_to_screen, scrolling
 from holbrook_desktop.ui.session.idle_lock import DEFAULT_IDLE_MS, IdleLock
@@ -41,9 +27,17 @@ from holbrook_desktop.ui.session_controller import SessionController
 from holbrook_desktop.ui.window_actions import WindowActions
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSplitter
+
     from holbrook_desktop.core.attestation.document import AttestationCheck
     from holbrook_desktop.ui.attestation.acknowledgement_view import AcknowledgementView
+    from holbrook_desktop.ui.quiz.quiz_bar import QuizBar
     from holbrook_desktop.ui.quiz.quiz_view import QuizView
+    from holbrook_desktop.ui.reading.contents_tree import ContentsTree
+    from holbrook_desktop.ui.reading.policy_printing import PolicyPrinting
+    from holbrook_desktop.ui.reading.reader_view import ReaderView
+    from holbrook_desktop.ui.reading.search_panel import SearchPanel
+    from holbrook_desktop.ui.reading_page import ReadingPage
     from holbrook_desktop.ui.session.start_screen import StartScreen
     from holbrook_desktop.ui.sync_controller import SyncController
 
@@ -74,11 +68,8 @@ class MainWindow(QMainWindow):
         self.preferences = preferences
         self.setWindowIcon(QIcon(str(resource_path("icons", "holbrook.svg"))))
         self._stylesheet = resource_path("reader.css").read_text(encoding="utf-8")
-
-        self.search_panel = SearchPanel(service.content.search, self)
-        self.contents = ContentsTree(service.content.policies, self)
-        self.reader = ReaderView(service.content.section_page, self._stylesheet, self)
-        self.quiz_bar = QuizBar(self)
+        self._reading_page: ReadingPage | None = None  # made on first use (`reading_parts`)
+        self._printing: PolicyPrinting | None = None
         self.signed_in_label = QLabel(self)
         caption(self.signed_in_label, self.tr("Signed in"))
         self.switch_person_button = QPushButton(self.tr("Not you? Switch person"), self)
@@ -101,26 +92,7 @@ class MainWindow(QMainWindow):
         self.switch_person_button.hide()
         self._show_records_note(records_problem)
 
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(6, 6, 0, 6)
-        left_layout.addWidget(self.search_panel)
-        left_layout.addWidget(self.contents, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
-        text_column = QWidget(self)
-        text_layout = QVBoxLayout(text_column)
-        text_layout.setContentsMargins(0, 0, 0, 0)
-        text_layout.setSpacing(0)
-        text_layout.addWidget(self.quiz_bar)
-        text_layout.addWidget(self.reader, 1)
-        splitter.addWidget(text_column)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 870])
-        splitter.setChildrenCollapsible(False)
-        self.reading_page = splitter
         self.pages = QStackedWidget(self)
-        self.pages.addWidget(self.reading_page)
         self.setCentralWidget(scrolling(self.pages))
         self.start_screen: StartScreen | None = None
         self.quiz_view: QuizView | None = None
@@ -142,14 +114,11 @@ class MainWindow(QMainWindow):
         self._sync: SyncController | None = None
         if service.records is not None:
             self._start_syncing()
-        self.printing = PolicyPrinting(self, service.content, self._stylesheet,
-                                       self.reading_controller.current_policy, lambda: service.data_dir)
         self._connect_signals()
         # Looked for once the window is up (two turns: Qt paints a shown window after the first turn's
         # timers): the speech plugins take a moment to list their voices.
         QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: self.commands.read_aloud.setVisible(
             self.read_aloud.available())))
-        self.reader.set_zoom(preferences.zoom())
         geometry = preferences.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1200, 760)
@@ -158,8 +127,55 @@ class MainWindow(QMainWindow):
             self._show_opening_records()
         elif self.start_screen is not None:
             self.session_controller.show_start_screen(reload=False)  # the list was read a moment ago
+            self.make_reading_page_soon()
         else:
             self.reading_controller.show_first_location()
+
+    # The reading page: hidden at the first paint, so made just after it or on first use ----------
+
+    def reading_parts(self) -> ReadingPage:
+        if self._reading_page is None:
+            from holbrook_desktop.ui.reading_page import ReadingPage
+
+            self._reading_page = ReadingPage(self, self._stylesheet)
+            self._reading_page.connect(self)
+        return self._reading_page
+
+    def make_reading_page_soon(self) -> None:
+        QTimer.singleShot(0, self, self.reading_parts)  # not if the window is gone meanwhile
+
+    def has_reading_page(self) -> bool:
+        return self._reading_page is not None
+
+    @property
+    def reading_page(self) -> QSplitter:
+        return self.reading_parts().splitter
+
+    @property
+    def reader(self) -> ReaderView:
+        return self.reading_parts().reader
+
+    @property
+    def contents(self) -> ContentsTree:
+        return self.reading_parts().contents
+
+    @property
+    def search_panel(self) -> SearchPanel:
+        return self.reading_parts().search_panel
+
+    @property
+    def quiz_bar(self) -> QuizBar:
+        return self.reading_parts().quiz_bar
+
+    @property
+    def printing(self) -> PolicyPrinting:
+        if self._printing is None:
+            from holbrook_desktop.ui.reading.policy_printing import PolicyPrinting
+
+            self._printing = PolicyPrinting(self, self.service.content, self._stylesheet,
+                                            self.reading_controller.current_policy,
+                                            lambda: self.service.data_dir)
+        return self._printing
 
     @property
     def sync(self) -> SyncController:
@@ -199,35 +215,17 @@ class MainWindow(QMainWindow):
     # Wiring ------------------------------------------------------------------------------
 
     def _connect_signals(self) -> None:
-        commands, reader = self.commands, self.reader
+        """The reading page's own wiring is made with it (ui/reading_page.py)."""
+        commands = self.commands
         reading, session, quiz = self.reading_controller, self.session_controller, self.quiz_controller
         commands.connect_to(self)
         self.read_aloud.stateChanged.connect(commands.read_aloud.setChecked)
-
-        self.contents.locationActivated.connect(reading.show_location)
-        self.search_panel.hitActivated.connect(reading.open_search_hit)
-        # While a search is showing its results, they take the contents' place.
-        self.search_panel.field.textChanged.connect(
-            lambda text: self.contents.setVisible(not text.strip())
-        )
-        reader.locationChanged.connect(reading.on_location_changed)
-        reader.locationChanged.connect(lambda _location: self.read_aloud.stop())
-        reader.backwardAvailable.connect(commands.back.setEnabled)
-        reader.forwardAvailable.connect(commands.forward.setEnabled)
-        reader.endOfPageVisible.connect(reading.on_end_of_page_visible)
-        reader.zoomChanged.connect(reading.on_zoom_changed)
         reading.progressChanged.connect(quiz.refresh_offer)
-
         self.switch_person_button.clicked.connect(session.switch_person)
-        keep_focus_off(self.switch_person_button, self.reader)
         self.idle_lock.expired.connect(session.on_idle)
         session.signedIn.connect(lambda _member: reading.start_afresh())
         session.personLeft.connect(quiz.forget)
         session.personLeft.connect(reading.forget_person)
-        self.quiz_bar.takeRequested.connect(quiz.take_quiz)
-        self.quiz_bar.backRequested.connect(quiz.back_to_quiz)
-        self.quiz_bar.acknowledgeRequested.connect(quiz.acknowledge_policy)
-        self.quiz_bar.recordRequested.connect(quiz.show_my_record)
         self._connect_page_signals()
 
     def _connect_page_signals(self) -> None:
@@ -276,6 +274,7 @@ class MainWindow(QMainWindow):
             self.reading_controller.show_first_location()
         self.pages.removeWidget(self._opening_page)
         self._opening_page.deleteLater()
+        self.make_reading_page_soon()
         if notice:
             self.show_notice(notice)
 

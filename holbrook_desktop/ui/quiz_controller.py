@@ -27,11 +27,6 @@ class QuizController(QObject):
         self._reading = window.reading_controller
         self._mode = "induction"
         self._policy_id: str | None = None  # the quiz's policy: the reader may have moved on
-        # When the quiz bar's offer changes and its focused button vanishes, the focus goes back to
-        # the text, not to the next button in the Tab chain (Enter would then open something else).
-        from holbrook_desktop.ui.accessibility import keep_focus_off
-
-        keep_focus_off(window.quiz_bar.record_button, window.reader)
 
     # The quiz ----------------------------------------------------------------------------------
 
@@ -267,6 +262,8 @@ class QuizController(QObject):
         under_way = signed_in and view is not None and view.has_session()
         window.commands.offer_quiz(take=has_quiz and not on_quiz_page, back=under_way and not on_quiz_page,
                                    acknowledge=has_quiz and not on_quiz_page and not under_way)
+        if not window.has_reading_page():
+            return  # the quiz bar is set when the reading page is made
         bar = window.quiz_bar
         if not (has_quiz or under_way):
             bar.hide()

@@ -113,8 +113,8 @@ class ReadingController(QObject):
     def update_hint(self) -> None:
         """“Scroll to the end; about 40 s more”: on the status bar while the section is not yet read."""
         window = self._window
-        hint = self._service.reading.section_hint() if window.pages.currentWidget() is window.reading_page \
-            else None
+        on_page = window.has_reading_page() and window.pages.currentWidget() is window.reading_page
+        hint = self._service.reading.section_hint() if on_page else None
         if hint is None:
             self.section_hint.hide()
             self._hint_timer.stop()
@@ -149,9 +149,10 @@ class ReadingController(QObject):
         """Back to the start screen: nobody's search or marks are left showing."""
         self._timer.stop()
         self.update_hint()
-        self._window.search_panel.field.clear()
-        self.refresh_all_progress()
         self.current_policy_id = None
+        if self._window.has_reading_page():  # else it is made afresh, with no search or marks
+            self._window.search_panel.field.clear()
+            self.refresh_all_progress()
 
     def content_changed(self) -> None:
         """Other content was put in use: the contents, search and the reader start afresh."""

@@ -114,17 +114,18 @@ class WindowActions(QObject):
         """What each action does, through the window's reader, printing and controllers."""
         from holbrook_desktop.ui.attestation import attestation_check
 
-        reader, reading = window.reader, window.reading_controller
+        reading = window.reading_controller
         session, quiz = window.session_controller, window.quiz_controller
-        self.back.triggered.connect(reader.backward)
-        self.forward.triggered.connect(reader.forward)
-        self.zoom_in.triggered.connect(reader.zoom_in)
-        self.zoom_out.triggered.connect(reader.zoom_out)
-        self.zoom_reset.triggered.connect(reader.reset_zoom)
+        # The reader and printing are made on first use (after the window's first paint).
+        self.back.triggered.connect(lambda: window.reader.backward())
+        self.forward.triggered.connect(lambda: window.reader.forward())
+        self.zoom_in.triggered.connect(lambda: window.reader.zoom_in())
+        self.zoom_out.triggered.connect(lambda: window.reader.zoom_out())
+        self.zoom_reset.triggered.connect(lambda: window.reader.reset_zoom())
         self.read_aloud.triggered.connect(reading.toggle_read_aloud)
         self.find.triggered.connect(reading.focus_search)
-        self.print.triggered.connect(window.printing.print_policy)
-        self.save_pdf.triggered.connect(window.printing.save_pdf_dialog)
+        self.print.triggered.connect(lambda: window.printing.print_policy())
+        self.save_pdf.triggered.connect(lambda: window.printing.save_pdf_dialog())
         self.quit.triggered.connect(window.close)
         self.switch_person.triggered.connect(session.switch_person)
         self.take_quiz.triggered.connect(quiz.take_quiz)

@@ -140,3 +140,45 @@ def test_a_page_opened_while_the_reader_is_hidden_is_a_centred_column_when_it_sh
     reader.show()
     frame = reader.document().rootFrame().frameFormat()
     assert frame.leftMargin() > 100 and frame.leftMargin() == frame.rightMargin()
+
+
+@SUBPROCESS_ONLY
+def test_the_reading_page_is_made_after_the_first_paint(tmp_path):
+    before, _after = _start(tmp_path / "data")
+    for module in ("holbrook_desktop.ui.reading_page", "holbrook_desktop.ui.reading.reader_view",
+                   "holbrook_desktop.ui.reading.search_panel", "holbrook_desktop.ui.reading.contents_tree",
+                   "holbrook_desktop.ui.quiz.quiz_bar", "holbrook_desktop.ui.reading.policy_printing"):
+        assert module not in before
+    assert "holbrook_desktop.ui.main_window" in before  # (the window quits once its staff list is up)
+
+
+def test_the_reading_page_made_after_the_paint_opens_a_policy_after_sign_in(qtbot, data_dir):
+    from holbrook_desktop.core.content.render import Location
+
+    store = Store.open(data_dir, Actor("tester", "window"))
+    member = store.staff.add(NewStaffMember("Siân O’Brien", "teacher", date(2024, 9, 1)))
+    store.close()
+    window = create_main_window(argparse.Namespace(content=str(REAL_CONTENT), data_dir=str(data_dir)))
+    qtbot.addWidget(window)
+    assert not window.has_reading_page()  # not before the first paint
+    window.show()
+    qtbot.waitUntil(lambda: not window.records_pending)
+    qtbot.waitUntil(window.has_reading_page)  # made unasked, behind the start screen
+    assert window.is_showing_start_screen() and not window.reader.isVisible()
+    assert window.sign_in(member.id)
+    qtbot.waitUntil(window.reader.isVisible)
+    window.show_location(Location("social-media", "2"))
+    assert window.reader.location() == Location("social-media", "2")
+    assert window.contents.currentIndex().isValid()
+    assert window.windowTitle().startswith("Social Media Policy")
+    zoom = window.preferences.zoom()
+    window.commands.zoom_in.trigger()  # the toolbar's and the keyboard's action reach the reader made late
+    assert window.preferences.zoom() > zoom
+
+
+def test_the_reading_page_is_made_on_first_use_if_asked_for_before_the_paint(qtbot, data_dir):
+    window = create_main_window(argparse.Namespace(content=str(REAL_CONTENT), data_dir=str(data_dir)))
+    qtbot.addWidget(window)
+    assert not window.has_reading_page()
+    assert window.reader.toPlainText() == ""  # made when asked for: nothing is shown in it yet
+    assert window.has_reading_page() and window.pages.indexOf(window.reading_page) >= 0
