@@ -179,32 +179,32 @@ def _revoke(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _then_say(args: argparse.Namespace, work: Callable[..., T], said: Callable[[T], str], *,
+              password: bool = False) -> int:
+    """Run ``work`` as `_with_app` does and, if it went through, say what it did."""
+    code, done = _with_app(args, work, password=password)
+    if code == EXIT_OK:
+        say(said(done))  # type: ignore[arg-type]  # the work's answer, since it went through
+    return code
+
+
 def _export(args: argparse.Namespace) -> int:
-    code, written = _with_app(args, lambda app: app.school.export_certificate(args.output))
-    if written is None:
-        return code
-    say(f"wrote {written}: an auditor who trusts it sees every attestation of every PC of the school as "
-        "signed by the school")
-    return EXIT_OK
+    return _then_say(args, lambda app: app.school.export_certificate(args.output), lambda written: (
+        f"wrote {written}: an auditor who trusts it sees every attestation of every PC of the school as "
+        "signed by the school"))
 
 
 def _export_key(args: argparse.Namespace) -> int:
-    code, written = _with_app(args, lambda app, password: app.school.export_key(password, args.output),
-                              password=True)
-    if written is None:
-        return code
-    say(f"wrote {written}: the school's key, sealed with the administrator password. Keep it somewhere safe "
-        "(not in the sync folder); 'holbrook school import-key FILE' on a joined PC makes it HR's PC")
-    return EXIT_OK
+    return _then_say(args, lambda app, password: app.school.export_key(password, args.output),
+                     lambda written: (
+        f"wrote {written}: the school's key, sealed with the administrator password. Keep it somewhere safe "
+        "(not in the sync folder); 'holbrook school import-key FILE' on a joined PC makes it HR's PC"),
+        password=True)
 
 
 def _import_key(args: argparse.Namespace) -> int:
-    code, done = _with_app(args, lambda app, password: app.school.import_key(args.file, password) or True,
-                           password=True)
-    if done is None:
-        return code
-    say("this PC now holds the school's key: it can make join files and revoke PCs")
-    return EXIT_OK
+    return _then_say(args, lambda app, password: app.school.import_key(args.file, password), lambda _: (
+        "this PC now holds the school's key: it can make join files and revoke PCs"), password=True)
 
 
 def _reseal(args: argparse.Namespace) -> int:
@@ -215,18 +215,11 @@ def _reseal(args: argparse.Namespace) -> int:
     if not earlier:
         say("holbrook school reseal: give the earlier password (with --password-stdin, on the second line)")
         return EXIT_USAGE
-    code, done = _with_app(args, lambda app, password: app.school.reseal(password, earlier) or True,
-                           password=True)
-    if done is None:
-        return code
-    say("the school's key is now sealed with the administrator password in force")
-    return EXIT_OK
+    return _then_say(args, lambda app, password: app.school.reseal(password, earlier), lambda _: (
+        "the school's key is now sealed with the administrator password in force"), password=True)
 
 
 def _export_revocations(args: argparse.Namespace) -> int:
-    code, written = _with_app(args, lambda app: app.school.export_revocations(args.output))
-    if written is None:
-        return code
-    say(f"wrote {written}: imported beside the school's certificate (e.g. crlutil -I -i FILE -d DB), a "
-        "revoked PC's later signatures show as revoked")
-    return EXIT_OK
+    return _then_say(args, lambda app: app.school.export_revocations(args.output), lambda written: (
+        f"wrote {written}: imported beside the school's certificate (e.g. crlutil -I -i FILE -d DB), a "
+        "revoked PC's later signatures show as revoked"))
